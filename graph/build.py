@@ -1,0 +1,253 @@
+"""``iscm build``: data/ + ontology/ → a validated, published release of the graph.
+
+Releases are immutable folders under ``<out>/releases/``; ``<out>/current`` is a symbolic link to
+the newest good one. A build writes its release into a temporary folder, validates it, and only then
+swaps the link with an atomic rename, so a failed or interrupted build leaves the previous release
+byte-identical and still current. A lock file keeps two builds from interleaving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from graph.compiler import CURATED_GRAPH, compile_dataset
+from graph.errors import BuildNotFoundError, ISCMError, ValidationError
+from graph.namespace import ISCM, PREFIXES
+from ontology import ONTOLOGY_PATH, SHAPES_PATH
+
+QUADS_FILE = "iscm.nq"
+STORE_DIR = "oxigraph"
+ARTEFACTS = ("iscm.nq", "iscm.ttl", "iscm.nt", "iscm.jsonld", "manifest.json")
+KEEP_RELEASES = 3
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    release: Path
+    triples: int
+    quads: int
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class BuildLockedError(ISCMError, BlockingIOError):
+    """Another build holds the lock on the output folder."""
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path, *, wait: float = 60.0) -> Iterator[None]:
+    """Hold an exclusive lock on ``out_dir`` (waits up to ``wait`` seconds for another build)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".lock", "w") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildLockedError(f"another build holds {out_dir / '.lock'}") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old or the new file, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def load_ontology() -> Graph:
+    return Graph().parse(ONTOLOGY_PATH, format="turtle")
+
+
+def validate_shapes(dataset: Dataset, ontology: Graph) -> None:
+    """Run the SHACL shapes over the curated graph (with the ontology for schemes and classes).
+
+    Raises :class:`ValidationError` with one line per violation: focus node, path and message.
+    """
+    from pyshacl import validate  # local: pyshacl is slow to import and only builds need it
+
+    data = Graph()
+    for t in dataset.graph(CURATED_GRAPH):
+        data.add(t)
+    for t in ontology:
+        data.add(t)
+    shapes = Graph().parse(SHAPES_PATH, format="turtle")
+    conforms, report, _text = validate(data, shacl_graph=shapes, inference="none",
+                                       allow_warnings=True, advanced=True)
+    if conforms:
+        return
+    from rdflib.namespace import SH
+
+    lines = []
+    for result in report.subjects(SH.resultSeverity, SH.Violation):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        msg = report.value(result, SH.resultMessage)
+        lines.append(f"  {focus} {('path ' + str(path)) if path else ''}: {msg}")
+    raise ValidationError(f"{len(lines)} SHACL violation(s):\n" + "\n".join(sorted(lines)[:200]))
+
+
+def _ox_term(term):  # noqa: ANN001, ANN202 - rdflib term in, pyoxigraph term out
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"unexpected RDF term {term!r}")
+
+
+def _to_store(dataset: Dataset) -> ox.Store:
+    store = ox.Store()
+    for graph in dataset.graphs():
+        if len(graph) == 0:
+            continue
+        name = ox.NamedNode(str(graph.identifier))
+        store.extend(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), name) for s, p, o in graph)
+    return store
+
+
+def mark_current(store: ox.Store, *, today: dt.date | None = None) -> int:
+    """Flag the memberships that hold at ``today`` with ``iscm:current true`` (see views.resolve)."""
+    from graph import views
+    from graph.store import OxigraphStore
+
+    table = views.memberships(OxigraphStore.wrap(store))
+    current = views.resolve(table, today=today)
+    graph = ox.NamedNode(str(CURATED_GRAPH))
+    flag = ox.NamedNode(str(ISCM.current))
+    true = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    store.extend(ox.Quad(ox.NamedNode(m), flag, true, graph) for m in current["membership"].unique())
+    return len(current)
+
+
+def _write_release(store: ox.Store, folder: Path, manifest: dict) -> None:
+    union = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str)
+    store.dump(folder / "iscm.nq", format=ox.RdfFormat.N_QUADS)
+    ox.serialize(union, folder / "iscm.nt", format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(union, folder / "iscm.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    ox.serialize(union, folder / "iscm.jsonld", format=ox.RdfFormat.JSON_LD)
+    manifest["triples"] = len(union)
+    manifest["sha256"] = {
+        name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        for name in ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld")
+    }
+    disk = ox.Store(str(folder / STORE_DIR))  # the embedded store the API opens read-only
+    disk.bulk_load(path=str(folder / "iscm.nq"), format=ox.RdfFormat.N_QUADS)
+    disk.flush()
+    del disk
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def _publish(out_dir: Path, staged: Path, name: str) -> Path:
+    releases = out_dir / "releases"
+    final = releases / name
+    os.replace(staged, final)
+    link_tmp = out_dir / f".current-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        link_tmp.unlink()
+    link_tmp.symlink_to(Path("releases") / name)
+    os.replace(link_tmp, out_dir / "current")  # atomic: readers see the old or the new release
+    old = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for stale in old[:-KEEP_RELEASES]:
+        if stale != final:
+            shutil.rmtree(stale, ignore_errors=True)
+    return final
+
+
+def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Progress | None = None) -> BuildResult:
+    """Compile, validate and publish a release; raise without touching ``out_dir/current`` on failure."""
+    say = progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str, start: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - start, 3)
+        return now
+
+    with build_lock(out_dir):
+        say("reading ontology")
+        t = time.perf_counter()
+        ontology = load_ontology()
+        say(f"compiling {data_dir}")
+        dataset = compile_dataset(data_dir, ontology)
+        t = lap("compile", t)
+        if validate:
+            say("validating against ontology/shapes.ttl")
+            validate_shapes(dataset, ontology)
+            t = lap("validate", t)
+        store = _to_store(dataset)
+        mark_current(store)
+        t = lap("current", t)
+        releases = out_dir / "releases"
+        releases.mkdir(parents=True, exist_ok=True)
+        staged = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
+        try:
+            say("writing artefacts")
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            manifest = {
+                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "data_dir": str(data_dir),
+                "quads": len(store),
+                "graphs": sorted(str(g) for g in store.named_graphs()),
+                "validated": validate,
+            }
+            _write_release(store, staged, manifest)
+            t = lap("write", t)
+            final = _publish(out_dir, staged, stamp)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+        say(f"published {final}")
+    return BuildResult(release=final, triples=manifest["triples"], quads=manifest["quads"],
+                       seconds=round(time.perf_counter() - t0, 3), timings=timings)
+
+
+def current_release(out_dir: Path) -> Path:
+    """The folder of the current release under ``out_dir``, or :class:`BuildNotFoundError`."""
+    link = out_dir / "current"
+    if not (link / QUADS_FILE).exists():
+        raise BuildNotFoundError(f"no built graph in {out_dir} (run `iscm build` first)")
+    return link.resolve()

@@ -1,0 +1,208 @@
+"""The ``iscm`` command line: build, validate, query, stats, serve."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from graph.errors import DataErrors, ISCMError
+from graph.namespace import SPARQL_PREFIXES
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(width=None if sys.stdout.isatty() else 200)
+
+
+def _data_dir(value: str | None) -> Path:
+    return Path(value or os.environ.get("ISCM_DATA_DIR", "data"))
+
+
+def _build_dir(value: str | None) -> Path:
+    return Path(value or os.environ.get("ISCM_BUILD_DIR", "build"))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from graph.build import build
+
+    with err.status("building…") as status:
+        result = build(_data_dir(args.data), _build_dir(args.out), validate=not args.no_validate,
+                       progress=lambda msg: status.update(msg))
+    err.print(f"[green]built[/] {result.triples} triples ({result.quads} quads) in {result.seconds:.2f}s "
+              f"→ {result.release}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from graph.build import load_ontology, validate_shapes
+    from graph.compiler import compile_dataset
+
+    with err.status("validating…"):
+        onto = load_ontology()
+        ds = compile_dataset(_data_dir(args.data), onto)
+        validate_shapes(ds, onto)
+    err.print(f"[green]valid[/]: {_data_dir(args.data)} compiles and conforms to ontology/shapes.ttl")
+    return 0
+
+
+def _cell(term: object) -> str:
+    return "" if term is None else str(term)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from graph.loader import load
+    from graph.store import AskResult, GraphResult, SelectResult
+
+    if args.file:
+        text = Path(args.file).read_text(encoding="utf-8")
+    elif args.sparql == "-":
+        text = sys.stdin.read()
+    elif args.sparql:
+        text = args.sparql
+    else:
+        raise ISCMError("give a SPARQL query as an argument, '-' for standard input, or --file")
+    if not args.no_prefixes:
+        text = SPARQL_PREFIXES + text
+    result = load(_build_dir(args.build)).query(text)
+    if isinstance(result, AskResult):
+        print(json.dumps(result.value) if args.format == "json" else str(result.value).lower())
+    elif isinstance(result, GraphResult):
+        from rdflib import Graph
+
+        g = Graph()
+        for t in result.triples:
+            g.add(t)
+        print(g.serialize(format="json-ld" if args.format == "json" else "turtle"))
+    elif isinstance(result, SelectResult):
+        if args.format == "csv":
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(result.variables)
+            writer.writerows([_cell(c) for c in row] for row in result.rows)
+        elif args.format == "json":
+            print(json.dumps(result.records(), default=str, ensure_ascii=False, indent=2))
+        else:
+            table = Table(*result.variables, show_lines=False)
+            for row in result.rows:
+                table.add_row(*(_cell(c) for c in row))
+            out.print(table)
+            err.print(f"{len(result)} row(s)")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from graph.loader import load
+    from graph.stats import graph_stats
+
+    stats = graph_stats(load(_build_dir(args.build)))
+    if args.format == "json":
+        print(json.dumps(stats, indent=2, default=str, ensure_ascii=False))
+        return 0
+    t = Table("class", "count", title="Entities by class")
+    for name, n in stats["classes"].items():
+        t.add_row(name, str(n))
+    out.print(t)
+    p = stats["provenance"]
+    out.print(f"membership facts: {p['memberships']}; with a source: {p['memberships_with_source']} "
+              f"([bold]{p['share_with_source']:.1%}[/]); with an as-of date: {p['share_with_as_of']:.1%}")
+    t = Table("ISCM", "kind", "status", "members", "observers", "complete", "sources",
+              title="ISCMs (current members/observers: newest claims, open-ended)")
+    for row in stats["iscms"]:
+        t.add_row(row["id"], row["kind"], row["status"] or "?", str(row["members"]), str(row["observers"]),
+                  "yes" if row["complete"] else "[yellow]no[/]", str(row["sources"]))
+    out.print(t)
+    incomplete = [r["id"] for r in stats["iscms"] if not r["complete"]]
+    if incomplete:
+        out.print(f"[yellow]{len(incomplete)} ISCM(s) whose member list no source gives as complete:[/] "
+                  + ", ".join(incomplete))
+    out.print(f"States and territories that are members of at least one ISCM: {stats['states_in_any_iscm']}")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from graph.build import atomic_write_text
+    from graph.sources_report import render
+
+    text = render(_data_dir(args.data))
+    if args.write:
+        atomic_write_text(Path(args.write), text)
+        err.print(f"wrote {args.write}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    os.environ["ISCM_BUILD_DIR"] = str(_build_dir(args.build))
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level=args.log_level)
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="iscm", description="ISCM knowledge graph: build, query and serve.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="compile data/ + ontology/ into a validated release")
+    b.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
+    b.add_argument("--out", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (not for releases)")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="check data/ without publishing anything")
+    v.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
+    v.set_defaults(func=cmd_validate)
+
+    q = sub.add_parser("query", help="run a SPARQL query on the built graph")
+    q.add_argument("sparql", nargs="?", help="the query text, or '-' to read standard input")
+    q.add_argument("-f", "--file", help="read the query from this file")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument("--no-prefixes", action="store_true", help="do not prepend the standard PREFIX lines")
+    q.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("stats", help="counts, provenance coverage and per-ISCM completeness")
+    s.add_argument("--format", choices=["table", "json"], default="table")
+    s.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    s.set_defaults(func=cmd_stats)
+
+    so = sub.add_parser("sources", help="list the sources per ISCM (generates data/SOURCES.md)")
+    so.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
+    so.add_argument("--write", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    so.set_defaults(func=cmd_sources)
+
+    sv = sub.add_parser("serve", help="serve the API and web page with uvicorn")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--workers", type=int, default=1)
+    sv.add_argument("--log-level", default="info")
+    sv.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    sv.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataErrors as exc:
+        err.print(f"[red]error:[/] {len(exc.errors)} invalid record(s) in data — nothing was published:",
+                  highlight=False)
+        for e in exc.errors:
+            err.print(f"  {e}", highlight=False, markup=False)
+        return 1
+    except ISCMError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Loading a built release: one call gives the store, the rdflib graph and the networkx views."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cached_property
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+from rdflib import Dataset
+
+from graph import views
+from graph.build import QUADS_FILE, STORE_DIR, current_release
+from graph.store import OxigraphStore, RdflibStore, Result, Store
+
+DEFAULT_BUILD_DIR = Path("build")
+
+
+def default_build_dir() -> Path:
+    """``$ISCM_BUILD_DIR`` if set, else ``./build``."""
+    return Path(os.environ.get("ISCM_BUILD_DIR", DEFAULT_BUILD_DIR))
+
+
+class ISCMGraph:
+    """A loaded release of the ISCM knowledge graph.
+
+    Use :func:`load` to get one. ``query`` runs SPARQL on the store; ``rdf`` is the rdflib dataset
+    (parsed on first use); ``memberships`` and ``bipartite`` are the analytic views.
+    """
+
+    def __init__(self, store: Store, *, release: Path | None = None) -> None:
+        self.store = store
+        self.release = release
+
+    @property
+    def manifest(self) -> dict:
+        if self.release is None:
+            return {}
+        return json.loads((self.release / "manifest.json").read_text())
+
+    def query(self, sparql: str, *, max_rows: int | None = None) -> Result:
+        """Run a SPARQL query (the default graph is the union of all named graphs)."""
+        return self.store.query(sparql, max_rows=max_rows)
+
+    @cached_property
+    def rdf(self) -> Dataset:
+        """The release as an rdflib :class:`~rdflib.Dataset` (named graphs kept)."""
+        ds = Dataset(default_union=True)
+        if self.release is not None:
+            ds.parse(self.release / QUADS_FILE, format="nquads")
+        return ds
+
+    @cached_property
+    def memberships(self) -> pd.DataFrame:
+        """Every membership claim as a table (see :func:`graph.views.memberships`)."""
+        return views.memberships(self.store)
+
+    def bipartite(self, *, roles: tuple[str, ...] = ("member",), as_of: int | None = None) -> nx.Graph:
+        """The bipartite actor–ISCM graph (see :func:`graph.views.bipartite`)."""
+        return views.bipartite(self.memberships, roles=roles, as_of=as_of)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __repr__(self) -> str:
+        return f"<ISCMGraph {len(self)} quads on {self.store.name} from {self.release}>"
+
+
+def open_store(release: Path, *, backend: str = "oxigraph") -> Store:
+    """Open the store of a release: ``oxigraph`` (the on-disk store, read-only, instant) or
+    ``oxigraph-memory`` / ``rdflib`` (parsed into memory from the N-Quads file)."""
+    if backend == "oxigraph":
+        if (release / STORE_DIR).is_dir():
+            return OxigraphStore(release / STORE_DIR, read_only=True)
+        return OxigraphStore.from_file(release / QUADS_FILE)
+    if backend == "oxigraph-memory":
+        return OxigraphStore.from_file(release / QUADS_FILE)
+    if backend == "rdflib":
+        return RdflibStore.from_file(release / QUADS_FILE)
+    raise ValueError(f"unknown backend {backend!r}; expected 'oxigraph', 'oxigraph-memory' or 'rdflib'")
+
+
+def load(build_dir: Path | str | None = None, *, backend: str = "oxigraph") -> ISCMGraph:
+    """Load the current release from ``build_dir`` (default ``$ISCM_BUILD_DIR`` or ``./build``).
+
+    ``backend``: ``"oxigraph"`` (the release's embedded on-disk store, opened read-only; the
+    default), ``"oxigraph-memory"`` or ``"rdflib"`` (both parse the release into memory).
+    """
+    release = current_release(Path(build_dir) if build_dir is not None else default_build_dir())
+    return ISCMGraph(open_store(release, backend=backend), release=release)

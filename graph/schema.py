@@ -1,0 +1,194 @@
+"""The shape of the files in ``data/``, as pydantic models (``extra="forbid"``: a misspelt key fails).
+
+Checks that need the ontology or other files (role and theme ids, known actors, source keys) live
+in :mod:`graph.compiler`, which has them at hand.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A year, a month or a day: sources often give only ``2019`` or ``2019-05``."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def end(self) -> dt.date:
+        if self.day:
+            return dt.date(self.year, self.month or 1, self.day)
+        if self.month:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, 12, 31)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def __str__(self) -> str:
+        if self.day:
+            return self.start().isoformat()
+        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
+
+
+def _partial_date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1900 <= value <= 2100:
+            raise ValueError(f"year {value} is outside 1900-2100")
+        return PartialDate(value)
+    if isinstance(value, str):
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+        if m:
+            year, month, day = (int(g) if g else None for g in m.groups())
+            try:
+                result = PartialDate(year, month, day)
+                result.start()
+                return result
+            except ValueError as exc:
+                raise ValueError(f"invalid date {value!r}: {exc}") from None
+    raise ValueError(f"expected a year (2019), a month (2019-05) or a date (2019-05-01), got {value!r}")
+
+
+YearOrDate = Annotated[PartialDate, BeforeValidator(_partial_date)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRecord(_Strict):
+    """A public web page (``url``) or a document with a ``locator``."""
+
+    url: str | None = None
+    document: str | None = None
+    locator: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    accessed: dt.date | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _url_or_document(self) -> SourceRecord:
+        if not self.url and not self.document:
+            raise ValueError("a source needs a url, or a document with a locator")
+        if self.document and not self.url and not self.locator:
+            raise ValueError("a document source needs a locator (page, section or line)")
+        return self
+
+
+class Dated(_Strict):
+    """Every fact: which source says it, and as of when."""
+
+    source: str
+    as_of: dt.date
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, value: Any) -> Any:
+        if isinstance(value, int):
+            raise ValueError("as_of must be a date YYYY-MM-DD (use YYYY-01-01 if only the year is known)")
+        return value
+
+
+class Fact(Dated):
+    value: Any
+    year: int | None = None  # with succeeded_by: when the succession happened
+    intensity: Literal["official", "regular", "occasional"] | None = None
+    note: str | None = None
+
+
+class Facts(_Strict):
+    established: list[Fact] = []
+    status: list[Fact] = []
+    themes: list[Fact] = []
+    succeeded_by: list[Fact] = []
+    associated_union: list[Fact] = []
+    cooperates_with: list[Fact] = []
+
+
+class MembershipBlock(Dated):
+    """One source's list of actors holding one role, at one date."""
+
+    role: str
+    complete: bool = False
+    since: YearOrDate | None = None
+    until: YearOrDate | None = None
+    actors: list[str] = []
+    via: str | None = None  # members follow this union's or IGO's membership (e.g. EU-CELAC)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _actors_or_union(self) -> MembershipBlock:
+        if not self.actors and not self.via:
+            raise ValueError("a membership block needs actors (or via: a union or IGO whose members it follows)")
+        if self.since is not None and self.until is not None and self.since.start() > self.until.end():
+            raise ValueError(f"since {self.since} is after until {self.until}")
+        return self
+
+
+class AltName(_Strict):
+    text: str
+    lang: str | None = None
+
+
+class CollaborationFile(_Strict):
+    """``data/iscms/<id>.yaml``, ``data/unions/<id>.yaml`` and ``data/igos/<id>.yaml``."""
+
+    id: Slug
+    name: str
+    acronym: str | None = None
+    alt_names: list[AltName] = []
+    kind: str | None = None  # ISCMs: regional-consultative-process | interregional-forum | global-process
+    type: Literal["regional-union", "igo"] | None = None  # unions/ and igos/ files
+    website: str | None = None
+    sources: dict[str, SourceRecord]
+    facts: Facts = Facts()
+    memberships: list[MembershipBlock] = []
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _has_sources(self) -> CollaborationFile:
+        if not self.sources:
+            raise ValueError("sources is empty: every file needs at least one source")
+        return self
+
+
+class OrganisationRecord(_Strict):
+    """One entry of ``data/organisations.yaml``."""
+
+    id: Slug
+    name: str
+    acronym: str | None = None
+    type: Literal["igo", "eu-body", "regional-union", "civil-society", "private-sector",
+                  "academic", "government-agency", "programme"]
+    website: str | None = None
+    aliases: list[str] = []
+    country: str | None = None  # for government agencies: the State they belong to
+    source: SourceRecord
+    as_of: dt.date

@@ -1,0 +1,249 @@
+"""One store interface over several SPARQL engines.
+
+* :class:`OxigraphStore` — pyoxigraph, in memory or persistent on disk (the default: on aggregate
+  queries over graphs of this shape it is 25-50x faster than rdflib's engine; see bench/).
+* :class:`RdflibStore` — rdflib's own engine, for tiny graphs and as a reference in tests.
+* :class:`RemoteStore` — any SPARQL 1.1 endpoint (query protocol + graph store protocol).
+
+Each store answers :meth:`Store.query` with a result type per query form —
+:class:`SelectResult`, :class:`AskResult` or :class:`GraphResult` — holding rdflib terms, so the
+code above it does not care which engine answered. The default graph is the union of all named
+graphs (curated data, ontology, one graph per ingested document).
+
+Security: stores run whatever SPARQL they are given, including ``SERVICE`` (which makes the server
+fetch arbitrary URLs) and updates on backends that support them. Untrusted queries must go through
+:func:`graph.sparql.check_query` first, as the API does.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from graph.errors import QueryError
+
+
+class QueryForm(enum.Enum):
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """Rows of a SELECT query; a cell is None where the variable is unbound."""
+
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]]
+    truncated: bool = False  # True when max_rows cut the answer
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
+    def records(self) -> list[dict[str, object]]:
+        """Rows as dicts of Python values (``Literal.toPython()``, IRIs as str)."""
+        return [
+            {v: _py(cell) for v, cell in zip(self.variables, row, strict=True)} for row in self.rows
+        ]
+
+    def to_frame(self):  # noqa: ANN201 - pandas is imported lazily
+        import pandas as pd
+
+        return pd.DataFrame(self.records(), columns=self.variables)
+
+
+@dataclass(frozen=True)
+class AskResult:
+    value: bool
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+@dataclass(frozen=True)
+class GraphResult:
+    """Triples of a CONSTRUCT or DESCRIBE query."""
+
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+
+Result = SelectResult | AskResult | GraphResult
+
+
+def _py(term: Node | None) -> object:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        return term.toPython()
+    return str(term)
+
+
+class Store(Protocol):
+    """What the rest of the package needs from a triple store."""
+
+    name: str
+
+    def query(self, sparql: str, *, max_rows: int | None = None) -> Result: ...
+
+    def __len__(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+# ----------------------------------------------------------------------------- pyoxigraph
+
+
+def _from_ox(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise QueryError(f"unsupported term in result: {term!r}")
+
+
+class OxigraphStore:
+    """pyoxigraph store; in memory when ``path`` is None, else persistent (read-only if asked)."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        if path is None:
+            self._store = ox.Store()
+        elif read_only:
+            self._store = ox.Store.read_only(str(path))
+        else:
+            self._store = ox.Store(str(path))
+        self._lock = threading.Lock()
+
+    @classmethod
+    def wrap(cls, native: ox.Store) -> OxigraphStore:
+        """Use an existing pyoxigraph store."""
+        store = cls.__new__(cls)
+        store._store = native
+        store._lock = threading.Lock()
+        return store
+
+    @classmethod
+    def from_file(cls, path: Path, *, store_path: Path | None = None) -> OxigraphStore:
+        store = cls(store_path)
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+        if fmt is None:
+            raise ValueError(f"cannot tell the RDF format of {path} from its extension")
+        store._store.bulk_load(path=str(path), format=fmt)
+        return store
+
+    @property
+    def native(self) -> ox.Store:
+        return self._store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(self, sparql: str, *, max_rows: int | None = None) -> Result:
+        try:
+            result = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        if isinstance(result, (bool, ox.QueryBoolean)):
+            return AskResult(bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows: list[tuple[Node | None, ...]] = []
+            truncated = False
+            for solution in result:
+                if max_rows is not None and len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append(tuple(_from_ox(solution[i]) for i in range(len(variables))))
+            return SelectResult(variables, rows, truncated)
+        triples = []
+        truncated = False
+        for triple in result:
+            if max_rows is not None and len(triples) >= max_rows:
+                truncated = True
+                break
+            triples.append((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
+        return GraphResult(triples, truncated)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return iter(self._store)
+
+    def close(self) -> None:
+        # pyoxigraph closes on garbage collection; drop our reference
+        self._store = None  # type: ignore[assignment]
+
+
+# ----------------------------------------------------------------------------- rdflib
+
+
+class RdflibStore:
+    """rdflib's in-memory Dataset and SPARQL engine (slow on aggregates; fine for tiny graphs)."""
+
+    name = "rdflib"
+
+    def __init__(self) -> None:
+        from rdflib import Dataset
+
+        self._ds = Dataset(default_union=True)
+
+    @classmethod
+    def from_file(cls, path: Path) -> RdflibStore:
+        store = cls()
+        fmt = {"nq": "nquads", "nt": "nt", "ttl": "turtle", "trig": "trig", "jsonld": "json-ld"}[path.suffix[1:]]
+        store._ds.parse(path, format=fmt)
+        return store
+
+    @property
+    def native(self):  # noqa: ANN201
+        return self._ds
+
+    def __len__(self) -> int:
+        return len(self._ds)
+
+    def query(self, sparql: str, *, max_rows: int | None = None) -> Result:
+        from pyparsing import ParseException
+
+        try:
+            result = self._ds.query(sparql)
+        except ParseException as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        if result.type == "ASK":
+            return AskResult(bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = [str(v) for v in result.vars]
+            rows = []
+            truncated = False
+            for row in result:
+                if max_rows is not None and len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append(tuple(row[v] for v in variables))
+            return SelectResult(variables, rows, truncated)
+        triples = list(result)
+        truncated = max_rows is not None and len(triples) > max_rows
+        return GraphResult(triples[:max_rows] if truncated else triples, truncated)
+
+    def close(self) -> None:
+        self._ds = None  # type: ignore[assignment]

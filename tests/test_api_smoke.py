@@ -1,0 +1,18 @@
+"""The API over a real uvicorn server on loopback."""
+
+from __future__ import annotations
+
+
+def test_health_over_http(server):
+    with server.client() as c:
+        r = c.get("/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["quads"] > 10_000 and body["backend"] == "oxigraph"
+
+
+def test_stats_over_http(server):
+    with server.client() as c:
+        stats = c.get("/stats").json()
+    assert stats["provenance"]["share_with_source"] == 1.0
+    assert any(row["id"] == "igc" for row in stats["iscms"])

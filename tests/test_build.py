@@ -1,0 +1,150 @@
+"""The build: real data validates; bad records fail with their file, line and record; atomic releases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import DATA, TINY, run_iscm
+
+from graph.build import BuildLockedError, build, build_lock, current_release
+from graph.errors import DataErrors
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Path:
+    dst = tmp_path / "data"
+    shutil.copytree(TINY, dst)
+    return dst
+
+
+def test_real_data_builds_and_validates(built: Path):
+    release = current_release(built)
+    manifest = json.loads((release / "manifest.json").read_text())
+    assert manifest["validated"] is True
+    assert manifest["triples"] > 10_000
+    for name in ("iscm.nq", "iscm.ttl", "iscm.nt", "iscm.jsonld"):
+        assert (release / name).stat().st_size > 0
+        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == manifest["sha256"][name]
+
+
+def test_artefacts_parse_as_rdf(tiny_built: Path):
+    from rdflib import Graph
+
+    release = current_release(tiny_built)
+    n = len(Graph().parse(release / "iscm.nt", format="nt"))
+    assert len(Graph().parse(release / "iscm.ttl", format="turtle")) == n
+    assert len(Graph().parse(release / "iscm.jsonld", format="json-ld")) == n
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"fixture changed: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def _error_for(data: Path) -> str:
+    with pytest.raises(DataErrors) as info:
+        build(data, data.parent / "out")
+    return str(info.value)
+
+
+def test_missing_source_names_the_record(tiny_copy: Path):
+    block = "    as_of: 2020-06-01\n    complete: true\n    actors: [MAR, ESP, SEN]"
+    _edit(tiny_copy / "iscms" / "alpha-process.yaml", "    source: ap-2020\n" + block, block)
+    msg = _error_for(tiny_copy)
+    assert "iscms/alpha-process.yaml:" in msg
+    assert "memberships[1]" in msg and "missing required key 'source'" in msg
+
+
+def test_undefined_source_key_names_the_record(tiny_copy: Path):
+    _edit(tiny_copy / "iscms" / "beta-forum.yaml", "source: bf\n    as_of: 2021-01-01\n    complete: true",
+          "source: nowhere\n    as_of: 2021-01-01\n    complete: true")
+    msg = _error_for(tiny_copy)
+    assert "iscms/beta-forum.yaml:11: memberships[0].source: source 'nowhere' is not defined" in msg
+
+
+def test_unknown_country_names_file_line_and_record(tiny_copy: Path):
+    _edit(tiny_copy / "iscms" / "alpha-process.yaml", "actors: [MAR, ESP, FRA]", "actors: [MAR, ESP, XYZ]")
+    msg = _error_for(tiny_copy)
+    assert "iscms/alpha-process.yaml:22: memberships[0].actors[2]: unknown country code 'XYZ'" in msg
+
+
+def test_country_name_instead_of_code_gets_a_hint(tiny_copy: Path):
+    _edit(tiny_copy / "iscms" / "alpha-process.yaml", "actors: [MAR, ESP, FRA]", "actors: [MAR, ESP, France]")
+    assert "did you mean FRA?" in _error_for(tiny_copy)
+
+
+def test_bad_date_names_the_record(tiny_copy: Path):
+    _edit(tiny_copy / "iscms" / "alpha-process.yaml", "as_of: 2010-06-01\n    complete: true",
+          "as_of: 2010-13-45\n    complete: true")
+    msg = _error_for(tiny_copy)
+    assert "iscms/alpha-process.yaml:20: memberships[0].as_of" in msg
+
+
+def test_bad_period_and_unknown_role_and_typo_key(tiny_copy: Path):
+    f = tiny_copy / "iscms" / "alpha-process.yaml"
+    _edit(f, "since: 2019\n    until: 2020", "since: 2021\n    until: 2020")
+    _edit(f, "  status:", "  statsu:")
+    _edit(tiny_copy / "iscms" / "beta-forum.yaml", "role: secretariat", "role: secretriat")
+    msg = _error_for(tiny_copy)
+    assert "since 2021 is after until 2020" in msg
+    assert "beta-forum.yaml:19: memberships[2].role: role 'secretriat' is not one of" in msg
+    assert "unknown key 'statsu'" in msg
+
+
+def test_yaml_syntax_error_names_the_line(tiny_copy: Path):
+    (tiny_copy / "iscms" / "beta-forum.yaml").write_text("id: beta-forum\nname: [unclosed\n")
+    msg = _error_for(tiny_copy)
+    assert "iscms/beta-forum.yaml:" in msg and "YAML syntax error" in msg
+
+
+def test_failed_build_leaves_previous_release_byte_identical(tiny_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    build(tiny_copy, out)
+    before_link = (out / "current").readlink()
+    before = tree_digest(out / "current")
+    _edit(tiny_copy / "iscms" / "alpha-process.yaml", "actors: [MAR, ESP, FRA]", "actors: [MAR, ESP, XYZ]")
+    proc = run_iscm("build", "--data", str(tiny_copy), "--out", str(out))
+    assert proc.returncode == 1
+    assert "unknown country code 'XYZ'" in proc.stderr and "nothing was published" in proc.stderr
+    assert (out / "current").readlink() == before_link
+    assert tree_digest(out / "current") == before
+    assert not [p for p in (out / "releases").iterdir() if p.name.startswith(".staging")]
+
+
+def test_rebuild_publishes_new_release_and_keeps_previous(tiny_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    first = build(tiny_copy, out).release
+    second = build(tiny_copy, out).release
+    assert first != second and first.exists()
+    assert current_release(out) == second
+
+
+def test_concurrent_builds_are_serialised(tiny_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    with build_lock(out), pytest.raises(BuildLockedError), build_lock(out, wait=0.2):
+        pass
+    results: list[Path] = []
+    threads = [threading.Thread(target=lambda: results.append(build(tiny_copy, out).release)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 3
+    assert current_release(out) in results
+
+
+def test_validate_command_accepts_real_data():
+    proc = run_iscm("validate", "--data", str(DATA))
+    assert proc.returncode == 0, proc.stderr
+    assert "valid" in proc.stderr

@@ -1,0 +1,93 @@
+"""The ``iscm`` command line, run as a user runs it (the installed console script)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import run_iscm
+
+# IGC participating States on the IGC's own page at the date the data cites; the expected answer is
+# read from data/iscms/igc.yaml's newest complete list, so it changes only when the data does.
+IGC_QUERY = """
+SELECT DISTINCT ?code WHERE {
+  ?m org:organization iscmid:igc ; org:role role:member ; iscm:current true ; org:member ?s .
+  ?s iscm:isoAlpha3 ?code .
+} ORDER BY ?code
+"""
+
+
+def expected_current_igc_members() -> list[str]:
+    """Recompute the IGC's current members from the YAML by the documented rule, independently."""
+    import yaml
+    from conftest import DATA
+
+    doc = yaml.safe_load((DATA / "iscms" / "igc.yaml").read_text())
+    blocks = [b for b in doc["memberships"] if b["role"] == "member" and not b.get("until")]
+    complete = [b for b in blocks if b.get("complete")]
+    baseline = max(b["as_of"] for b in complete)
+    members = set()
+    for b in blocks:
+        if b["as_of"] >= baseline:
+            members |= set(b["actors"])
+    for b in doc["memberships"]:
+        if b["role"] == "former-member":
+            exit_date = b.get("until") or b["as_of"]
+            newest = max((m["as_of"] for m in blocks if set(b["actors"]) & set(m["actors"])), default=None)
+            for actor in b["actors"]:
+                newest = max((m["as_of"] for m in blocks if actor in m["actors"]), default=None)
+                if newest is not None and str(exit_date) >= str(newest):
+                    members.discard(actor)
+    return sorted(members)
+
+
+def test_query_members_of_the_igc(built):
+    proc = run_iscm("query", IGC_QUERY, "--format", "csv", "--build", str(built))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(io.StringIO(proc.stdout)))
+    assert rows[0] == ["code"]
+    got = [r[0] for r in rows[1:]]
+    assert got == expected_current_igc_members()
+    assert {"AUS", "CAN", "CHE", "USA"} <= set(got)
+    assert "FRA" not in got  # France left the IGC (IOM ISCM assessment 2019)
+
+
+def test_query_json_and_ask(built):
+    proc = run_iscm("query", "ASK { iscmid:igc a iscm:ISCM }", "--format", "json", "--build", str(built))
+    assert proc.returncode == 0 and json.loads(proc.stdout) is True
+    proc = run_iscm("query", "SELECT (COUNT(*) AS ?n) WHERE { ?i a iscm:ISCM }", "--format", "json",
+                    "--build", str(built))
+    assert json.loads(proc.stdout)[0]["n"] >= 30
+
+
+def test_query_from_file(built, tmp_path):
+    q = tmp_path / "q.rq"
+    q.write_text(IGC_QUERY)
+    proc = run_iscm("query", "--file", str(q), "--format", "csv", "--build", str(built))
+    assert proc.returncode == 0 and "AUS" in proc.stdout
+
+
+def test_query_syntax_error_is_clear(built):
+    proc = run_iscm("query", "SELEKT ?x WHERE { ?x ?y ?z }", "--build", str(built))
+    assert proc.returncode == 1
+    assert "SPARQL syntax error" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_build_is_clear(tmp_path):
+    proc = run_iscm("stats", "--build", str(tmp_path / "nowhere"))
+    assert proc.returncode == 1
+    assert "run `iscm build` first" in proc.stderr
+
+
+def test_stats_reports_full_provenance(built):
+    proc = run_iscm("stats", "--build", str(built))
+    assert proc.returncode == 0, proc.stderr
+    assert "(100.0%)" in proc.stdout
+    proc = run_iscm("stats", "--format", "json", "--build", str(built))
+    stats = json.loads(proc.stdout)
+    assert stats["provenance"]["share_with_source"] == 1.0
+    assert stats["provenance"]["share_with_as_of"] == 1.0
+    assert stats["classes"]["ISCM"] >= 30
+    assert stats["classes"]["Membership"] > 1000

@@ -1,0 +1,33 @@
+"""Tests run against the installed package, and its docstring examples run as tests."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+from pathlib import Path
+
+import pytest
+
+import graph
+
+MODULES = ["graph.countries", "graph.namespace", "graph.views", "graph.errors", "graph.schema"]
+
+
+def test_package_is_installed_not_imported_from_checkout():
+    here = Path(__file__).resolve().parent.parent
+    assert "site-packages" in Path(graph.__file__).resolve().parts, graph.__file__
+    assert Path(graph.__file__).resolve().parent != here / "graph"
+
+
+def test_ontology_ships_with_the_package():
+    from ontology import ONTOLOGY_PATH, SHAPES_PATH
+
+    assert ONTOLOGY_PATH.exists() and SHAPES_PATH.exists()
+    assert "site-packages" in ONTOLOGY_PATH.parts
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
