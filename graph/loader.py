@@ -57,9 +57,10 @@ class ISCMGraph:
         """Every membership claim as a table (see :func:`graph.views.memberships`)."""
         return views.memberships(self.store)
 
-    def bipartite(self, *, roles: tuple[str, ...] = ("member",), as_of: int | None = None) -> nx.Graph:
+    def bipartite(self, *, roles: str | tuple[str, ...] = "members", as_of: int | None = None,
+                  regions: tuple[str, ...] | None = None) -> nx.Graph:
         """The bipartite actor–ISCM graph (see :func:`graph.views.bipartite`)."""
-        return views.bipartite(self.memberships, roles=roles, as_of=as_of)
+        return views.bipartite(self.memberships, roles=roles, as_of=as_of, regions=regions)
 
     def __len__(self) -> int:
         return len(self.store)

@@ -20,8 +20,8 @@ from graph.store import SelectResult, Store
 
 MEMBERSHIP_COLUMNS = [
     "membership", "organisation", "organisation_id", "organisation_label", "organisation_type",
-    "actor", "actor_id", "actor_label", "actor_type", "role", "start", "end", "as_of",
-    "source", "source_url", "complete_list", "via",
+    "actor", "actor_id", "actor_label", "actor_type", "actor_region", "actor_subregion",
+    "role", "start", "end", "as_of", "source", "source_url", "complete_list", "via",
 ]
 
 # Oxigraph joins the label lookups badly when they sit in one query with the OPTIONALs (seconds
@@ -37,10 +37,14 @@ SELECT ?membership ?organisation ?actor ?r ?start ?end ?as_of ?complete_list ?vi
 }"""
 
 ENTITIES_QUERY = SPARQL_PREFIXES + """
-SELECT ?entity ?id ?label ?type WHERE {
+SELECT ?entity ?id ?label ?type ?region ?subregion WHERE {
   ?entity dcterms:identifier ?id ; skos:prefLabel ?label .
-  OPTIONAL { VALUES (?class ?type) { (iscm:ISCM "iscm") (iscm:RegionalUnion "union") (iscm:State "state") }
+  OPTIONAL { VALUES (?class ?type) { (iscm:ISCM "iscm") (iscm:RegionalUnion "union") (iscm:State "state")
+                                     (iscm:LiaisonNetwork "network") (iscm:CapacityBuildingAction "action")
+                                     (iscm:Event "event") }
              ?entity a ?class }
+  OPTIONAL { ?entity iscm:region/skos:prefLabel ?region }
+  OPTIONAL { ?entity iscm:subregion/skos:prefLabel ?subregion }
 }"""
 
 MEMBERSHIP_SOURCES_QUERY = SPARQL_PREFIXES + """
@@ -60,7 +64,7 @@ def entities(store: Store) -> pd.DataFrame:
     """Every identified entity: IRI, id, label and type (iscm, union, state or organisation)."""
     df = _frame(store, ENTITIES_QUERY)
     # an entity may match several classes (a union is also an IGO): keep the most specific type
-    rank = {"iscm": 0, "union": 1, "state": 2}
+    rank = {"iscm": 0, "union": 1, "state": 2, "network": 3, "action": 4, "event": 5}
     df["_rank"] = df["type"].map(rank).fillna(9)
     df = df.sort_values(["entity", "_rank"]).drop_duplicates("entity").drop(columns="_rank")
     df["type"] = df["type"].fillna("organisation")
@@ -84,6 +88,8 @@ def memberships(store: Store) -> pd.DataFrame:
         core[f"{side}_id"] = core[side].map(ents["id"])
         core[f"{side}_label"] = core[side].map(ents["label"])
         core[f"{side}_type"] = core[side].map(ents["type"])
+    core["actor_region"] = core["actor"].map(ents["region"])
+    core["actor_subregion"] = core["actor"].map(ents["subregion"])
     sources = _frame(store, MEMBERSHIP_SOURCES_QUERY).sort_values(["membership", "source"])
     first = sources.drop_duplicates("membership").set_index("membership")
     core["source"] = core["membership"].map(first["source"])
@@ -157,24 +163,136 @@ def active_in(df: pd.DataFrame, year: int | None) -> pd.DataFrame:
     return resolve(df, year=year)
 
 
-def bipartite(store_or_df: Store | pd.DataFrame, *, roles: Iterable[str] = ("member",),
-              as_of: int | None = None, organisation_types: Iterable[str] = ("iscm",)) -> nx.Graph:
+ROLE_PRESETS: dict[str, tuple[str, ...]] = {
+    "members": ("member",),
+    "members+observers": ("member", "observer"),
+    "all": ("member", "observer", "chair", "co-chair", "presidency-pro-tempore", "secretariat",
+            "technical-support-unit", "steering-committee-member", "partner", "funder"),
+}
+
+
+def role_set(roles: str | Iterable[str]) -> tuple[str, ...]:
+    """A preset name (``members``, ``members+observers``, ``all``) or an explicit list of role ids."""
+    if isinstance(roles, str):
+        if roles in ROLE_PRESETS:
+            return ROLE_PRESETS[roles]
+        return (roles,)
+    return tuple(roles)
+
+
+def filter_memberships(df: pd.DataFrame, *, roles: str | Iterable[str] = "members", as_of: int | None = None,
+                       regions: Iterable[str] | None = None,
+                       organisation_types: Iterable[str] = ("iscm",)) -> pd.DataFrame:
+    """Memberships holding ``as_of`` (today if None) in one of ``roles``, optionally only for actors
+    in ``regions`` (UN M49 region or sub-region names, e.g. ``"Africa"``, ``"Western Africa"``)."""
+    df = resolve(df, year=as_of)
+    df = df[df["role"].isin(role_set(roles)) & df["organisation_type"].isin(list(organisation_types))]
+    if regions is not None:
+        wanted = set(regions)
+        df = df[df["actor_region"].isin(wanted) | df["actor_subregion"].isin(wanted)]
+    return df
+
+
+def bipartite(store_or_df: Store | pd.DataFrame, *, roles: str | Iterable[str] = "members",
+              as_of: int | None = None, regions: Iterable[str] | None = None,
+              organisation_types: Iterable[str] = ("iscm",)) -> nx.Graph:
     """The bipartite actor–ISCM graph: an edge per actor holding one of ``roles`` in an ISCM.
 
-    Nodes carry ``bipartite`` (0 for actors, 1 for ISCMs), ``label`` and ``type``; edges carry the
-    ``roles`` held, and the ``sources`` of those claims.
+    Nodes carry ``bipartite`` (0 for actors, 1 for ISCMs), ``label``, ``type`` (state, iscm,
+    organisation) and, for States, ``region`` and ``subregion``. Edges carry the ``roles`` held,
+    the period (``start``/``end``, ISO dates or None) and the ``sources`` (URLs) of the claims.
+
+    Examples
+    --------
+    >>> B = example()
+    >>> sorted(n for n, d in B.nodes(data=True) if d["bipartite"] == 1)
+    ['alpha', 'beta', 'gamma']
+    >>> sorted(B["MAR"])
+    ['alpha', 'beta', 'gamma']
     """
     df = store_or_df if isinstance(store_or_df, pd.DataFrame) else memberships(store_or_df)
-    df = active_in(df, as_of)
-    df = df[df["role"].isin(list(roles)) & df["organisation_type"].isin(list(organisation_types))]
+    df = filter_memberships(df, roles=roles, as_of=as_of, regions=regions, organisation_types=organisation_types)
     g = nx.Graph()
     for row in df.itertuples(index=False):
-        g.add_node(row.actor_id, bipartite=0, label=row.actor_label, type=row.actor_type)
+        g.add_node(row.actor_id, bipartite=0, label=row.actor_label, type=row.actor_type,
+                   region=_str(row.actor_region), subregion=_str(row.actor_subregion))
         g.add_node(row.organisation_id, bipartite=1, label=row.organisation_label, type=row.organisation_type)
+        start = row.start.date().isoformat() if not pd.isna(row.start) else None
+        end = row.end.date().isoformat() if not pd.isna(row.end) else None
         if g.has_edge(row.actor_id, row.organisation_id):
             data = g.edges[row.actor_id, row.organisation_id]
-            data["roles"].add(row.role)
-            data["sources"].add(row.source_url)
+            if row.role not in data["roles"]:
+                data["roles"].append(row.role)
+            if row.source_url and row.source_url not in data["sources"]:
+                data["sources"].append(row.source_url)
         else:
-            g.add_edge(row.actor_id, row.organisation_id, roles={row.role}, sources={row.source_url})
+            g.add_edge(row.actor_id, row.organisation_id, roles=[row.role], start=start, end=end,
+                       sources=[row.source_url] if row.source_url else [])
     return g
+
+
+def _str(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def actors(B: nx.Graph, *, type: str | None = "state") -> list[str]:
+    """The actor side of ``B`` (``bipartite == 0``), only of ``type`` unless None, sorted."""
+    return sorted(n for n, d in B.nodes(data=True)
+                  if d.get("bipartite") == 0 and (type is None or d.get("type") == type))
+
+
+def iscms(B: nx.Graph) -> list[str]:
+    """The ISCM side of ``B`` (``bipartite == 1``), sorted."""
+    return sorted(n for n, d in B.nodes(data=True) if d.get("bipartite") == 1)
+
+
+def state_projection(B: nx.Graph) -> nx.Graph:
+    """State–State graph; edge ``weight`` = number of ISCMs the two share (co-membership).
+
+    >>> G = state_projection(example())
+    >>> G["MAR"]["SEN"]["weight"], G.has_edge("ESP", "SWE")
+    (2, False)
+    """
+    G = nx.bipartite.weighted_projected_graph(B, actors(B))
+    for n in G:
+        G.nodes[n].update(B.nodes[n])
+    return G
+
+
+def iscm_projection(B: nx.Graph) -> nx.Graph:
+    """ISCM–ISCM graph; edge ``weight`` = number of shared members, ``jaccard`` = shared / union.
+
+    >>> G = iscm_projection(example())
+    >>> G["alpha"]["beta"]["weight"], round(G["alpha"]["beta"]["jaccard"], 3)
+    (2, 0.333)
+    """
+    G = nx.bipartite.weighted_projected_graph(B, iscms(B))
+    for u, v, d in G.edges(data=True):
+        union = len(set(B[u]) | set(B[v]))
+        d["jaccard"] = d["weight"] / union if union else 0.0
+    for n in G:
+        G.nodes[n].update(B.nodes[n])
+    return G
+
+
+def example() -> nx.Graph:
+    """A tiny bipartite ISCM graph for examples and doctests (fictional ISCMs, real State codes).
+
+    alpha: MAR, ESP, SEN, FRA · beta: MAR, SEN, GHA, NOR · gamma: MAR, NOR, SWE
+    """
+    members = {
+        "alpha": ["MAR", "ESP", "SEN", "FRA"],
+        "beta": ["MAR", "SEN", "GHA", "NOR"],
+        "gamma": ["MAR", "NOR", "SWE"],
+    }
+    regions = {"MAR": ("Africa", "Northern Africa"), "SEN": ("Africa", "Western Africa"),
+               "GHA": ("Africa", "Western Africa"), "ESP": ("Europe", "Southern Europe"),
+               "FRA": ("Europe", "Western Europe"), "NOR": ("Europe", "Northern Europe"),
+               "SWE": ("Europe", "Northern Europe")}
+    B = nx.Graph()
+    for iscm, states in members.items():
+        B.add_node(iscm, bipartite=1, label=iscm.title(), type="iscm")
+        for s in states:
+            B.add_node(s, bipartite=0, label=s, type="state", region=regions[s][0], subregion=regions[s][1])
+            B.add_edge(s, iscm, roles=["member"], start=None, end=None, sources=["https://example.org/"])
+    return B

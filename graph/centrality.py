@@ -1,0 +1,168 @@
+"""Centrality and structure: who is central, which groups form, who bridges them.
+
+Bipartite measures use networkx's bipartite formulas, which normalise each side against the other
+side's size (a State's degree centrality is the share of ISCMs it belongs to). Projection measures
+run on the State–State co-membership graph with ``weight`` = shared ISCMs; path-based measures use
+``1 / weight`` as distance, so States sharing many ISCMs are "close".
+
+Disconnected graphs: betweenness and closeness are computed on the whole graph (closeness uses the
+Wasserman–Faust correction for unreachable nodes); eigenvector centrality is computed within each
+connected component and reported with the component's number, because values from different
+components are not comparable. Non-convergence raises :class:`graph.errors.ConvergenceError`.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from graph.errors import ConvergenceError
+from graph.views import actors, iscm_projection, iscms, state_projection
+
+
+def _components(G: nx.Graph) -> dict[str, int]:
+    comps = sorted(nx.connected_components(G), key=lambda c: (-len(c), min(map(str, c))))
+    return {n: i for i, c in enumerate(comps) for n in c}
+
+
+def _eigenvector(G: nx.Graph, *, weight: str | None, max_iter: int, tol: float) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for comp in nx.connected_components(G):
+        sub = G.subgraph(comp)
+        if len(sub) == 1:
+            out[next(iter(comp))] = 1.0
+            continue
+        if len(sub) <= 4:  # ARPACK cannot solve tiny matrices; a dense solver is exact and cheap here
+            nodes = list(sub)
+            _vals, vecs = np.linalg.eigh(nx.to_numpy_array(sub, nodelist=nodes, weight=weight))
+            vec = np.abs(vecs[:, -1])
+            out.update(dict(zip(nodes, (vec / np.linalg.norm(vec)).tolist(), strict=True)))
+            continue
+        try:
+            # the numpy solver also converges on bipartite graphs, where power iteration can oscillate
+            values = nx.eigenvector_centrality_numpy(sub, weight=weight, max_iter=max_iter, tol=tol)
+        except (nx.PowerIterationFailedConvergence, nx.NetworkXException, ArithmeticError) as exc:
+            raise ConvergenceError(f"eigenvector centrality did not converge on a component of {len(sub)} "
+                                   f"nodes ({exc}); raise max_iter or tol") from exc
+        out.update({n: abs(v) for n, v in values.items()})
+    return out
+
+
+def bipartite_centrality(B: nx.Graph, *, max_iter: int = 1000, tol: float = 1e-8) -> pd.DataFrame:
+    """Degree, betweenness, closeness and eigenvector centrality of every node of ``B``.
+
+    * ``degree``: share of the other side a node is linked to (a State in half the ISCMs: 0.5);
+    * ``betweenness``: how often the node lies on shortest paths between others (brokerage);
+    * ``closeness``: how few steps it takes to reach everyone else;
+    * ``eigenvector``: being linked to well-linked nodes (within its ``component``).
+
+    Examples
+    --------
+    >>> from graph.views import example
+    >>> df = bipartite_centrality(example())
+    >>> float(df.loc["MAR", "degree"]), round(float(df.loc["SWE", "degree"]), 3)
+    (1.0, 0.333)
+    >>> df["betweenness"].idxmax()
+    'MAR'
+    """
+    if len(B) == 0:
+        return pd.DataFrame(columns=["label", "side", "degree", "betweenness", "closeness", "eigenvector",
+                                     "component"])
+    top = set(actors(B, type=None))
+    degree = nx.bipartite.degree_centrality(B, top)
+    betweenness = nx.bipartite.betweenness_centrality(B, top)
+    closeness = nx.bipartite.closeness_centrality(B, top, normalized=True)
+    eigen = _eigenvector(B, weight=None, max_iter=max_iter, tol=tol)
+    comp = _components(B)
+    rows = [{"node": n, "label": B.nodes[n].get("label", n), "side": "actor" if n in top else "iscm",
+             "degree": degree[n], "betweenness": betweenness[n], "closeness": closeness[n],
+             "eigenvector": eigen[n], "component": comp[n]} for n in B]
+    df = pd.DataFrame(rows).set_index("node").sort_index()
+    return df.sort_values(["degree", "betweenness"], ascending=False, kind="stable")
+
+
+def projection_centrality(B: nx.Graph, *, max_iter: int = 1000, tol: float = 1e-8) -> pd.DataFrame:
+    """Centrality of States in the weighted co-membership graph.
+
+    ``strength`` is the total number of ISCM seats shared with other States; ``betweenness`` and
+    ``closeness`` treat ``1 / shared`` as distance; ``eigenvector`` is weighted by shared ISCMs.
+
+    >>> from graph.views import example
+    >>> projection_centrality(example()).index[0]
+    'MAR'
+    """
+    G = state_projection(B)
+    if len(G) == 0:
+        return pd.DataFrame(columns=["label", "strength", "degree", "betweenness", "closeness", "eigenvector",
+                                     "component"])
+    for _u, _v, d in G.edges(data=True):
+        d["distance"] = 1.0 / d["weight"]
+    strength = dict(G.degree(weight="weight"))
+    degree = nx.degree_centrality(G)
+    betweenness = nx.betweenness_centrality(G, weight="distance")
+    closeness = nx.closeness_centrality(G, distance="distance", wf_improved=True)
+    eigen = _eigenvector(G, weight="weight", max_iter=max_iter, tol=tol)
+    comp = _components(G)
+    rows = [{"state": n, "label": G.nodes[n].get("label", n), "strength": strength[n], "degree": degree[n],
+             "betweenness": betweenness[n], "closeness": closeness[n], "eigenvector": eigen[n],
+             "component": comp[n]} for n in G]
+    df = pd.DataFrame(rows).set_index("state")
+    df = df.sort_index()
+    return df.sort_values(["strength", "eigenvector"], ascending=False, kind="stable")
+
+
+def communities(B: nx.Graph, *, side: str = "states", resolution: float = 1.0, seed: int = 42) -> pd.DataFrame:
+    """Louvain communities of the weighted State (or ISCM) projection.
+
+    Same ``seed`` and ``resolution`` → same communities. Communities are numbered by size
+    (0 = largest), ties by their alphabetically first member. Higher ``resolution`` → more,
+    smaller communities.
+
+    >>> from graph.views import example
+    >>> communities(example(), side="iscms", seed=1)["community"].to_dict()
+    {'alpha': 0, 'beta': 0, 'gamma': 0}
+    """
+    if side not in ("states", "iscms"):
+        raise ValueError(f"side must be 'states' or 'iscms', got {side!r}")
+    G = state_projection(B) if side == "states" else iscm_projection(B)
+    if len(G) == 0:
+        return pd.DataFrame(columns=["label", "community", "community_size"])
+    found = nx.community.louvain_communities(G, weight="weight", resolution=resolution, seed=seed)
+    ordered = sorted(found, key=lambda c: (-len(c), min(c)))
+    rows = [{"node": n, "label": G.nodes[n].get("label", n), "community": i, "community_size": len(c)}
+            for i, c in enumerate(ordered) for n in sorted(c)]
+    return pd.DataFrame(rows).set_index("node")
+
+
+def brokers(B: nx.Graph, *, resolution: float = 1.0, seed: int = 42) -> pd.DataFrame:
+    """States that bridge otherwise separate clusters of ISCMs.
+
+    ISCMs are grouped by Louvain on their overlap graph; a State's ``clusters`` is how many of
+    those groups its ISCMs fall in, and ``participation`` (0-1) how evenly its memberships spread
+    across them (Guimerà–Amaral participation coefficient). States in two or more clusters are
+    brokers, ranked by clusters, participation and bipartite betweenness.
+
+    >>> from graph.views import example
+    >>> brokers(example(), resolution=2.0, seed=1).index.tolist()[:1]
+    ['MAR']
+    """
+    clusters = communities(B, side="iscms", resolution=resolution, seed=seed)["community"].to_dict()
+    betweenness = bipartite_centrality(B)["betweenness"] if len(B) else pd.Series(dtype=float)
+    rows = []
+    for s in actors(B):
+        own = [clusters[i] for i in B[s] if i in clusters]
+        if not own:
+            continue
+        counts = pd.Series(own).value_counts()
+        participation = 1.0 - float(((counts / len(own)) ** 2).sum())
+        rows.append({"state": s, "label": B.nodes[s].get("label", s), "n_iscms": len(own),
+                     "clusters": int(counts.size), "participation": participation,
+                     "betweenness": float(betweenness.get(s, 0.0))})
+    df = pd.DataFrame(rows, columns=["state", "label", "n_iscms", "clusters", "participation", "betweenness"])
+    df = df[df["clusters"] >= 2]
+    return df.sort_values(["clusters", "participation", "betweenness", "state"],
+                          ascending=[False, False, False, True]).set_index("state")
+
+
+__all__ = ["bipartite_centrality", "brokers", "communities", "iscms", "projection_centrality"]

@@ -1,0 +1,69 @@
+"""Change over time: the same views and measures as of two years, and what changed between them.
+
+Memberships "as of" a year follow the newest-claim rule (:func:`graph.views.resolve`): only what
+sources dated by then (or explicit periods) say. Early years are therefore only as complete as the
+older sources in ``data/``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from graph import views
+
+
+def membership_changes(memberships: pd.DataFrame, year_from: int, year_to: int, *,
+                       roles: str = "members") -> pd.DataFrame:
+    """Which States joined or left which ISCMs between ``year_from`` and ``year_to``.
+
+    Columns ``iscm``, ``state``, ``change`` (``joined`` or ``left``). A "joined" may also mean a
+    newer source lists a State an older one did not: read it with the sources.
+
+    >>> rows = pd.DataFrame({
+    ...     "organisation_id": ["x", "x", "x"], "organisation_type": "iscm", "actor_id": ["A", "B", "C"],
+    ...     "actor_type": "state", "role": "member", "actor_region": None, "actor_subregion": None,
+    ...     "start": pd.to_datetime(["2001-01-01", "2001-01-01", "2012-01-01"]),
+    ...     "end": pd.to_datetime([None, "2010-12-31", None]), "complete_list": False,
+    ...     "as_of": pd.to_datetime(["2020-01-01"] * 3)})
+    >>> membership_changes(rows, 2005, 2015).values.tolist()
+    [['x', 'B', 'left'], ['x', 'C', 'joined']]
+    """
+    if year_to < year_from:
+        raise ValueError(f"year_to ({year_to}) is before year_from ({year_from})")
+
+    def pairs(year: int) -> set[tuple[str, str]]:
+        df = views.filter_memberships(memberships, roles=roles, as_of=year)
+        df = df[df["actor_type"] == "state"]
+        return set(zip(df["organisation_id"], df["actor_id"], strict=True))
+
+    before, after = pairs(year_from), pairs(year_to)
+    rows = [{"iscm": i, "state": s, "change": "joined"} for i, s in after - before]
+    rows += [{"iscm": i, "state": s, "change": "left"} for i, s in before - after]
+    df = pd.DataFrame(rows, columns=["iscm", "state", "change"])
+    return df.sort_values(["iscm", "state"]).reset_index(drop=True)
+
+
+def size_over_time(memberships: pd.DataFrame, years: list[int], *, roles: str = "members") -> pd.DataFrame:
+    """ISCM × year table of member counts (States), by the newest-claim rule for each year."""
+    out = {}
+    for y in years:
+        df = views.filter_memberships(memberships, roles=roles, as_of=y)
+        df = df[df["actor_type"] == "state"]
+        out[y] = df.groupby("organisation_id")["actor_id"].nunique()
+    table = pd.DataFrame(out).fillna(0).astype(int)
+    table.index.name = "iscm"
+    return table.sort_index()
+
+
+def compare(memberships: pd.DataFrame, year_from: int, year_to: int, *, roles: str = "members") -> pd.DataFrame:
+    """Per State: ISCM count in each year and the difference, States with a change first."""
+    counts = {}
+    for y in (year_from, year_to):
+        df = views.filter_memberships(memberships, roles=roles, as_of=y)
+        df = df[df["actor_type"] == "state"]
+        counts[y] = df.groupby("actor_id")["organisation_id"].nunique()
+    table = pd.DataFrame(counts).fillna(0).astype(int)
+    table.columns = [f"iscms_{year_from}", f"iscms_{year_to}"]
+    table["change"] = table.iloc[:, 1] - table.iloc[:, 0]
+    table.index.name = "state"
+    return table.sort_values(["change", table.columns[1]], ascending=False, key=abs, kind="stable")

@@ -1,0 +1,193 @@
+"""The wider partnership network, paths between actors, ego networks and MIEUX expert flows.
+
+:func:`partnership_graph` projects every relation we model between actors into one networkx
+multigraph — memberships in ISCMs, unions and IGOs (any role), ISCM cooperation and union
+associations, successions, capacity-building actions (expert States, requesting and beneficiary
+actors), liaison deployments and meetings — each edge with its ``relation``, ``role`` and
+``source``. Labels, types and provenance nodes are never nodes here.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import networkx as nx
+import pandas as pd
+
+from graph import views
+from graph.errors import UnknownEntityError
+from graph.namespace import SPARQL_PREFIXES
+from graph.store import SelectResult, Store
+
+_EDGE_QUERIES = {
+    "cooperation": """
+        SELECT ?a ?b ?role ?source WHERE {
+          ?c a iscm:Cooperation ; iscm:party ?a , ?b . FILTER(STR(?a) < STR(?b))
+          OPTIONAL { ?c iscm:intensity ?i } BIND(COALESCE(STRAFTER(STR(?i), "/intensity/"), "") AS ?role)
+          OPTIONAL { ?c prov:wasDerivedFrom/foaf:page ?source } }""",
+    "association": """
+        SELECT ?a ?b ("formal" AS ?role) ?source WHERE {
+          ?c a iscm:Association ; iscm:party ?a , ?b . ?a a iscm:ISCM . FILTER(?a != ?b)
+          OPTIONAL { ?c prov:wasDerivedFrom/foaf:page ?source } }""",
+    "succession": """
+        SELECT ?a ?b ("succeeded by" AS ?role) ?source WHERE {
+          ?c a org:ChangeEvent ; org:originalOrganization ?a ; org:resultingOrganization ?b .
+          OPTIONAL { ?c prov:wasDerivedFrom/foaf:page ?source } }""",
+    "expert": """
+        SELECT ?a ?b ("experts" AS ?role) ?source WHERE {
+          ?b a iscm:CapacityBuildingAction ; iscm:expertsFrom ?a .
+          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+    "beneficiary": """
+        SELECT ?a ?b ("beneficiary" AS ?role) ?source WHERE {
+          ?b a iscm:CapacityBuildingAction ; iscm:beneficiary ?a .
+          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+    "requesting": """
+        SELECT ?a ?b ("requesting" AS ?role) ?source WHERE {
+          ?b a iscm:CapacityBuildingAction ; iscm:requestingAuthority ?a .
+          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+    "programme": """
+        SELECT ?a ?b ("programme" AS ?role) ?source WHERE {
+          ?b a iscm:CapacityBuildingAction ; iscm:programme ?a .
+          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+    "deployment": """
+        SELECT ?a ?b ?role ?source WHERE {
+          ?d a iscm:Deployment ; iscm:network ?a ; iscm:hostCountry ?b .
+          OPTIONAL { ?d iscm:purpose ?role }
+          OPTIONAL { ?d prov:wasDerivedFrom/iscm:locator ?source } }""",
+    "event": """
+        SELECT ?a ?b ?role ?source WHERE {
+          { ?b a iscm:Event ; iscm:host ?a BIND("host" AS ?role) }
+          UNION { ?b a iscm:Event ; iscm:organiser ?a BIND("organiser" AS ?role) }
+          UNION { ?b a iscm:Event ; iscm:participant ?a BIND("participant" AS ?role) }
+          UNION { ?b a iscm:Event ; iscm:underISCM ?a BIND("held under" AS ?role) }
+          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+}
+
+
+def _select(store: Store, body: str) -> SelectResult:
+    result = store.query(SPARQL_PREFIXES + body)
+    assert isinstance(result, SelectResult)
+    return result
+
+
+def partnership_edges(store: Store, *, as_of: int | None = None) -> pd.DataFrame:
+    """Every relation between two actors as a table: ``source_id``, ``target_id``, ``relation``,
+    ``role``, ``source_url`` — the edge list behind :func:`partnership_graph`."""
+    ents = views.entities(store).set_index("entity")
+    frames = []
+    mem = views.filter_memberships(views.memberships(store), roles="all", as_of=as_of,
+                                   organisation_types=("iscm", "union", "organisation"))
+    if not mem.empty:
+        frames.append(pd.DataFrame({"source_id": mem["actor_id"], "target_id": mem["organisation_id"],
+                                    "relation": "membership", "role": mem["role"],
+                                    "source_url": mem["source_url"]}))
+    for relation, body in _EDGE_QUERIES.items():
+        rows = _select(store, body).records()
+        if not rows:
+            continue
+        df = pd.DataFrame(rows)
+        df["source_id"] = df["a"].map(ents["id"])
+        df["target_id"] = df["b"].map(ents["id"])
+        df["relation"] = relation
+        df["source_url"] = df["source"]
+        frames.append(df[["source_id", "target_id", "relation", "role", "source_url"]])
+    if not frames:
+        return pd.DataFrame(columns=["source_id", "target_id", "relation", "role", "source_url"])
+    out = pd.concat(frames, ignore_index=True).dropna(subset=["source_id", "target_id"])
+    out = out.drop_duplicates(["source_id", "target_id", "relation", "role"])
+    return out.sort_values(["relation", "source_id", "target_id", "role"]).reset_index(drop=True)
+
+
+def partnership_graph(store: Store, *, as_of: int | None = None) -> nx.MultiGraph:
+    """All actors and their relations as a multigraph (one edge per relation and role)."""
+    ents = views.entities(store).set_index("id")
+    edges = partnership_edges(store, as_of=as_of)
+    G = nx.MultiGraph()
+    for row in edges.itertuples(index=False):
+        for n in (row.source_id, row.target_id):
+            if n not in G:
+                info = ents.loc[n] if n in ents.index else None
+                G.add_node(n, label=str(info["label"]) if info is not None else n,
+                           type=str(info["type"]) if info is not None else "organisation",
+                           region=_clean(info["region"]) if info is not None else None)
+        G.add_edge(row.source_id, row.target_id, relation=row.relation, role=_clean(row.role),
+                   source=_clean(row.source_url))
+    return G
+
+
+def _clean(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+_PREFERENCE = {"membership": 0, "cooperation": 1, "association": 2, "succession": 3, "event": 4,
+               "expert": 5, "beneficiary": 5, "requesting": 5, "programme": 6, "deployment": 5}
+
+
+def path(G: nx.MultiGraph, source: str, target: str) -> pd.DataFrame:
+    """The shortest chain of relations from ``source`` to ``target``, one row per hop, each with
+    the relation, the role and the source of the fact ("how is Ghana connected to the Budapest
+    Process?").
+
+    >>> G = nx.MultiGraph()
+    >>> G.add_edge("GHA", "rabat-process", relation="membership", role="member", source="https://a")
+    0
+    >>> G.add_edge("rabat-process", "budapest-process", relation="cooperation", role="regular", source="https://b")
+    0
+    >>> path(G, "GHA", "budapest-process")[["from", "to", "relation"]].values.tolist()
+    [['GHA', 'rabat-process', 'membership'], ['rabat-process', 'budapest-process', 'cooperation']]
+    """
+    for n in (source, target):
+        if n not in G:
+            raise UnknownEntityError("actor (not in the partnership network)", n)
+    try:
+        nodes = nx.shortest_path(G, source, target)
+    except nx.NetworkXNoPath:
+        return pd.DataFrame(columns=["hop", "from", "to", "relation", "role", "source"])
+    rows = []
+    for i, (u, v) in enumerate(pairwise(nodes), start=1):
+        # several facts may link the pair: show the most direct kind, then by role name
+        best = min(G.get_edge_data(u, v).values(),
+                   key=lambda d: (_PREFERENCE.get(d["relation"], 9), d.get("role") or ""))
+        rows.append({"hop": i, "from": u, "to": v, "relation": best["relation"], "role": best.get("role"),
+                     "source": best.get("source")})
+    return pd.DataFrame(rows)
+
+
+def ego(G: nx.MultiGraph, actor: str, *, depth: int = 1) -> nx.MultiGraph:
+    """The actor, everything within ``depth`` relations of it, and the relations among them."""
+    if actor not in G:
+        raise UnknownEntityError("actor (not in the partnership network)", actor)
+    if depth < 0:
+        raise ValueError(f"depth must be >= 0, got {depth}")
+    reach = nx.single_source_shortest_path_length(G, actor, cutoff=depth)
+    return G.subgraph(reach).copy()
+
+
+def expert_flows(store: Store) -> pd.DataFrame:
+    """MIEUX-style expert flows: expert-providing State → beneficiary, weighted by number of actions.
+
+    Columns ``expert_state``, ``beneficiary``, ``actions`` (count), ``action_ids``.
+    """
+    rows = _select(store, """
+        SELECT ?expert ?beneficiary ?action WHERE {
+          ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?action ;
+             iscm:expertsFrom/dcterms:identifier ?expert ; iscm:beneficiary/dcterms:identifier ?beneficiary }
+    """).records()
+    df = pd.DataFrame(rows, columns=["expert", "beneficiary", "action"])
+    if df.empty:
+        return pd.DataFrame(columns=["expert_state", "beneficiary", "actions", "action_ids"])
+    out = (df.groupby(["expert", "beneficiary"])["action"]
+           .agg(actions="nunique", action_ids=lambda s: ", ".join(sorted(set(s)))).reset_index()
+           .rename(columns={"expert": "expert_state"}))
+    out = out.sort_values(["actions", "expert_state", "beneficiary"], ascending=[False, True, True])
+    return out.reset_index(drop=True)
+
+
+def expert_flow_graph(store: Store) -> nx.DiGraph:
+    """The expert flows as a directed graph, edge ``weight`` = number of actions."""
+    G = nx.DiGraph()
+    for row in expert_flows(store).itertuples(index=False):
+        G.add_edge(row.expert_state, row.beneficiary, weight=row.actions, actions=row.action_ids)
+    return G

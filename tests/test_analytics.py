@@ -1,0 +1,162 @@
+"""Analytics: hand-computed answers on a small graph, networkx's reference on the real one."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from graph import centrality, change, comembership, membership, overlap, partnership, views
+from graph.errors import UnknownEntityError
+
+# example(): alpha = MAR ESP SEN FRA · beta = MAR SEN GHA NOR · gamma = MAR NOR SWE
+
+
+@pytest.fixture
+def B():
+    return views.example()
+
+
+def test_multi_membership_by_hand(B):
+    df = membership.memberships_by_state(B)
+    assert df["n_iscms"].to_dict() == {"MAR": 3, "NOR": 2, "SEN": 2, "ESP": 1, "FRA": 1, "GHA": 1, "SWE": 1}
+    assert membership.states_in_at_least(B, 2).index.tolist() == ["MAR", "NOR", "SEN"]
+    assert membership.states_in_all(B, ["alpha", "beta", "gamma"]) == ["MAR"]
+    assert membership.states_in_any(B, ["alpha", "gamma"]) == ["ESP", "FRA", "MAR", "NOR", "SEN", "SWE"]
+    assert membership.states_in_none(B, ["MAR", "BRA"]) == ["BRA"]
+    with pytest.raises(UnknownEntityError):
+        membership.states_in_all(B, ["delta"])
+    with pytest.raises(ValueError):
+        membership.states_in_at_least(B, -1)
+
+
+def test_comembership_by_hand(B):
+    m = comembership.matrix(B)
+    assert m.loc["MAR", "SEN"] == 2 and m.loc["SEN", "MAR"] == 2
+    assert m.loc["MAR", "NOR"] == 2 and m.loc["FRA", "GHA"] == 0 and m.loc["MAR", "MAR"] == 3
+    long = comembership.pairs(B)
+    # 7 states: pairs sharing >= 1 ISCM = alpha C(4,2)=6 + beta 6 + gamma 3 - double counted MAR-SEN, MAR-NOR
+    assert len(long) == 13
+    assert comembership.top_pairs(B, k=2)[["state_a", "state_b"]].values.tolist() == [["MAR", "NOR"], ["MAR", "SEN"]]
+    close = comembership.closest_partners(B, "NOR")
+    assert close.iloc[0]["partner"] == "MAR" and close.iloc[0]["shared"] == 2
+    with pytest.raises(UnknownEntityError):
+        comembership.closest_partners(B, "BRA")
+
+
+def test_overlap_by_hand(B):
+    df = overlap.member_overlap(B).set_index(["iscm_a", "iscm_b"])
+    assert df.loc[("alpha", "beta"), "shared"] == 2
+    assert df.loc[("alpha", "beta"), "jaccard"] == pytest.approx(2 / 6)
+    assert df.loc[("beta", "gamma"), "overlap_coefficient"] == pytest.approx(2 / 3)
+    assert df.loc[("alpha", "gamma"), "jaccard"] == pytest.approx(1 / 6)
+    jm = overlap.jaccard_matrix(B)
+    assert jm.loc["gamma", "beta"] == pytest.approx(0.4) and jm.loc["alpha", "alpha"] == 1.0
+    geo = overlap.geographic_overlap(B)
+    assert geo.loc["alpha"].to_dict() == {"Africa": 2, "Europe": 2}
+    themes = overlap.thematic_overlap({"a": {"x", "y"}, "b": {"y", "z"}, "c": set()})
+    assert themes.iloc[0][["iscm_a", "iscm_b", "shared"]].tolist() == ["a", "b", 1]
+
+
+def test_centrality_by_hand(B):
+    df = centrality.bipartite_centrality(B)
+    # degree: share of the other side; MAR in all 3 ISCMs; alpha has 4 of 7 States
+    assert df.loc["MAR", "degree"] == pytest.approx(1.0)
+    assert df.loc["alpha", "degree"] == pytest.approx(4 / 7)
+    assert df["betweenness"].idxmax() == "MAR"
+    proj = centrality.projection_centrality(B)
+    assert proj.loc["MAR", "strength"] == 2 + 2 + 1 + 1 + 1 + 1  # SEN 2, NOR 2, ESP, FRA, GHA, SWE 1 each
+
+
+def test_centrality_matches_networkx_reference_on_real_data(kg):
+    B = kg.bipartite()
+    df = centrality.bipartite_centrality(B)
+    top = {n for n, d in B.nodes(data=True) if d["bipartite"] == 0}
+    ref_deg = nx.bipartite.degree_centrality(B, top)
+    ref_btw = nx.bipartite.betweenness_centrality(B, top)
+    for n in list(B)[:50]:
+        assert df.loc[n, "degree"] == pytest.approx(ref_deg[n])
+        assert df.loc[n, "betweenness"] == pytest.approx(ref_btw[n])
+    G = views.state_projection(B)
+    ref_strength = dict(G.degree(weight="weight"))
+    proj = centrality.projection_centrality(B)
+    assert proj["strength"].to_dict() == ref_strength
+
+
+def test_communities_are_deterministic(kg):
+    B = kg.bipartite()
+    a = centrality.communities(B, seed=7)
+    b = centrality.communities(B, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    assert a["community"].min() == 0
+    finer = centrality.communities(B, seed=7, resolution=3.0)
+    assert finer["community"].nunique() >= a["community"].nunique()
+
+
+def test_disconnected_graph_is_handled():
+    B = views.example()
+    B.add_node("island", bipartite=1, label="Island", type="iscm")
+    B.add_node("ISL", bipartite=0, label="Iceland", type="state", region="Europe", subregion="Northern Europe")
+    B.add_edge("ISL", "island", roles=["member"], sources=[])
+    df = centrality.bipartite_centrality(B)
+    assert df.loc["ISL", "component"] != df.loc["MAR", "component"]
+    assert not df["eigenvector"].isna().any()
+
+
+def test_real_data_answers_a_researcher_checks_by_hand(kg):
+    """The five States in the most ISCMs and the most overlapping pair, recomputed from the table."""
+    B = kg.bipartite()
+    current = views.filter_memberships(kg.memberships)
+    current = current[current["actor_type"] == "state"]
+    by_hand = current.groupby("actor_id")["organisation_id"].nunique().sort_values(ascending=False)
+    api = membership.memberships_by_state(B)["n_iscms"]
+    assert api.head(5).to_dict() == {s: by_hand[s] for s in api.head(5).index}
+    assert api.iloc[0] == by_hand.iloc[0]
+    members = current.groupby("organisation_id")["actor_id"].apply(set).to_dict()
+    best = max(((a, b) for a in members for b in members if a < b),
+               key=lambda p: (len(members[p[0]] & members[p[1]]) / len(members[p[0]] | members[p[1]])))
+    top = overlap.member_overlap(B).iloc[0]
+    j = len(members[best[0]] & members[best[1]]) / len(members[best[0]] | members[best[1]])
+    assert top["jaccard"] == pytest.approx(j)
+
+
+def test_morocco_iscm_count_matches_data(kg):
+    B = kg.bipartite()
+    mar = sorted(B["MAR"])
+    # Morocco's ISCMs by the sources in data/: the Rabat Process and the 5+5 Dialogue among them
+    assert {"rabat-process", "five-plus-five-dialogue", "mtm"} <= set(mar)
+    assert membership.memberships_by_state(B).loc["MAR", "n_iscms"] == len(mar)
+
+
+def test_budapest_and_prague_overlap(kg):
+    B = kg.bipartite()
+    both = membership.states_in_all(B, ["budapest-process", "prague-process"])
+    assert {"DEU", "GEO", "UKR", "TUR"} <= set(both)
+    assert set(both) <= set(B["budapest-process"]) & set(B["prague-process"])
+
+
+def test_path_and_ego(kg):
+    P = partnership.partnership_graph(kg.store)
+    hops = partnership.path(P, "GHA", "budapest-process")
+    assert not hops.empty
+    assert hops.iloc[0]["from"] == "GHA" and hops.iloc[-1]["to"] == "budapest-process"
+    assert hops["relation"].notna().all()
+    E = partnership.ego(P, "GHA", depth=1)
+    assert "GHA" in E and all(nx.shortest_path_length(E, "GHA", n) <= 1 for n in E)
+    with pytest.raises(UnknownEntityError):
+        partnership.path(P, "GHA", "nowhere")
+
+
+def test_change_over_time(kg):
+    table = change.size_over_time(kg.memberships, [2005, 2024])
+    assert (table[2024] > 0).sum() > 30
+    diff = change.membership_changes(kg.memberships, 2020, 2021)
+    assert set(diff.columns) == {"iscm", "state", "change"}
+    with pytest.raises(ValueError):
+        change.membership_changes(kg.memberships, 2021, 2020)
+
+
+def test_analytics_are_deterministic(kg):
+    B1, B2 = kg.bipartite(), kg.bipartite()
+    pd.testing.assert_frame_equal(overlap.member_overlap(B1), overlap.member_overlap(B2))
+    pd.testing.assert_frame_equal(centrality.brokers(B1), centrality.brokers(B2))
