@@ -91,17 +91,16 @@ def load_ontology() -> Graph:
 
 
 def validate_shapes(dataset: Dataset, ontology: Graph) -> None:
-    """Run the SHACL shapes over the curated graph (with the ontology for schemes and classes).
+    """Run the SHACL shapes over all data graphs (with the ontology for schemes and classes).
 
     Raises :class:`ValidationError` with one line per violation: focus node, path and message.
     """
     from pyshacl import validate  # local: pyshacl is slow to import and only builds need it
 
     data = Graph()
-    for t in dataset.graph(CURATED_GRAPH):
-        data.add(t)
-    for t in ontology:
-        data.add(t)
+    for graph in dataset.graphs():  # curated data and every ingested document (ontology included)
+        for t in graph:
+            data.add(t)
     shapes = Graph().parse(SHAPES_PATH, format="turtle")
     conforms, report, _text = validate(data, shacl_graph=shapes, inference="none",
                                        allow_warnings=True, advanced=True)

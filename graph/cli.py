@@ -123,6 +123,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from graph.ingest import ingest, merge, write
+
+    data = _data_dir(args.data)
+    with err.status(f"reading {args.file}…"):
+        extraction = ingest(Path(args.file), data_dir=data, kind=args.kind)
+    doc = extraction.document
+    if args.merge:
+        written = merge(extraction, data, force=args.force)
+        if written.diff:
+            sys.stdout.write(written.diff)
+        else:
+            err.print("no change to the merged facts")
+    else:
+        written = write(extraction, Path(args.out) if args.out else _build_dir(None) / "ingest")
+    err.print(f"[green]{doc['kind']}[/]: {len(extraction.facts)} candidate facts, "
+              f"{len(extraction.unresolved)} unresolved mention(s)", highlight=False)
+    err.print(f"  facts:  {written.facts_path}\n  review: {written.report_path}", highlight=False)
+    if args.merge:
+        err.print("run `iscm build` to put them in the graph")
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from graph.build import atomic_write_text
     from graph.sources_report import render
@@ -171,6 +194,15 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["table", "json"], default="table")
     s.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     s.set_defaults(func=cmd_stats)
+
+    ig = sub.add_parser("ingest", help="extract candidate facts from a document (see docs/ingestion.md)")
+    ig.add_argument("file", help="the document, as UTF-8 text")
+    ig.add_argument("--kind", default="auto", choices=["auto", "iscm-summary", "mieux", "meeting", "eu-summary"])
+    ig.add_argument("--out", help="where candidates and the review report go (default: <build>/ingest)")
+    ig.add_argument("--merge", action="store_true", help="put the facts into data/documents/ (shows a diff)")
+    ig.add_argument("--force", action="store_true", help="with --merge: replace a hand-edited document file")
+    ig.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
+    ig.set_defaults(func=cmd_ingest)
 
     so = sub.add_parser("sources", help="list the sources per ISCM (generates data/SOURCES.md)")
     so.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")

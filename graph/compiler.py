@@ -540,8 +540,11 @@ def _all_dated(rec: CollaborationFile) -> Iterator[Dated]:
     yield from rec.memberships
 
 
-def emit(cat: Catalog, graph: Graph) -> Graph:
-    """Write the catalog's triples into ``graph`` (the curated named graph)."""
+def emit(cat: Catalog, graph: Graph, *, extra_countries: Iterable[str] = ()) -> Graph:
+    """Write the catalog's triples into ``graph`` (the curated named graph).
+
+    ``extra_countries``: codes used elsewhere (ingested documents) that need State nodes too.
+    """
     em = _Emitter(graph, cat)
     for rec, _shown, _line in cat.organisations.values():
         em.organisation(rec)
@@ -549,20 +552,29 @@ def emit(cat: Catalog, graph: Graph) -> Graph:
         em.collaboration(loaded, is_iscm=False)
     for loaded in cat.iscms.values():
         em.collaboration(loaded, is_iscm=True)
+    em.used_countries |= set(extra_countries)
     em.country_nodes()
     return graph
 
 
 def compile_dataset(data_dir: Path, ontology: Graph) -> Dataset:
-    """Check ``data_dir`` and compile it, with the ontology, into a dataset of named graphs."""
+    """Check ``data_dir`` and compile it, with the ontology, into a dataset of named graphs:
+    the ontology, the curated data, and one graph per ingested document."""
+    from graph.documents import emit_documents, load_documents
+
     vocab = Vocabulary.from_ontology(ontology)
     cat = load_catalog(data_dir, vocab)
+    errors = _Errors()
+    docs = load_documents(data_dir, cat, errors, vocab)
+    if errors.items:
+        raise DataErrors(errors.items)
     ds = Dataset()
     onto_graph = ds.graph(ONTOLOGY_GRAPH)
     for t in ontology:
         onto_graph.add(t)
+    used = emit_documents(ds, docs, cat)
     curated = ds.graph(CURATED_GRAPH)
-    emit(cat, curated)
+    emit(cat, curated, extra_countries=used)
     curated.add((CURATED_GRAPH, RDF.type, PROV.Entity))
     curated.add((CURATED_GRAPH, RDFS.label, Literal("curated data from data/")))
     return ds

@@ -98,6 +98,24 @@ class ISCM(DefinedNamespace):
     subregion: URIRef
     via: URIRef
     current: URIRef
+    funding: URIRef
+    structure: URIRef
+    contribution: URIRef
+    surveyReference: URIRef
+    namedBody: URIRef
+    actor: URIRef
+    term: URIRef
+    amount: URIRef
+    currency: URIRef
+    level: URIRef
+    component: URIRef
+    category: URIRef
+    session: URIRef
+    topic: URIRef
+    speaker: URIRef
+    affiliation: URIRef
+    purpose: URIRef
+    supported: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -140,7 +158,7 @@ SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items(
 # Entity IRI scheme: https://w3id.org/iscm/id/<collection>/<local id>
 COLLECTIONS = ("state", "iscm", "org", "network", "programme", "action", "event", "source",
                "region", "membership", "claim", "cooperation", "association", "deployment",
-               "interval", "change")
+               "interval", "change", "document", "speaker")
 
 
 def entity(collection: str, local_id: str) -> URIRef:

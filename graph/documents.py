@@ -1,0 +1,542 @@
+"""Compile ingested documents (``data/documents/<id>.yaml``) into one named graph each.
+
+Every fact becomes a node derived from a source that names the document and the line it came from
+(``iscm:locator "line 1452"``), dated with the document's as-of date and marked with the extractor
+(``iscm:extractor``). The document's named graph is a ``prov:Entity`` carrying its title and hash,
+so queries can keep or drop what came from a given document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticValidationError
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, URIRef
+from rdflib import Literal as Lit
+from rdflib.namespace import DCTERMS, FOAF
+
+from graph import countries
+from graph.compiler import Catalog, Vocabulary, _digest, _Errors
+from graph.datafiles import load_yaml
+from graph.namespace import (
+    ACTION_STATUS,
+    BASE,
+    EXPERT_TYPE,
+    INTENSITY,
+    ISCM,
+    ORG,
+    PROV,
+    ROLE,
+    THEME,
+    TIME,
+    entity,
+)
+
+Id = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    line: int = Field(ge=1)
+    text: str = ""
+
+
+class MembershipFact(_Fact):
+    type: Literal["membership"]
+    organisation: Id
+    actor: Id
+    role: str
+    since: int | str | None = None
+    until: int | str | None = None
+
+
+class CooperationFact(_Fact):
+    type: Literal["cooperation"]
+    iscm: Id
+    partner: Id
+    category: str = "other"
+    intensity: Literal["official", "regular", "occasional"] | None = None
+
+
+class SuccessionFact(_Fact):
+    type: Literal["succession"]
+    predecessor: Id
+    successor: Id
+    year: int | None = None
+
+
+class ThemeFact(_Fact):
+    type: Literal["theme"]
+    subject: Id
+    theme: str
+    term: str = ""
+
+
+class FundingFact(_Fact):
+    type: Literal["funding"]
+    subject: Id
+    description: str
+    payer: Id | None = None
+    amount: float | None = None
+    currency: str | None = None
+    per: str | None = None
+    period: str | None = None
+
+
+class StructureFact(_Fact):
+    type: Literal["structure"]
+    subject: Id
+    component: str
+    description: str
+    actors: list[Id] = []
+
+
+class ContributionFact(_Fact):
+    type: Literal["contribution"]
+    subject: Id
+    level: str
+    description: str
+    actors: list[Id] = []
+
+
+class SurveyReferenceFact(_Fact):
+    type: Literal["survey-reference"]
+    subject: Id
+    actor: Id
+    value: str = ""
+
+
+class ActionFact(_Fact):
+    type: Literal["action"]
+    id: Id
+    title: str
+    programme: Id
+    status: Literal["completed", "ongoing"]
+    region: str | None = None
+    topic: str | None = None
+    themes: list[str] = []
+    requesting_authority: str | None = None
+    requesting_actor: Id | None = None
+    beneficiaries: list[Id] = []
+    experts_from: list[Id] = []
+    expert_types: list[str] = []
+    start: str | None = None
+    end: str | None = None
+    notes: str | None = None
+
+
+class SupportedFact(_Fact):
+    type: Literal["supported"]
+    programme: Id
+    supported: Id
+
+
+class Speaker(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    affiliation: str | None = None
+
+
+class EventFact(_Fact):
+    type: Literal["event"]
+    id: Id
+    title: str
+    iscm: Id | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    place: str | None = None
+    country: Id | None = None
+    hosts: list[Id] = []
+    organisers: list[Id] = []
+    participants: list[Id] = []
+    sessions: list[str] = []
+    speakers: list[Speaker] = []
+    topics: list[str] = []
+
+
+class NetworkFact(_Fact):
+    type: Literal["network"]
+    id: Id
+    name: str
+    legal_basis: list[str] = []
+    officer_count: int | None = None
+    approximate: bool = False
+    managers_network: bool = False
+    parent: Id | None = None
+
+
+class DeploymentFact(_Fact):
+    type: Literal["deployment"]
+    network: Id
+    deployed_by: Id
+    host_country: Id
+    purpose: Literal["posting", "fact-finding"] = "posting"
+    count: int | None = None
+    approximate: bool = False
+
+
+class NamedBodyFact(_Fact):
+    type: Literal["named-body"]
+    subject: Id
+    actor: Id
+    description: str = ""
+
+
+AnyFact = Annotated[
+    MembershipFact | CooperationFact | SuccessionFact | ThemeFact | FundingFact | StructureFact
+    | ContributionFact | SurveyReferenceFact | ActionFact | SupportedFact | EventFact | NetworkFact
+    | DeploymentFact | NamedBodyFact,
+    Field(discriminator="type"),
+]
+
+
+class DocumentInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    title: str
+    kind: str
+    file: str | None = None
+    url: str | None = None
+    sha256: str
+    as_of: dt.date
+    extractor: str
+    ingested: dt.date
+    facts_sha256: str | None = None
+
+
+class DocumentFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document: DocumentInfo
+    facts: list[AnyFact] = []
+
+
+EXPERT_TYPES = frozenset({"academia", "private-consultant", "ngo", "international-organisation"})
+
+# Ids minted by documents themselves (networks, actions, events) may be referred to by other facts.
+_SPECIAL_ACTORS = {"eu-member-states"}
+
+
+def load_documents(data_dir: Path, cat: Catalog, errors: _Errors, vocab: Vocabulary) -> list[tuple[DocumentFile, str]]:
+    out = []
+    for path in sorted((data_dir / "documents").glob("*.yaml")):
+        shown = str(Path(data_dir.name) / path.relative_to(data_dir))
+        try:
+            raw = load_yaml(path, display=shown)
+            doc = DocumentFile.model_validate(raw)
+        except PydanticValidationError as exc:
+            errors.from_pydantic(exc, path=shown, doc=raw)
+            continue
+        except Exception as exc:  # DataError from YAML parsing
+            errors.items.append(exc)  # type: ignore[arg-type]
+            continue
+        if doc.document.id != path.stem:
+            errors.add(f"document id {doc.document.id!r} differs from the file name {path.stem!r}",
+                       path=shown, doc=raw, loc=("document", "id"))
+        _check_ids(doc, cat, errors, shown, raw, vocab)
+        out.append((doc, shown))
+    return out
+
+
+def _check_ids(doc: DocumentFile, cat: Catalog, errors: _Errors, shown: str, raw: Any, vocab: Vocabulary) -> None:
+    minted = {f.id for f in doc.facts if isinstance(f, (NetworkFact, ActionFact, EventFact))}
+    known = set(cat.organisations) | set(cat.unions) | set(cat.iscms) | minted | _SPECIAL_ACTORS
+
+    def check(value: str | None, loc: tuple) -> None:
+        if value is None:
+            return
+        if value.isupper() and len(value) == 3:
+            if not countries.is_country_code(value):
+                errors.add(f"unknown country code {value!r}", path=shown, doc=raw, loc=loc)
+        elif value not in known:
+            errors.add(f"unknown id {value!r} (not in data/ nor minted by this document)",
+                       path=shown, doc=raw, loc=loc)
+
+    for i, f in enumerate(doc.facts):
+        base = ("facts", i)
+        for name in ("organisation", "actor", "iscm", "partner", "predecessor", "successor", "subject",
+                     "payer", "requesting_actor", "programme", "supported", "country", "network",
+                     "deployed_by", "host_country", "parent"):
+            value = getattr(f, name, None)
+            if isinstance(value, str):
+                check(value, (*base, name))
+        for name in ("actors", "beneficiaries", "experts_from", "hosts", "organisers", "participants"):
+            for j, value in enumerate(getattr(f, name, []) or []):
+                check(value, (*base, name, j))
+        if isinstance(f, MembershipFact) and f.role not in vocab.roles:
+            errors.add(f"role {f.role!r} is not one of {sorted(vocab.roles)}", path=shown, doc=raw, loc=(*base, "role"))
+        themes = [f.theme] if isinstance(f, ThemeFact) else f.themes if isinstance(f, ActionFact) else []
+        for j, theme in enumerate(themes):
+            if theme not in vocab.themes:
+                errors.add(f"unknown theme {theme!r}", path=shown, doc=raw, loc=(*base, "themes", j))
+        for j, kind in enumerate(getattr(f, "expert_types", []) or []):
+            if kind not in EXPERT_TYPES:
+                errors.add(f"expert type {kind!r} is not one of {sorted(EXPERT_TYPES)}", path=shown, doc=raw,
+                           loc=(*base, "expert_types", j))
+
+
+def _partial(value: int | str | None, *, end: bool = False) -> dt.date | None:
+    from graph.schema import _partial_date
+
+    if value is None:
+        return None
+    p = _partial_date(value)
+    return p.end() if end else p.start()
+
+
+class _DocEmitter:
+    def __init__(self, ds: Dataset, doc: DocumentFile, cat: Catalog) -> None:
+        self.doc = doc
+        self.cat = cat
+        self.graph_iri = URIRef(f"{BASE}graph/doc/{doc.document.id}")
+        self.g = ds.graph(self.graph_iri)
+        self.used_countries: set[str] = set()
+        info = doc.document
+        self.as_of = Lit(info.as_of, datatype=XSD.date)
+        self.extractor = Lit(info.extractor)
+        g, d = self.g, self.graph_iri
+        g.add((d, RDF.type, PROV.Entity))
+        g.add((d, RDFS.label, Lit(info.title)))
+        g.add((d, DCTERMS.title, Lit(info.title)))
+        g.add((d, ISCM.extractor, self.extractor))
+        g.add((d, DCTERMS.identifier, Lit(info.sha256)))
+        g.add((d, PROV.generatedAtTime, Lit(info.ingested, datatype=XSD.date)))
+        if info.url:
+            g.add((d, FOAF.page, URIRef(info.url)))
+
+    def actor(self, value: str) -> URIRef:
+        if value.isupper() and len(value) == 3:
+            self.used_countries.add(value)
+            return entity("state", value)
+        if value in self.cat.iscms:
+            return entity("iscm", value)
+        if value == "eu-member-states":
+            return entity("org", "eu")
+        return entity("org", value)
+
+    def source(self, line: int) -> URIRef:
+        info = self.doc.document
+        iri = entity("source", _digest(info.id, line))
+        g = self.g
+        g.add((iri, RDF.type, ISCM.Source))
+        g.add((iri, DCTERMS.isPartOf, Lit(info.title)))
+        g.add((iri, ISCM.locator, Lit(f"line {line}")))
+        g.add((iri, RDFS.label, Lit(f"{info.title}, line {line}")))
+        if info.url:
+            g.add((iri, FOAF.page, URIRef(info.url)))
+        return iri
+
+    def prov(self, node: URIRef, fact: _Fact) -> None:
+        self.g.add((node, PROV.wasDerivedFrom, self.source(fact.line)))
+        self.g.add((node, ISCM.asOf, self.as_of))
+        self.g.add((node, ISCM.extractor, self.extractor))
+        if fact.text:
+            self.g.add((node, DCTERMS.description, Lit(fact.text)))
+
+    def claim(self, fact: _Fact, subject: str, prop: URIRef, value: Any, **extra: Any) -> URIRef:
+        node = entity("claim", _digest(self.doc.document.id, fact.line, subject, prop, value))
+        g = self.g
+        g.add((node, RDF.type, ISCM.Claim))
+        g.add((node, ISCM.subject, self.actor(subject)))
+        g.add((node, ISCM.property, prop))
+        g.add((node, ISCM.value, value))
+        for key, val in extra.items():
+            if val is None:
+                continue
+            for v in val if isinstance(val, list) else [val]:
+                g.add((node, getattr(ISCM, key), v))
+        self.prov(node, fact)
+        return node
+
+    def emit(self, fact: Any) -> None:
+        g = self.g
+        if isinstance(fact, MembershipFact):
+            org_iri, actor = self.actor(fact.organisation), self.actor(fact.actor)
+            node = entity("membership", _digest(self.doc.document.id, fact.line, org_iri, actor, fact.role))
+            g.add((node, RDF.type, ORG.Membership))
+            g.add((node, ORG.organization, org_iri))
+            g.add((node, ORG.member, actor))
+            g.add((node, ORG.role, ROLE[fact.role]))
+            g.add((node, ISCM.completeList, Lit(False)))
+            since, until = _partial(fact.since), _partial(fact.until, end=True)
+            if since or until:
+                interval = entity("interval", _digest(node))
+                g.add((node, ORG.memberDuring, interval))
+                g.add((interval, RDF.type, TIME.Interval))
+                for pred, value, suffix in ((TIME.hasBeginning, since, "start"), (TIME.hasEnd, until, "end")):
+                    if value:
+                        inst = URIRef(f"{interval}-{suffix}")
+                        g.add((interval, pred, inst))
+                        g.add((inst, RDF.type, TIME.Instant))
+                        g.add((inst, TIME.inXSDDate, Lit(value, datatype=XSD.date)))
+            self.prov(node, fact)
+        elif isinstance(fact, CooperationFact):
+            node = entity("cooperation", _digest(self.doc.document.id, fact.line, fact.iscm, fact.partner))
+            g.add((node, RDF.type, ISCM.Cooperation))
+            g.add((node, ISCM.party, self.actor(fact.iscm)))
+            g.add((node, ISCM.party, self.actor(fact.partner)))
+            g.add((node, ISCM.category, Lit(fact.category)))
+            if fact.intensity:
+                g.add((node, ISCM.intensity, INTENSITY[fact.intensity]))
+            self.prov(node, fact)
+        elif isinstance(fact, SuccessionFact):
+            pred, succ = self.actor(fact.predecessor), self.actor(fact.successor)
+            node = entity("change", _digest(self.doc.document.id, fact.line, pred, succ))
+            g.add((node, RDF.type, ORG.ChangeEvent))
+            g.add((node, ORG.originalOrganization, pred))
+            g.add((node, ORG.resultingOrganization, succ))
+            if fact.year:
+                g.add((node, DCTERMS.date, Lit(str(fact.year), datatype=XSD.gYear)))
+            g.add((pred, ISCM.succeededBy, succ))
+            g.add((succ, ISCM.succeeds, pred))
+            self.prov(node, fact)
+        elif isinstance(fact, ThemeFact):
+            self.claim(fact, fact.subject, ISCM.theme, THEME[fact.theme], term=Lit(fact.term) if fact.term else None)
+            g.add((self.actor(fact.subject), ISCM.theme, THEME[fact.theme]))
+        elif isinstance(fact, FundingFact):
+            self.claim(fact, fact.subject, ISCM.funding, Lit(fact.description),
+                       actor=self.actor(fact.payer) if fact.payer else None,
+                       amount=Lit(fact.amount, datatype=XSD.decimal) if fact.amount is not None else None,
+                       currency=Lit(fact.currency) if fact.currency else None)
+        elif isinstance(fact, StructureFact):
+            self.claim(fact, fact.subject, ISCM.structure, Lit(fact.description),
+                       component=Lit(fact.component), actor=[self.actor(a) for a in fact.actors])
+        elif isinstance(fact, ContributionFact):
+            self.claim(fact, fact.subject, ISCM.contribution, Lit(fact.description),
+                       level=Lit(fact.level), actor=[self.actor(a) for a in fact.actors])
+        elif isinstance(fact, SurveyReferenceFact):
+            self.claim(fact, fact.subject, ISCM.surveyReference, Lit(fact.value), actor=self.actor(fact.actor))
+        elif isinstance(fact, NamedBodyFact):
+            self.claim(fact, fact.subject, ISCM.namedBody, self.actor(fact.actor))
+        elif isinstance(fact, SupportedFact):
+            prog = self.actor(fact.programme)
+            g.add((prog, ISCM.supported, self.actor(fact.supported)))
+            self.claim(fact, fact.programme, ISCM.supported, self.actor(fact.supported))
+        elif isinstance(fact, ActionFact):
+            self.action(fact)
+        elif isinstance(fact, EventFact):
+            self.event(fact)
+        elif isinstance(fact, NetworkFact):
+            node = entity("network", fact.id)
+            g.add((node, RDF.type, ISCM.LiaisonNetwork))
+            g.add((node, RDF.type, ORG.OrganizationalCollaboration))
+            g.add((node, DCTERMS.identifier, Lit(fact.id)))
+            g.add((node, SKOS.prefLabel, Lit(fact.name, lang="en")))
+            g.add((node, RDFS.label, Lit(fact.name, lang="en")))
+            for basis in fact.legal_basis:
+                g.add((node, ISCM.legalBasis, Lit(basis)))
+            if fact.officer_count is not None:
+                g.add((node, ISCM.officerCount, Lit(fact.officer_count)))
+                g.add((node, ISCM.approximate, Lit(fact.approximate)))
+            if fact.parent:
+                g.add((node, ORG.subOrganizationOf, entity("network", fact.parent)))
+            self.prov(node, fact)
+        elif isinstance(fact, DeploymentFact):
+            network = entity("network", fact.network)
+            node = entity("deployment", _digest(self.doc.document.id, fact.line, fact.network, fact.host_country))
+            g.add((node, RDF.type, ISCM.Deployment))
+            g.add((node, ISCM.network, network))
+            g.add((node, ISCM.deployedBy, self.actor(fact.deployed_by)))
+            g.add((node, ISCM.hostCountry, self.actor(fact.host_country)))
+            g.add((node, ISCM.purpose, Lit(fact.purpose)))
+            if fact.count is not None:
+                g.add((node, ISCM.officerCount, Lit(fact.count)))
+                g.add((node, ISCM.approximate, Lit(fact.approximate)))
+            self.prov(node, fact)
+
+    def action(self, fact: ActionFact) -> None:
+        g = self.g
+        node = entity("action", fact.id)
+        g.add((node, RDF.type, ISCM.CapacityBuildingAction))
+        g.add((node, DCTERMS.identifier, Lit(fact.id)))
+        g.add((node, RDFS.label, Lit(fact.title)))
+        g.add((node, SKOS.prefLabel, Lit(fact.title, lang="en")))
+        g.add((node, ISCM.programme, self.actor(fact.programme)))
+        g.add((node, ISCM.actionStatus, ACTION_STATUS[fact.status]))
+        if fact.topic:
+            g.add((node, ISCM.topic, Lit(fact.topic)))
+        for t in fact.themes:
+            g.add((node, ISCM.theme, THEME[t]))
+        if fact.region:
+            g.add((node, ISCM.place, Lit(fact.region)))
+        if fact.requesting_actor:
+            g.add((node, ISCM.requestingAuthority, self.actor(fact.requesting_actor)))
+        if fact.requesting_authority:
+            g.add((node, DCTERMS.description, Lit(f"Requesting authority: {fact.requesting_authority}")))
+        for b in fact.beneficiaries:
+            g.add((node, ISCM.beneficiary, self.actor(b)))
+        for e in fact.experts_from:
+            g.add((node, ISCM.expertsFrom, self.actor(e)))
+        for t in fact.expert_types:
+            g.add((node, ISCM.expertType, EXPERT_TYPE[t]))
+        if fact.start or fact.end:
+            interval = entity("interval", _digest(node))
+            g.add((node, ISCM.period, interval))
+            g.add((interval, RDF.type, TIME.Interval))
+            for pred, value, suffix, is_end in ((TIME.hasBeginning, fact.start, "start", False),
+                                                 (TIME.hasEnd, fact.end, "end", True)):
+                if value:
+                    inst = URIRef(f"{interval}-{suffix}")
+                    g.add((interval, pred, inst))
+                    g.add((inst, RDF.type, TIME.Instant))
+                    g.add((inst, TIME.inXSDDate, Lit(_partial(value, end=is_end), datatype=XSD.date)))
+        self.prov(node, fact)
+
+    def event(self, fact: EventFact) -> None:
+        g = self.g
+        node = entity("event", fact.id)
+        g.add((node, RDF.type, ISCM.Event))
+        g.add((node, DCTERMS.identifier, Lit(fact.id)))
+        g.add((node, RDFS.label, Lit(fact.title)))
+        g.add((node, SKOS.prefLabel, Lit(fact.title, lang="en")))
+        if fact.iscm:
+            g.add((node, ISCM.underISCM, self.actor(fact.iscm)))
+        if fact.place:
+            g.add((node, ISCM.place, Lit(fact.place)))
+        if fact.country:
+            g.add((node, ISCM.hostCountry, self.actor(fact.country)))
+        if fact.start or fact.end:
+            interval = entity("interval", _digest(node))
+            g.add((node, ISCM.period, interval))
+            g.add((interval, RDF.type, TIME.Interval))
+            for pred, value, suffix in ((TIME.hasBeginning, fact.start, "start"), (TIME.hasEnd, fact.end, "end")):
+                if value:
+                    inst = URIRef(f"{interval}-{suffix}")
+                    g.add((interval, pred, inst))
+                    g.add((inst, RDF.type, TIME.Instant))
+                    g.add((inst, TIME.inXSDDate, Lit(value, datatype=XSD.date)))
+        for pred, values in ((ISCM.host, fact.hosts), (ISCM.organiser, fact.organisers),
+                             (ISCM.participant, fact.participants)):
+            for v in values:
+                g.add((node, pred, self.actor(v)))
+        for s in fact.sessions:
+            g.add((node, ISCM.session, Lit(s)))
+        for t in fact.topics:
+            g.add((node, ISCM.topic, Lit(t)))
+        for sp in fact.speakers:
+            person = entity("speaker", _digest(fact.id, sp.name))
+            g.add((node, ISCM.speaker, person))
+            g.add((person, FOAF.name, Lit(sp.name)))
+            if sp.affiliation:
+                aff = sp.affiliation
+                known = (aff.isupper() and len(aff) == 3) or aff in self.cat.organisations \
+                    or aff in self.cat.unions or aff in self.cat.iscms
+                g.add((person, ISCM.affiliation, self.actor(aff) if known else Lit(aff)))
+        self.prov(node, fact)
+
+
+def emit_documents(ds: Dataset, docs: list[tuple[DocumentFile, str]], cat: Catalog) -> set[str]:
+    """Emit each document into its own named graph; return the country codes they used."""
+    used: set[str] = set()
+    for doc, _shown in docs:
+        em = _DocEmitter(ds, doc, cat)
+        for fact in doc.facts:
+            em.emit(fact)
+        used |= em.used_countries
+    return used
