@@ -1,15 +1,33 @@
-"""The FastAPI application. ``create_app`` loads the graph once; every request reads it."""
+"""The FastAPI application. ``create_app`` loads the graph once; every request only reads it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
+from api import problems, security
 from api.config import Settings, get_settings
-from api.routes import health
+from api.routes import health, linked, rest, sparql, web
 from graph.loader import ISCMGraph, load
+from graph.profiles import Catalogue
+from graph.querypool import QueryPool
+
+log = logging.getLogger("iscm.api")
+
+DESCRIPTION = """Inter-State consultation mechanisms on migration (ISCMs), the States and organisations in
+them, and the source and as-of date of every fact.
+
+* **REST** under `/api`: search, profiles, lists with bounded paging (JSON, or CSV with `format=csv`),
+  analytics (overlap, co-membership, centrality, communities, paths); `as_of=YEAR` answers for a past year.
+* **SPARQL 1.1** at `/sparql` (read-only, time-limited, row-capped).
+* **Linked data**: every entity IRI `https://w3id.org/iscm/id/...` resolves at `/id/...`; dumps at `/dumps`.
+"""
 
 
 def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = None) -> FastAPI:
@@ -17,13 +35,43 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.graph = graph if graph is not None else load(settings.build_dir, backend=settings.backend)
-        app.state.graph.memberships  # noqa: B018 - warm the membership table before the first request
-        yield
+        g = graph if graph is not None else load(settings.build_dir, backend=settings.backend)
+        app.state.graph = g
+        app.state.catalogue = Catalogue(g)
+        app.state.catalogue.current  # noqa: B018 - build the membership tables before the first request
+        app.state.graph_names = {str(n) for n in _graph_names(g)}
+        app.state.query_pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
+                                         queue_timeout=settings.sparql_queue_timeout) if g.release else None
+        try:
+            yield
+        finally:
+            if app.state.query_pool is not None:
+                app.state.query_pool.close()
 
-    app = FastAPI(title="ISCM graph API", version="0.1.0", lifespan=lifespan,
-                  description="Inter-State consultation mechanisms on migration, their members and partners, "
-                              "with the source of every fact.")
+    app = FastAPI(title="ISCM graph API", version="0.1.0", lifespan=lifespan, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
+    problems.install(app)
+    security.install(app, settings.cors_origins)
     app.include_router(health.router)
+    app.include_router(rest.router)
+    app.include_router(sparql.router)
+    app.include_router(linked.router)
+    app.include_router(web.router)
+    app.mount("/static/swagger", StaticFiles(directory=_swagger_dir()), name="swagger")
+    app.mount("/static", StaticFiles(directory=str(files("api").joinpath("static"))), name="static")
     return app
+
+
+def _swagger_dir() -> str:
+    import swagger_ui_bundle
+
+    return str(Path(swagger_ui_bundle.swagger_ui_path))
+
+
+def _graph_names(g: ISCMGraph) -> list[str]:
+    from graph.store import SelectResult
+
+    result = g.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(result, SelectResult)
+    return [str(row[0]) for row in result.rows]

@@ -1,4 +1,4 @@
-"""Settings, read once from the environment (``ISCM_*``)."""
+"""Settings, read once from the environment (``ISCM_*``); defaults are the safe ones."""
 
 from __future__ import annotations
 
@@ -12,11 +12,26 @@ def _env_list(name: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
 @dataclass(frozen=True)
 class Settings:
     build_dir: Path = field(default_factory=lambda: Path(os.environ.get("ISCM_BUILD_DIR", "build")))
     backend: str = field(default_factory=lambda: os.environ.get("ISCM_BACKEND", "oxigraph"))
+    # CORS is off unless origins are listed; credentials are never allowed with a wildcard
     cors_origins: list[str] = field(default_factory=lambda: _env_list("ISCM_CORS_ORIGINS"))
+    sparql_timeout: float = field(default_factory=lambda: _env_float("ISCM_SPARQL_TIMEOUT", 10.0))
+    sparql_max_rows: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_MAX_ROWS", 10_000))
+    sparql_max_length: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_MAX_LENGTH", 20_000))
+    sparql_workers: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_WORKERS", 2))
+    sparql_queue_timeout: float = field(default_factory=lambda: _env_float("ISCM_SPARQL_QUEUE_TIMEOUT", 5.0))
+    max_page: int = 1000
 
 
 def get_settings() -> Settings:

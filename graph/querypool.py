@@ -44,6 +44,7 @@ def _open_store(release: Path, backend: str):  # noqa: ANN202
 
 
 def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no cover - runs in a child
+    from graph.namespace import PREFIXES
     from graph.sparql import ResultFormat, serialize
     from graph.store import AskResult, GraphResult
 
@@ -58,7 +59,7 @@ def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no
             return
         text, fmt_value, max_rows = msg
         try:
-            result = store.query(text, max_rows=max_rows)
+            result = store.query(text, max_rows=max_rows, prefixes=PREFIXES)
             fmt = ResultFormat(fmt_value)
             body = serialize(result, fmt)
             rows = 1 if isinstance(result, AskResult) else len(result)

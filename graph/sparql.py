@@ -254,6 +254,9 @@ def _xml_term(term: Node) -> str:
 def _tsv_term(term: Node | None) -> str:
     if term is None:
         return ""
+    if isinstance(term, Literal) and not term.language and (
+            term.datatype is None or str(term.datatype) == "http://www.w3.org/2001/XMLSchema#string"):
+        term = Literal(str(term))  # a simple literal: written "text", without ^^xsd:string
     return term.n3().replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
@@ -262,7 +265,11 @@ def serialize(result: Result, fmt: ResultFormat) -> bytes:
     if isinstance(result, GraphResult):
         from rdflib import Graph
 
-        g = Graph()
+        from graph.namespace import PREFIXES
+
+        g = Graph(bind_namespaces="none")
+        for prefix, iri in PREFIXES.items():
+            g.bind(prefix, iri)
         for t in result.triples:
             g.add(t)
         name = {ResultFormat.TURTLE: "turtle", ResultFormat.NTRIPLES: "nt", ResultFormat.JSONLD: "json-ld"}[fmt]

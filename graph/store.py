@@ -99,7 +99,8 @@ class Store(Protocol):
 
     name: str
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> Result: ...
+    def query(self, sparql: str, *, max_rows: int | None = None,
+              prefixes: dict[str, str] | None = None) -> Result: ...
 
     def __len__(self) -> int: ...
 
@@ -161,9 +162,11 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> Result:
+    def query(self, sparql: str, *, max_rows: int | None = None,
+              prefixes: dict[str, str] | None = None) -> Result:
+        """Run ``sparql``; ``prefixes`` are declared unless the query redeclares them."""
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=True)
+            result = self._store.query(sparql, use_default_graph_as_union=True, prefixes=prefixes)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if isinstance(result, (bool, ox.QueryBoolean)):
@@ -222,11 +225,12 @@ class RdflibStore:
     def __len__(self) -> int:
         return len(self._ds)
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> Result:
+    def query(self, sparql: str, *, max_rows: int | None = None,
+              prefixes: dict[str, str] | None = None) -> Result:
         from pyparsing import ParseException
 
         try:
-            result = self._ds.query(sparql)
+            result = self._ds.query(sparql, initNs=prefixes or {})
         except ParseException as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if result.type == "ASK":

@@ -1,0 +1,123 @@
+"""HTML pages: plain, fast, offline. Text from the data is always escaped; scripts are files served
+from our own origin (no inline script, no CDN), so the Content-Security-Policy can forbid the rest."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from graph.namespace import SPARQL_PREFIXES
+
+EXAMPLES = [
+    ("Members of the IGC today", """SELECT DISTINCT ?code ?name WHERE {
+  ?m org:organization iscmid:igc ; org:role role:member ; iscm:current true ;
+     org:member ?s .
+  ?s iscm:isoAlpha3 ?code ; skos:prefLabel ?name .
+} ORDER BY ?code"""),
+    ("States in at least 10 ISCMs", """SELECT ?code (COUNT(DISTINCT ?i) AS ?iscms) WHERE {
+  ?m a org:Membership ; org:role role:member ; iscm:current true ;
+     org:organization ?i ; org:member ?s .
+  ?i a iscm:ISCM . ?s iscm:isoAlpha3 ?code .
+} GROUP BY ?code HAVING (COUNT(DISTINCT ?i) >= 10) ORDER BY DESC(?iscms) ?code"""),
+    ("States in both the Budapest and Prague Processes", """SELECT DISTINCT ?code WHERE {
+  ?a org:organization iscmid:budapest-process ; org:role role:member ; iscm:current true ; org:member ?s .
+  ?b org:organization iscmid:prague-process ; org:role role:member ; iscm:current true ; org:member ?s .
+  ?s iscm:isoAlpha3 ?code .
+} ORDER BY ?code"""),
+    ("Where each membership fact comes from", """SELECT ?iscm ?state ?role ?asOf ?source WHERE {
+  ?m a org:Membership ; org:organization/dcterms:identifier ?iscm ; org:member/dcterms:identifier ?state ;
+     org:role ?role ; iscm:asOf ?asOf ; prov:wasDerivedFrom/foaf:page ?source .
+} LIMIT 50"""),
+    ("ISCMs and their successors", """SELECT ?from ?to ?year WHERE {
+  ?c a org:ChangeEvent ; org:originalOrganization/dcterms:identifier ?from ;
+     org:resultingOrganization/dcterms:identifier ?to .
+  OPTIONAL { ?c dcterms:date ?year }
+}"""),
+    ("Describe Morocco (Turtle)", "DESCRIBE state:MAR"),
+]
+
+
+def _layout(title: str, body: str, *, scripts: tuple[str, ...] = ()) -> str:
+    tags = "".join(f'<script src="/static/{escape(s)}" defer></script>' for s in scripts)
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{escape(title)}</title><link rel=\"stylesheet\" href=\"/static/style.css\">{tags}</head>"
+        "<body><header><a class=\"brand\" href=\"/\">iscm-graph</a>"
+        "<nav><a href=\"/\">Explore</a><a href=\"/sparql\">SPARQL</a><a href=\"/docs\">API</a>"
+        "<a href=\"/dumps\">Downloads</a></nav></header>"
+        f"<main>{body}</main><footer>Inter-State consultation mechanisms on migration — every fact with its "
+        "source and date.</footer></body></html>"
+    )
+
+
+def sparql_page() -> str:
+    options = "".join(
+        f'<option value="{i}">{escape(title)}</option>' for i, (title, _q) in enumerate(EXAMPLES))
+    examples = "".join(
+        f'<template id="example-{i}">{escape(q)}</template>' for i, (_t, q) in enumerate(EXAMPLES))
+    prefixes = escape(SPARQL_PREFIXES)
+    body = f"""
+<h1>SPARQL query</h1>
+<p>Read-only SPARQL 1.1 over the whole graph (the default graph is the union of all named graphs).
+Queries stop after the server's time limit; results are capped. These prefixes are declared for you:</p>
+<details><summary>Prefixes</summary><pre id="prefixes">{prefixes}</pre></details>
+<form id="sparql-form" method="get" action="/sparql">
+<label>Example <select id="examples"><option value="">—</option>{options}</select></label>
+<textarea id="query" name="query" rows="12" spellcheck="false">{escape(EXAMPLES[0][1])}</textarea>
+<label>Format <select id="format" name="format">
+<option value="json">table (JSON)</option><option value="csv">CSV</option><option value="tsv">TSV</option>
+<option value="xml">XML</option><option value="turtle">Turtle (CONSTRUCT/DESCRIBE)</option>
+<option value="jsonld">JSON-LD (CONSTRUCT/DESCRIBE)</option></select></label>
+<button type="submit">Run</button>
+</form>
+<div id="status" role="status"></div>
+<div id="results"></div>
+{examples}
+"""
+    return _layout("SPARQL — iscm-graph", body, scripts=("sparql.js",))
+
+
+def entity_page(iri: str, label: str, kind: str, rows: list[tuple[str, str, bool]], links: dict[str, str]) -> str:
+    """An entity's triples as a table; ``rows`` are (property, value, value_is_link)."""
+    items = []
+    for prop, value, is_link in rows:
+        shown = f'<a href="{escape(value)}">{escape(value)}</a>' if is_link else escape(value)
+        items.append(f"<tr><th>{escape(prop)}</th><td>{shown}</td></tr>")
+    extra = "".join(f'<li><a href="{escape(href)}">{escape(text)}</a></li>' for text, href in links.items())
+    body = (f"<h1>{escape(label)}</h1><p class=\"iri\">{escape(iri)} · {escape(kind)}</p>"
+            f"<ul class=\"links\">{extra}</ul><table class=\"triples\">{''.join(items)}</table>")
+    return _layout(f"{label} — iscm-graph", body)
+
+
+def home_page(stats: dict[str, Any]) -> str:
+    body = f"""
+<section class="intro"><h1>ISCM partnership explorer</h1>
+<p>{stats.get('iscms', 0)} inter-State consultation mechanisms on migration,
+{stats.get('states', 0)} States and territories, {stats.get('memberships', 0)} sourced membership facts.</p></section>
+<section class="search"><form id="search-form" role="search">
+<input id="search" name="q" type="search" placeholder="Search a State, ISCM or organisation (e.g. Morocco, IGC)"
+ autocomplete="off" aria-label="Search"><button type="submit">Search</button></form>
+<ul id="hits"></ul></section>
+<section id="profile" aria-live="polite"></section>
+<section id="mapbuilder"><h2>Build a map</h2>
+<form id="map-form">
+<label>Map <select id="map-kind" name="kind"><option value="membership">membership of chosen ISCMs</option>
+<option value="ego">ego network of an actor</option><option value="overlap">ISCM overlap</option>
+<option value="partnership">full partnership map</option></select></label>
+<label>ISCMs (comma-separated ids) <input id="map-iscms" name="iscms" value="budapest-process,prague-process"></label>
+<label>Actor <input id="map-actor" name="actor" value="MAR"></label>
+<label>Depth <input id="map-depth" name="depth" type="number" min="1" max="3" value="1"></label>
+<label>As of year <input id="map-year" name="as_of" type="number" min="1990" max="2100"></label>
+<button type="submit">Build map</button></form>
+<p id="map-status" role="status"></p>
+<p id="map-downloads"></p>
+<iframe id="map-frame" title="map" sandbox="allow-scripts"></iframe></section>
+"""
+    return _layout("iscm-graph", body, scripts=("app.js",))
+
+
+def downloads_page(files: list[tuple[str, str]]) -> str:
+    items = "".join(f'<li><a href="/dumps/{escape(name)}">{escape(name)}</a> — {escape(desc)}</li>'
+                    for name, desc in files)
+    return _layout("Downloads — iscm-graph", f"<h1>Downloads</h1><ul>{items}</ul>")

@@ -1,0 +1,112 @@
+"""Linked data: every entity IRI ``https://w3id.org/iscm/id/<collection>/<id>`` resolves here at
+``/id/<collection>/<id>`` — HTML for browsers, Turtle / N-Triples / JSON-LD by content negotiation —
+and the whole graph can be downloaded."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from api.deps import CatalogueDep, GraphDep
+from api.pages import downloads_page, entity_page
+from graph.errors import UnknownEntityError
+from graph.namespace import BASE, COLLECTIONS, SPARQL_PREFIXES
+from graph.sparql import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat, serialize
+from graph.store import GraphResult, QueryForm
+
+router = APIRouter(tags=["linked data"])
+
+LocalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")]
+
+DUMPS = {
+    "iscm.ttl": ("text/turtle", "the whole graph, Turtle"),
+    "iscm.jsonld": ("application/ld+json", "the whole graph, JSON-LD"),
+    "iscm.nt": ("application/n-triples", "the whole graph, N-Triples"),
+    "iscm.nq": ("application/n-quads", "the whole graph with named graphs (curated data, each document), N-Quads"),
+    "memberships.csv": ("text/csv", "every membership claim with role, dates, as-of date and source"),
+}
+
+
+def _negotiate_entity(accept: str | None, fmt: str | None) -> ResultFormat | None:
+    """None means HTML."""
+    if fmt:
+        chosen = SHORT_NAMES.get(fmt.lower())
+        if chosen is None or chosen not in GRAPH_FORMATS:
+            if fmt.lower() == "html":
+                return None
+            raise NotAcceptableError(fmt, GRAPH_FORMATS)
+        return chosen
+    if not accept or "text/html" in accept or ("*/*" in accept and "turtle" not in accept):
+        return None
+    from graph.sparql import negotiate
+
+    return negotiate(accept, QueryForm.CONSTRUCT)
+
+
+def describe(graph: GraphDep, iri: str) -> GraphResult:
+    """The entity's own triples plus the fact nodes about it (memberships, claims, cooperation)."""
+    result = graph.query(SPARQL_PREFIXES + f"""
+        CONSTRUCT {{ <{iri}> ?p ?o . ?f ?fp ?fo . }} WHERE {{
+          {{ <{iri}> ?p ?o }}
+          UNION {{ ?f org:member|org:organization|iscm:subject|iscm:party <{iri}> . ?f ?fp ?fo . }}
+        }}""")
+    assert isinstance(result, GraphResult)
+    return result
+
+
+@router.get("/id/{collection}/{local_id}", summary="Resolve an entity IRI (HTML, Turtle, N-Triples, JSON-LD)",
+            response_class=Response)
+def resolve_entity(request: Request, graph: GraphDep, collection: str, local_id: LocalId,
+                   format: str | None = None) -> Response:
+    if collection not in COLLECTIONS:
+        raise UnknownEntityError("collection", collection)
+    iri = f"{BASE}id/{collection}/{local_id}"
+    exists = graph.query(f"ASK {{ <{iri}> ?p ?o }}")
+    if not exists:
+        raise UnknownEntityError(collection, local_id)
+    chosen = _negotiate_entity(request.headers.get("accept"), format)
+    result = describe(graph, iri)
+    if chosen is None:
+        own = [(str(p), str(o), str(o).startswith(("http://", "https://"))) for s, p, o in result.triples
+               if str(s) == iri]
+        own.sort()
+        label = next((o for p, o, _ in own if p.endswith("#prefLabel") or p.endswith("core#prefLabel")), local_id)
+        rows = [(p, o.replace(f"{BASE}id/", "/id/") if link and o.startswith(f"{BASE}id/") else o, link)
+                for p, o, link in own]
+        links = {"Turtle": f"/id/{collection}/{local_id}?format=turtle",
+                 "JSON-LD": f"/id/{collection}/{local_id}?format=jsonld"}
+        if collection == "state":
+            links["Profile (JSON)"] = f"/api/states/{local_id}"
+        elif collection == "iscm":
+            links["Profile (JSON)"] = f"/api/iscms/{local_id}"
+        elif collection == "org":
+            links["Profile (JSON)"] = f"/api/organisations/{local_id}"
+        return HTMLResponse(entity_page(iri, label, collection, rows, links), headers={"Vary": "Accept"})
+    return Response(serialize(result, chosen), media_type=chosen.value, headers={"Vary": "Accept"})
+
+
+@router.get("/dumps", response_class=HTMLResponse, summary="Downloadable dumps of the graph")
+def dumps_index() -> HTMLResponse:
+    return HTMLResponse(downloads_page([(name, desc) for name, (_mt, desc) in DUMPS.items()]))
+
+
+@router.get("/dumps/{name}", summary="Download the graph (Turtle, JSON-LD, N-Triples, N-Quads) or memberships CSV",
+            response_class=Response)
+def dump(graph: GraphDep, cat: CatalogueDep, name: str) -> Response:
+    if name not in DUMPS:
+        raise UnknownEntityError("dump", name)
+    media, _desc = DUMPS[name]
+    if name == "memberships.csv":
+        cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
+                "source_url", "complete_list", "via"]
+        current = set(cat.current["membership"])
+        df = cat.memberships[["membership", *cols]].copy()
+        df["current"] = df["membership"].isin(current)
+        body = df.drop(columns="membership").to_csv(index=False)
+        return Response(body, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="memberships.csv"'})
+    if graph.release is None:
+        raise UnknownEntityError("dump", name)
+    return FileResponse(graph.release / name, media_type=media, filename=name)

@@ -1,0 +1,279 @@
+"""REST: search, profiles, lists and analytics. JSON by default, CSV for tables.
+
+Routes are plain ``def``: FastAPI runs them in its thread pool, so CPU work never blocks the
+event loop. Everything they read was loaded once at start-up and is never written.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from api.deps import AsOf, CatalogueDep, PageDep
+from api.models import ISCMProfile, OrganisationProfile, SearchHit, SearchResult, StateProfile, Table
+from graph import centrality, change, comembership, membership, overlap, partnership
+from graph.errors import UnknownEntityError
+
+router = APIRouter(prefix="/api")
+
+_KINDS = "^(regional-consultative-process|interregional-forum|global-process)$"
+Format = Annotated[str | None, Query(pattern="^(json|csv)$", description="json (default) or csv")]
+Roles = Annotated[str, Query(pattern="^(members|members\\+observers|all)$",
+                             description="members, members+observers or all roles")]
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *, index: str | None = None) -> Any:
+    """One page of ``df`` as JSON (``Table``) or CSV (``format=csv`` or ``Accept: text/csv``)."""
+    if index is not None:
+        df = df.reset_index().rename(columns={"index": index})
+    total = len(df)
+    window = df.iloc[page.offset: page.offset + page.limit]
+    wants_csv = fmt == "csv" or (fmt is None and "text/csv" in request.headers.get("accept", ""))
+    if wants_csv:
+        buf = io.StringIO()
+        window.to_csv(buf, index=False)
+        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"X-Total-Count": str(total)})
+    items = [{k: _clean(v) for k, v in row.items()} for row in window.to_dict(orient="records")]
+    return Table(total=total, limit=page.limit, offset=page.offset, columns=[str(c) for c in df.columns],
+                 items=items)
+
+
+# ------------------------------------------------------------------------------------ search
+
+@router.get("/search", response_model=SearchResult, tags=["search"],
+            summary="Find States, ISCMs and organisations by name, acronym, alias or ISO code")
+def search(cat: CatalogueDep,
+           q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. Morocco, MAR, Puebla")],
+           limit: Annotated[int, Query(ge=1, le=50)] = 10,
+           type: Annotated[str | None, Query(pattern="^(state|iscm|union|organisation|network|action|event)$")] = None,
+           ) -> SearchResult:
+    hits = cat.search(q, limit=limit, types=(type,) if type else None)
+    return SearchResult(query=q, hits=[SearchHit(**h.__dict__, url=_url(h.type, h.id)) for h in hits])
+
+
+def _url(kind: str, entity_id: str) -> str:
+    collection = {"state": "state", "iscm": "iscm", "union": "org", "organisation": "org",
+                  "network": "network", "action": "action", "event": "event"}.get(kind, "org")
+    return f"/id/{collection}/{entity_id}"
+
+
+# ------------------------------------------------------------------------------------ profiles
+
+@router.get("/states/{code}", response_model=StateProfile, tags=["profiles"],
+            summary="A State's ISCMs by role, regional unions, capacity-building actions and liaison links")
+def state_profile(cat: CatalogueDep, code: Annotated[str, Path(min_length=1, max_length=12)],
+                  as_of: AsOf = None) -> dict:
+    if not code.isalpha() or len(code) != 3:
+        raise UnknownEntityError("ISO 3166-1 alpha-3 code", code)
+    return cat.state_profile(code, as_of=as_of)
+
+
+@router.get("/iscms/{iscm_id}", response_model=ISCMProfile, tags=["profiles"],
+            summary="An ISCM: kind, status, members, observers, chairs, secretariat, partners, themes, sources")
+def iscm_profile(cat: CatalogueDep, iscm_id: str, as_of: AsOf = None) -> dict:
+    return cat.iscm_profile(iscm_id, as_of=as_of)
+
+
+@router.get("/organisations/{org_id}", response_model=OrganisationProfile, tags=["profiles"],
+            summary="An organisation or union: its roles in ISCMs and its members")
+def organisation_profile(cat: CatalogueDep, org_id: str, as_of: AsOf = None) -> dict:
+    return cat.organisation_profile(org_id, as_of=as_of)
+
+
+# ------------------------------------------------------------------------------------ lists
+
+@router.get("/iscms", response_model=Table, tags=["lists"], summary="ISCMs with kind, status and member count")
+def list_iscms(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+               kind: Annotated[str | None, Query(pattern=_KINDS)] = None,
+               status: Annotated[str | None, Query(pattern="^(active|dormant|succeeded)$")] = None) -> Any:
+    return table(cat.list_iscms(kind=kind, status=status), request, page, format)
+
+
+@router.get("/states", response_model=Table, tags=["lists"],
+            summary="States with the number of ISCMs they belong to (filter by count, region, role, year)")
+def list_states(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                min_iscms: Annotated[int, Query(ge=0, le=1000)] = 0,
+                region: Annotated[str | None, Query(max_length=60, description="UN M49 region or sub-region")] = None,
+                role: Annotated[str, Query(pattern="^(member|observer|chair|secretariat|partner)$")] = "member",
+                as_of: AsOf = None) -> Any:
+    return table(cat.list_states(min_iscms=min_iscms, region=region, role=role, as_of=as_of), request, page, format)
+
+
+@router.get("/organisations", response_model=Table, tags=["lists"], summary="Organisations and unions")
+def list_organisations(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                       type: Annotated[str | None, Query(pattern="^(organisation|union)$")] = None) -> Any:
+    return table(cat.list_organisations(type=type), request, page, format)
+
+
+@router.get("/actions", response_model=Table, tags=["lists"], summary="Capacity-building (MIEUX) actions")
+def list_actions(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
+    return table(cat.list_actions(), request, page, format)
+
+
+@router.get("/networks", response_model=Table, tags=["lists"], summary="Liaison-officer networks")
+def list_networks(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
+    return table(cat.list_networks(), request, page, format)
+
+
+@router.get("/events", response_model=Table, tags=["lists"], summary="Meetings and events")
+def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
+    return table(cat.list_events(), request, page, format)
+
+
+@router.get("/memberships", response_model=Table, tags=["lists"],
+            summary="Membership facts with source and as-of date (current, or as of a year, or every claim)")
+def list_memberships(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                     iscm: Annotated[str | None, Query(max_length=80)] = None,
+                     state: Annotated[str | None, Query(max_length=80)] = None,
+                     role: Annotated[str | None, Query(max_length=40)] = None,
+                     as_of: AsOf = None,
+                     claims: Annotated[bool, Query(description="every claim of every date, not only current")] = False,
+                     ) -> Any:
+    df = cat.memberships if claims else cat.memberships_at(as_of)
+    if iscm:
+        df = df[df["organisation_id"] == iscm]
+    if state:
+        df = df[df["actor_id"] == state.upper() if len(state) == 3 else df["actor_id"] == state]
+    if role:
+        df = df[df["role"] == role]
+    cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
+            "source_url", "complete_list", "via"]
+    return table(df[cols].rename(columns={"organisation_id": "organisation", "actor_id": "actor",
+                                          "source_url": "source"}), request, page, format)
+
+
+# ------------------------------------------------------------------------------------ analytics
+
+Iscms = Annotated[list[str], Query(min_length=1, max_length=50, description="ISCM ids, repeat the parameter")]
+
+
+@router.get("/analytics/states-in-all", response_model=Table, tags=["analytics"],
+            summary="States that belong to every one of the given ISCMs")
+def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
+                  as_of: AsOf = None, roles: Roles = "members") -> Any:
+    B = cat.bipartite_at(as_of=as_of, roles=roles)
+    states = membership.states_in_all(B, iscm)
+    df = pd.DataFrame({"state": states, "label": [B.nodes[s].get("label") for s in states]})
+    return table(df, request, page, format)
+
+
+@router.get("/analytics/states-in-any", response_model=Table, tags=["analytics"],
+            summary="States that belong to at least one of the given ISCMs")
+def states_in_any(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
+                  as_of: AsOf = None, roles: Roles = "members") -> Any:
+    B = cat.bipartite_at(as_of=as_of, roles=roles)
+    states = membership.states_in_any(B, iscm)
+    df = pd.DataFrame({"state": states, "label": [B.nodes[s].get("label") for s in states]})
+    return table(df, request, page, format)
+
+
+@router.get("/analytics/multi-membership", response_model=Table, tags=["analytics"],
+            summary="States by number of ISCMs (at least min_iscms)")
+def multi_membership(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                     min_iscms: Annotated[int, Query(ge=0, le=1000)] = 1, as_of: AsOf = None,
+                     roles: Roles = "members") -> Any:
+    df = membership.states_in_at_least(cat.bipartite_at(as_of=as_of, roles=roles), min_iscms).drop(columns="roles")
+    return table(df, request, page, format, index="state")
+
+
+@router.get("/analytics/comembership", response_model=Table, tags=["analytics"],
+            summary="Pairs of States by shared ISCMs, or one State's closest partners")
+def comembership_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                       state: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+                       min_shared: Annotated[int, Query(ge=1, le=1000)] = 1, as_of: AsOf = None,
+                       roles: Roles = "members") -> Any:
+    B = cat.bipartite_at(as_of=as_of, roles=roles)
+    if state:
+        df = comembership.closest_partners(B, state.upper(), k=10_000)
+    else:
+        df = comembership.pairs(B, min_shared=min_shared)
+    return table(df, request, page, format)
+
+
+@router.get("/analytics/overlap", response_model=Table, tags=["analytics"],
+            summary="ISCM pairs: shared members, Jaccard, overlap coefficient")
+def overlap_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                  min_shared: Annotated[int, Query(ge=0, le=1000)] = 1, as_of: AsOf = None,
+                  roles: Roles = "members") -> Any:
+    return table(overlap.member_overlap(cat.bipartite_at(as_of=as_of, roles=roles), min_shared=min_shared),
+                 request, page, format)
+
+
+@router.get("/analytics/centrality", response_model=Table, tags=["analytics"],
+            summary="Degree, betweenness, closeness and eigenvector centrality")
+def centrality_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                     on: Annotated[str, Query(pattern="^(bipartite|projection)$")] = "bipartite",
+                     as_of: AsOf = None, roles: Roles = "members") -> Any:
+    B = cat.bipartite_at(as_of=as_of, roles=roles)
+    df = centrality.bipartite_centrality(B) if on == "bipartite" else centrality.projection_centrality(B)
+    return table(df, request, page, format, index="node" if on == "bipartite" else "state")
+
+
+@router.get("/analytics/communities", response_model=Table, tags=["analytics"],
+            summary="Louvain communities of States or ISCMs (seeded, so repeatable)")
+def communities_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                      side: Annotated[str, Query(pattern="^(states|iscms)$")] = "states",
+                      resolution: Annotated[float, Query(gt=0, le=10)] = 1.0,
+                      seed: Annotated[int, Query(ge=0, le=2**31)] = 42, as_of: AsOf = None) -> Any:
+    df = centrality.communities(cat.bipartite_at(as_of=as_of), side=side, resolution=resolution, seed=seed)
+    return table(df, request, page, format, index="node")
+
+
+@router.get("/analytics/brokers", response_model=Table, tags=["analytics"],
+            summary="States that bridge separate clusters of ISCMs")
+def brokers_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                  resolution: Annotated[float, Query(gt=0, le=10)] = 1.0,
+                  seed: Annotated[int, Query(ge=0, le=2**31)] = 42, as_of: AsOf = None) -> Any:
+    df = centrality.brokers(cat.bipartite_at(as_of=as_of), resolution=resolution, seed=seed)
+    return table(df, request, page, format, index="state")
+
+
+@router.get("/analytics/path", response_model=Table, tags=["analytics"],
+            summary="How two actors are connected: each hop with its relation and source")
+def path_route(request: Request, cat: CatalogueDep, page: PageDep,
+               source: Annotated[str, Query(alias="from", min_length=1, max_length=80)],
+               target: Annotated[str, Query(alias="to", min_length=1, max_length=80)],
+               format: Format = None, as_of: AsOf = None) -> Any:
+    G = cat.partnership(as_of)
+    return table(partnership.path(G, _actor(source), _actor(target)), request, page, format)
+
+
+@router.get("/analytics/ego", response_model=Table, tags=["analytics"],
+            summary="The relations around an actor, to a given depth (edge list)")
+def ego_route(request: Request, cat: CatalogueDep, page: PageDep,
+              actor: Annotated[str, Query(min_length=1, max_length=80)],
+              depth: Annotated[int, Query(ge=0, le=3)] = 1, format: Format = None, as_of: AsOf = None) -> Any:
+    E = partnership.ego(cat.partnership(as_of), _actor(actor), depth=depth)
+    rows = [{"from": u, "to": v, **{k: d.get(k) for k in ("relation", "role", "source")}}
+            for u, v, d in E.edges(data=True)]
+    return table(pd.DataFrame(rows, columns=["from", "to", "relation", "role", "source"]), request, page, format)
+
+
+@router.get("/analytics/changes", response_model=Table, tags=["analytics"],
+            summary="Which States joined or left which ISCMs between two years")
+def changes_route(request: Request, cat: CatalogueDep, page: PageDep,
+                  year_from: Annotated[int, Query(alias="from", ge=1900, le=2100)],
+                  year_to: Annotated[int, Query(alias="to", ge=1900, le=2100)], format: Format = None) -> Any:
+    return table(change.membership_changes(cat.memberships, year_from, year_to), request, page, format)
+
+
+def _actor(value: str) -> str:
+    return value.upper() if len(value) == 3 and value.isalpha() else value

@@ -1,0 +1,31 @@
+"""The web page at ``/``, the API docs at ``/docs`` — both offline: assets come from our origin."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from api.deps import CatalogueDep
+from api.pages import home_page
+
+router = APIRouter(include_in_schema=False)
+
+DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>iscm-graph API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head><body><div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>"""
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(cat: CatalogueDep) -> HTMLResponse:
+    cur = cat.current
+    stats = {
+        "iscms": int((cat.entities["type"] == "iscm").sum()),
+        "states": int(cur[cur["actor_type"] == "state"]["actor_id"].nunique()),
+        "memberships": len(cat.memberships),
+    }
+    return HTMLResponse(home_page(stats))
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs() -> HTMLResponse:
+    return HTMLResponse(DOCS_HTML)

@@ -1,0 +1,370 @@
+"""Profiles, lists and search over a loaded graph — the answers the API serves, as plain data.
+
+The REST API calls these functions and nothing else for the same questions, so the Python API,
+REST and the web page cannot disagree. Every membership or fact in a profile carries its source
+and as-of date.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from graph import views
+from graph.errors import UnknownEntityError
+from graph.loader import ISCMGraph
+from graph.namespace import SPARQL_PREFIXES
+from graph.store import SelectResult
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, single spaces: "Côte d'Ivoire" → "cote d ivoire"."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in norm).split())
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in df.itertuples(index=False):
+        out.append({
+            "organisation": row.organisation_id, "organisation_label": row.organisation_label,
+            "organisation_type": row.organisation_type, "actor": row.actor_id, "actor_label": row.actor_label,
+            "actor_type": row.actor_type, "role": row.role, "start": _iso(row.start), "end": _iso(row.end),
+            "as_of": _iso(row.as_of), "source": _iso(row.source_url) or _iso(row.source),
+            "complete_list": bool(row.complete_list), "via": _iso(row.via),
+        })
+    return out
+
+
+@dataclass
+class Hit:
+    id: str
+    label: str
+    type: str
+    score: float
+    matched: str
+
+
+class Catalogue:
+    """Read-only indexes over one loaded graph, built once (the API holds one per process)."""
+
+    def __init__(self, g: ISCMGraph) -> None:
+        self.g = g
+
+    # ------------------------------------------------------------------ tables built once
+    @cached_property
+    def memberships(self) -> pd.DataFrame:
+        return self.g.memberships
+
+    @cached_property
+    def current(self) -> pd.DataFrame:
+        return views.resolve(self.memberships)
+
+    @cached_property
+    def entities(self) -> pd.DataFrame:
+        return views.entities(self.g.store).set_index("id")
+
+    @cached_property
+    def names(self) -> pd.DataFrame:
+        """Every name an entity is known by (labels, alternative labels, acronyms, ISO codes)."""
+        result = self.g.query(SPARQL_PREFIXES + """
+            SELECT ?id ?name WHERE {
+              ?e dcterms:identifier ?id .
+              { ?e skos:prefLabel ?name } UNION { ?e skos:altLabel ?name } UNION { ?e iscm:acronym ?name }
+              UNION { ?e iscm:isoAlpha2 ?name } UNION { ?e iscm:isoAlpha3 ?name } }""")
+        assert isinstance(result, SelectResult)
+        df = pd.DataFrame(result.records(), columns=["id", "name"]).dropna()
+        df = df[df["id"].isin(self.entities.index)]
+        df["folded"] = df["name"].map(_fold)
+        return df.drop_duplicates(["id", "folded"]).reset_index(drop=True)
+
+    @cached_property
+    def bipartite(self) -> nx.Graph:
+        return views.bipartite(self.memberships)
+
+    def bipartite_at(self, *, as_of: int | None = None, roles: str = "members",
+                     regions: tuple[str, ...] | None = None) -> nx.Graph:
+        if as_of is None and roles == "members" and regions is None:
+            return self.bipartite
+        return views.bipartite(self.memberships, roles=roles, as_of=as_of, regions=regions)
+
+    @cached_property
+    def _partnership_now(self):  # noqa: ANN202 - networkx multigraph
+        from graph import partnership
+
+        return partnership.partnership_graph(self.g.store)
+
+    def partnership(self, as_of: int | None = None):  # noqa: ANN201 - networkx multigraph
+        """The partnership multigraph (today's is built once and reused)."""
+        if as_of is None:
+            return self._partnership_now
+        from graph import partnership
+
+        return partnership.partnership_graph(self.g.store, as_of=as_of)
+
+    def memberships_at(self, as_of: int | None) -> pd.DataFrame:
+        return self.current if as_of is None else views.resolve(self.memberships, year=as_of)
+
+    # ------------------------------------------------------------------ lookup and search
+    def entity(self, entity_id: str, *, kind: str | None = None) -> pd.Series:
+        key = entity_id.upper() if kind == "state" else entity_id
+        if key not in self.entities.index:
+            raise UnknownEntityError(kind or "entity", entity_id)
+        row = self.entities.loc[key]
+        if kind is not None and kind != "organisation" and row["type"] != kind:
+            raise UnknownEntityError(kind, entity_id)
+        if kind == "organisation" and row["type"] not in ("organisation", "union"):
+            raise UnknownEntityError(kind, entity_id)
+        return row
+
+    def search(self, q: str, *, limit: int = 10, types: tuple[str, ...] | None = None) -> list[Hit]:
+        """Entities whose name, acronym, alias or ISO code matches ``q``, best first.
+
+        Exact (folded) matches score 1; prefixes and word matches 0.9-0.8; otherwise a fuzzy
+        similarity (difflib ratio ≥ 0.75) catches spelling variants ("Marocco", "Phillipines").
+        """
+        needle = _fold(q)
+        if not needle:
+            return []
+        best: dict[str, Hit] = {}
+        names = self.names
+        for row in names.itertuples(index=False):
+            hay = row.folded
+            if hay == needle:
+                score = 1.0
+            elif hay.startswith(needle):
+                score = 0.9
+            elif f" {needle}" in f" {hay}":
+                score = 0.8
+            elif len(needle) >= 4:
+                ratio = difflib.SequenceMatcher(None, needle, hay).ratio()
+                score = ratio * 0.75 if ratio >= 0.75 else 0.0
+            else:
+                score = 0.0
+            if score <= 0:
+                continue
+            etype = self.entities.at[row.id, "type"]
+            if types and etype not in types:
+                continue
+            current = best.get(row.id)
+            if current is None or score > current.score:
+                best[row.id] = Hit(id=row.id, label=str(self.entities.at[row.id, "label"]), type=str(etype),
+                                   score=round(score, 3), matched=row.name)
+        hits = sorted(best.values(), key=lambda h: (-h.score, h.type != "state", h.label))
+        return hits[:limit]
+
+    # ------------------------------------------------------------------ profiles
+    def state_profile(self, code: str, *, as_of: int | None = None) -> dict[str, Any]:
+        row = self.entity(code, kind="state")
+        code = code.upper()
+        held = self.memberships_at(as_of)
+        mine = held[held["actor_id"] == code]
+        iscms = mine[mine["organisation_type"] == "iscm"]
+        unions = mine[mine["organisation_type"].isin(["union", "organisation"])]
+        return {
+            "id": code, "label": row["label"], "type": "state", "region": _iso(row["region"]),
+            "subregion": _iso(row["subregion"]), "as_of": as_of,
+            "iscm_count": int(iscms[iscms["role"] == "member"]["organisation_id"].nunique()),
+            "iscms": _rows(iscms), "unions_and_igos": _rows(unions),
+            "history": _rows(self.memberships[(self.memberships["actor_id"] == code)
+                                              & (self.memberships["organisation_type"] == "iscm")]),
+            "actions": self._actions_of(code), "liaison": self._deployments_to(code),
+        }
+
+    def iscm_profile(self, iscm_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+        row = self.entity(iscm_id, kind="iscm")
+        held = self.memberships_at(as_of)
+        mine = held[held["organisation_id"] == iscm_id]
+        facts = self._iscm_facts(iscm_id)
+
+        def by_role(*roles: str) -> list[dict[str, Any]]:
+            return _rows(mine[mine["role"].isin(roles)])
+
+        all_claims = self.memberships[self.memberships["organisation_id"] == iscm_id]
+        return {
+            "id": iscm_id, "label": row["label"], "type": "iscm", "as_of": as_of, **facts,
+            "member_count": int(mine[(mine["role"] == "member")]["actor_id"].nunique()),
+            "members": by_role("member"), "observers": by_role("observer"),
+            "chairs": _rows(all_claims[all_claims["role"].isin(["chair", "co-chair", "presidency-pro-tempore"])]),
+            "secretariat": by_role("secretariat", "technical-support-unit"),
+            "partners": by_role("partner", "funder", "steering-committee-member"),
+            "former_members": _rows(all_claims[all_claims["role"] == "former-member"]),
+        }
+
+    def organisation_profile(self, org_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+        row = self.entity(org_id, kind="organisation")
+        held = self.memberships_at(as_of)
+        return {
+            "id": org_id, "label": row["label"], "type": row["type"], "as_of": as_of,
+            "roles_in_iscms": _rows(held[(held["actor_id"] == org_id)]),
+            "members": _rows(held[(held["organisation_id"] == org_id) & (held["role"] == "member")]),
+        }
+
+    def _select(self, body: str) -> list[dict[str, Any]]:
+        result = self.g.query(SPARQL_PREFIXES + body)
+        assert isinstance(result, SelectResult)
+        return result.records()
+
+    def _iscm_facts(self, iscm_id: str) -> dict[str, Any]:
+        iri = f"<https://w3id.org/iscm/id/iscm/{iscm_id}>"
+        base = self._select(f"""
+            SELECT ?kind ?status ?established ?website ?acronym WHERE {{
+              {iri} iscm:kind ?k . BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
+              OPTIONAL {{ {iri} iscm:status ?s . BIND(STRAFTER(STR(?s), "/status/") AS ?status) }}
+              OPTIONAL {{ {iri} iscm:established ?established }}
+              OPTIONAL {{ {iri} iscm:website ?website }}
+              OPTIONAL {{ {iri} iscm:acronym ?acronym }} }} LIMIT 1""")
+        info = base[0] if base else {}
+        themes = sorted({r["t"] for r in self._select(
+            f'SELECT ?t WHERE {{ {iri} iscm:theme ?x . BIND(STRAFTER(STR(?x), "/theme/") AS ?t) }}')})
+        claims = self._select(f"""
+            SELECT ?property ?value ?as_of ?source WHERE {{
+              ?c a iscm:Claim ; iscm:subject {iri} ; iscm:property ?p ; iscm:value ?v ; iscm:asOf ?as_of .
+              BIND(STRAFTER(STR(?p), "#") AS ?property)
+              BIND(IF(isIRI(?v), STRAFTER(STR(?v), "w3id.org/iscm/"), STR(?v)) AS ?value)
+              OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
+                         OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
+            }} ORDER BY ?property ?as_of""")
+        related = self._select(f"""
+            SELECT ?relation ?other ?intensity ?as_of ?source WHERE {{
+              {{ ?c a iscm:Cooperation ; iscm:party {iri} , ?o . FILTER(?o != {iri}) BIND("cooperation" AS ?relation)
+                 OPTIONAL {{ ?c iscm:intensity ?i }} }}
+              UNION {{ ?c a org:ChangeEvent ; org:resultingOrganization {iri} ; org:originalOrganization ?o .
+                       BIND("predecessor" AS ?relation) }}
+              UNION {{ ?c a org:ChangeEvent ; org:originalOrganization {iri} ; org:resultingOrganization ?o .
+                       BIND("successor" AS ?relation) }}
+              UNION {{ ?c a iscm:Association ; iscm:party {iri} , ?o . FILTER(?o != {iri})
+                       BIND("associated union" AS ?relation) }}
+              ?o dcterms:identifier ?other .
+              ?c iscm:asOf ?as_of .
+              BIND(STRAFTER(STR(?i), "/intensity/") AS ?intensity)
+              OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
+                         OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
+            }} ORDER BY ?relation ?other""")
+        sources = sorted({r["url"] for r in self._select(
+            f"SELECT DISTINCT ?url WHERE {{ {iri} prov:wasDerivedFrom/foaf:page ?url }}")})
+        for rows in (claims, related):
+            for r in rows:
+                r["as_of"] = _iso(r.get("as_of"))
+        return {
+            "kind": info.get("kind"), "status": info.get("status"), "established": _iso(info.get("established")),
+            "website": info.get("website"), "acronym": info.get("acronym"), "themes": themes,
+            "claims": _dedupe(claims), "related": _dedupe(related), "sources": sources,
+        }
+
+    def _actions_of(self, code: str) -> list[dict[str, Any]]:
+        iri = f"<https://w3id.org/iscm/id/state/{code}>"
+        rows = self._select(f"""
+            SELECT ?action ?title ?relation ?status WHERE {{
+              ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?action ; rdfs:label ?title .
+              {{ ?a iscm:expertsFrom {iri} BIND("experts" AS ?relation) }}
+              UNION {{ ?a iscm:beneficiary {iri} BIND("beneficiary" AS ?relation) }}
+              UNION {{ ?a iscm:requestingAuthority {iri} BIND("requesting" AS ?relation) }}
+              OPTIONAL {{ ?a iscm:actionStatus ?s }} BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
+            }} ORDER BY ?action ?relation""")
+        return _dedupe(rows)
+
+    def _deployments_to(self, code: str) -> list[dict[str, Any]]:
+        iri = f"<https://w3id.org/iscm/id/state/{code}>"
+        return _dedupe(self._select(f"""
+            SELECT ?network ?purpose ?count WHERE {{
+              ?d a iscm:Deployment ; iscm:hostCountry {iri} ; iscm:network/dcterms:identifier ?network .
+              OPTIONAL {{ ?d iscm:purpose ?purpose }} OPTIONAL {{ ?d iscm:officerCount ?count }} }}"""))
+
+    # ------------------------------------------------------------------ lists
+    def list_iscms(self, *, kind: str | None = None, status: str | None = None) -> pd.DataFrame:
+        rows = self._select("""
+            SELECT ?id ?label ?kind ?status ?established WHERE {
+              ?i a iscm:ISCM ; dcterms:identifier ?id ; skos:prefLabel ?label ; iscm:kind ?k .
+              BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
+              OPTIONAL { ?i iscm:status ?s } BIND(STRAFTER(STR(?s), "/status/") AS ?status)
+              OPTIONAL { ?i iscm:established ?established } } ORDER BY ?id""")
+        df = pd.DataFrame(rows, columns=["id", "label", "kind", "status", "established"])
+        counts = self.current[(self.current["organisation_type"] == "iscm") & (self.current["role"] == "member")]
+        df["members"] = df["id"].map(counts.groupby("organisation_id")["actor_id"].nunique()).fillna(0).astype(int)
+        df["established"] = df["established"].map(_iso)
+        if kind:
+            df = df[df["kind"] == kind]
+        if status:
+            df = df[df["status"] == status]
+        return df.reset_index(drop=True)
+
+    def list_states(self, *, min_iscms: int = 0, region: str | None = None, role: str = "member",
+                    as_of: int | None = None) -> pd.DataFrame:
+        held = self.memberships_at(as_of)
+        held = held[(held["organisation_type"] == "iscm") & (held["role"] == role) & (held["actor_type"] == "state")]
+        counts = held.groupby("actor_id")["organisation_id"].nunique()
+        ents = self.entities[self.entities["type"] == "state"]
+        df = pd.DataFrame({"id": ents.index, "label": ents["label"].to_numpy(),
+                           "region": ents["region"].to_numpy(), "subregion": ents["subregion"].to_numpy()})
+        df["iscms"] = df["id"].map(counts).fillna(0).astype(int)
+        df = df[df["iscms"] >= min_iscms]
+        if region:
+            df = df[(df["region"] == region) | (df["subregion"] == region)]
+        return df.sort_values(["iscms", "id"], ascending=[False, True]).reset_index(drop=True)
+
+    def list_organisations(self, *, type: str | None = None) -> pd.DataFrame:
+        ents = self.entities[self.entities["type"].isin(["organisation", "union"])]
+        df = pd.DataFrame({"id": ents.index, "label": ents["label"].to_numpy(), "type": ents["type"].to_numpy()})
+        if type:
+            df = df[df["type"] == type]
+        return df.sort_values("id").reset_index(drop=True)
+
+    def list_actions(self) -> pd.DataFrame:
+        rows = self._select("""
+            SELECT ?id ?title ?status ?start ?end ?requesting WHERE {
+              ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?id ; rdfs:label ?title .
+              OPTIONAL { ?a iscm:actionStatus ?s } BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
+              OPTIONAL { ?a iscm:period/time:hasBeginning/time:inXSDDate ?start }
+              OPTIONAL { ?a iscm:period/time:hasEnd/time:inXSDDate ?end }
+              OPTIONAL { ?a iscm:requestingAuthority/dcterms:identifier ?requesting } } ORDER BY ?id""")
+        df = pd.DataFrame(rows, columns=["id", "title", "status", "start", "end", "requesting"])
+        for col in ("start", "end"):
+            df[col] = df[col].map(_iso)
+        return df.drop_duplicates("id").reset_index(drop=True)
+
+    def list_networks(self) -> pd.DataFrame:
+        rows = self._select("""
+            SELECT ?id ?label ?officers ?approximate WHERE {
+              ?n a iscm:LiaisonNetwork ; dcterms:identifier ?id ; skos:prefLabel ?label .
+              OPTIONAL { ?n iscm:officerCount ?officers } OPTIONAL { ?n iscm:approximate ?approximate } }
+            ORDER BY ?id""")
+        return pd.DataFrame(rows, columns=["id", "label", "officers", "approximate"]).drop_duplicates("id")
+
+    def list_events(self) -> pd.DataFrame:
+        rows = self._select("""
+            SELECT ?id ?title ?iscm ?place ?start ?end WHERE {
+              ?e a iscm:Event ; dcterms:identifier ?id ; rdfs:label ?title .
+              OPTIONAL { ?e iscm:underISCM/dcterms:identifier ?iscm } OPTIONAL { ?e iscm:place ?place }
+              OPTIONAL { ?e iscm:period/time:hasBeginning/time:inXSDDate ?start }
+              OPTIONAL { ?e iscm:period/time:hasEnd/time:inXSDDate ?end } } ORDER BY ?start ?id""")
+        df = pd.DataFrame(rows, columns=["id", "title", "iscm", "place", "start", "end"])
+        for col in ("start", "end"):
+            df[col] = df[col].map(_iso)
+        return df.drop_duplicates("id").reset_index(drop=True)
+
+
+def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for r in rows:
+        clean = {k: (_iso(v) if not isinstance(v, (int, float, bool)) or isinstance(v, bool) else v)
+                 for k, v in r.items()}
+        key = tuple(sorted((k, str(v)) for k, v in clean.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(clean)
+    return out

@@ -1,0 +1,124 @@
+"""REST over a real uvicorn server: search, profiles, lists, analytics, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from graph import membership
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with server.client() as c:
+        yield c
+
+
+def test_search_finds_morocco_by_name_code_and_misspelling(client):
+    for q in ("Morocco", "MAR", "Marocco", "morocco"):
+        hits = client.get("/api/search", params={"q": q}).json()["hits"]
+        assert hits and hits[0]["id"] == "MAR", q
+    hits = client.get("/api/search", params={"q": "Puebla Process"}).json()["hits"]
+    assert hits[0]["id"] == "rcm"
+    assert client.get("/api/search", params={"q": "IGC"}).json()["hits"][0]["id"] == "igc"
+
+
+def test_state_profile_carries_sources(client):
+    p = client.get("/api/states/MAR").json()
+    assert p["label"] == "Morocco" and p["region"] == "Africa"
+    assert p["iscm_count"] >= 5
+    assert all(m["source"] and m["as_of"] for m in p["iscms"] + p["unions_and_igos"])
+    assert {"rabat-process"} <= {m["organisation"] for m in p["iscms"]}
+    assert client.get("/api/states/mar").json()["id"] == "MAR"
+
+
+def test_iscm_profile(client):
+    p = client.get("/api/iscms/igc").json()
+    assert p["kind"] == "interregional-forum" and p["status"] == "active"
+    assert p["member_count"] >= 15
+    assert {m["actor"] for m in p["former_members"]} >= {"FRA", "ITA"}
+    assert p["sources"] and all(m["source"] for m in p["members"])
+    assert client.get("/api/iscms/igc", params={"as_of": 2009}).json()["member_count"] >= 15
+
+
+def test_unknown_ids_are_404_problems_naming_them(client):
+    r = client.get("/api/states/XYZ")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "XYZ" in r.json()["detail"]
+    r = client.get("/api/iscms/no-such-process")
+    assert r.status_code == 404 and "no-such-process" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 100000}, {"offset": -1}, {"as_of": 1800},
+                                    {"min_iscms": -3}, {"format": "xls"}])
+def test_bad_parameters_are_422(client, params):
+    r = client.get("/api/states", params=params)
+    assert r.status_code == 422, params
+    body = r.json()
+    assert body["status"] == 422 and body["detail"]
+    assert "Traceback" not in r.text
+
+
+def test_lists_page_and_csv(client):
+    page = client.get("/api/states", params={"min_iscms": 10, "limit": 5}).json()
+    assert page["limit"] == 5 and len(page["items"]) <= 5 and page["total"] >= len(page["items"])
+    assert all(item["iscms"] >= 10 for item in page["items"])
+    r = client.get("/api/iscms", params={"format": "csv", "limit": 1000})
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {"budapest-process", "igc", "gfmd"} <= {row["id"] for row in rows}
+    r = client.get("/api/iscms", headers={"Accept": "text/csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    for path in ("/api/organisations", "/api/actions", "/api/networks", "/api/events", "/api/memberships"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_analytics_endpoints(client):
+    r = client.get("/api/analytics/states-in-all", params=[("iscm", "budapest-process"), ("iscm", "prague-process")])
+    assert r.status_code == 200 and r.json()["total"] > 20
+    assert client.get("/api/analytics/overlap").json()["items"][0]["jaccard"] <= 1
+    assert client.get("/api/analytics/centrality", params={"on": "projection"}).status_code == 200
+    assert client.get("/api/analytics/communities", params={"seed": 3}).status_code == 200
+    assert client.get("/api/analytics/brokers").status_code == 200
+    hops = client.get("/api/analytics/path", params={"from": "GHA", "to": "budapest-process"}).json()["items"]
+    assert hops[0]["from"] == "GHA" and hops[-1]["to"] == "budapest-process"
+    assert client.get("/api/analytics/ego", params={"actor": "MAR", "depth": 1}).json()["total"] > 0
+    assert client.get("/api/analytics/comembership", params={"state": "MAR"}).json()["total"] > 0
+    r = client.get("/api/analytics/states-in-all", params={"iscm": "nope"})
+    assert r.status_code == 404 and "nope" in r.json()["detail"]
+
+
+def test_same_answer_through_rest_sparql_and_python(client, kg):
+    """States in both the Budapest and the Prague Process, asked three ways."""
+    rest = client.get("/api/analytics/states-in-all",
+                      params=[("iscm", "budapest-process"), ("iscm", "prague-process"), ("limit", 1000)]).json()
+    rest_states = sorted(item["state"] for item in rest["items"])
+    query = """SELECT DISTINCT ?code WHERE {
+      ?a org:organization iscmid:budapest-process ; org:role role:member ; iscm:current true ; org:member ?s .
+      ?b org:organization iscmid:prague-process ; org:role role:member ; iscm:current true ; org:member ?s .
+      ?s iscm:isoAlpha3 ?code } ORDER BY ?code"""
+    r = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query",
+                                                        "Accept": "application/sparql-results+json"})
+    sparql_states = [b["code"]["value"] for b in r.json()["results"]["bindings"]]
+    python_states = membership.states_in_all(kg.bipartite(), ["budapest-process", "prague-process"])
+    assert rest_states == sparql_states == python_states
+    assert len(python_states) > 20
+
+
+def test_openapi_and_docs_are_offline(client):
+    spec = client.get("/openapi.json").json()
+    assert "/api/states/{code}" in spec["paths"] and "/sparql" in spec["paths"]
+    docs = client.get("/docs").text
+    assert "https://" not in docs and "/static/swagger/swagger-ui-bundle.js" in docs
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_html_pages_carry_csp(client):
+    for path in ("/", "/sparql", "/id/state/MAR", "/dumps", "/docs"):
+        r = client.get(path, headers={"Accept": "text/html"})
+        assert r.status_code == 200, path
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp

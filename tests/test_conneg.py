@@ -1,0 +1,76 @@
+"""Content negotiation and the query guard, without a server."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import QueryError
+from graph.sparql import NotAcceptableError, ResultFormat, check_query, negotiate
+from graph.store import QueryForm
+
+S, C = QueryForm.SELECT, QueryForm.CONSTRUCT
+
+
+@pytest.mark.parametrize(("accept", "form", "expected"), [
+    (None, S, ResultFormat.JSON),
+    ("", S, ResultFormat.JSON),
+    ("*/*", S, ResultFormat.JSON),
+    ("text/csv", S, ResultFormat.CSV),
+    ("text/csv;q=0.2, application/sparql-results+xml;q=0.9", S, ResultFormat.XML),
+    ("application/sparql-results+json;q=0.1, text/tab-separated-values", S, ResultFormat.TSV),
+    ("text/html, */*;q=0.8", S, ResultFormat.JSON),
+    ("application/xml", S, ResultFormat.XML),
+    (None, C, ResultFormat.TURTLE),
+    ("application/ld+json", C, ResultFormat.JSONLD),
+    ("application/n-triples, text/turtle;q=0.5", C, ResultFormat.NTRIPLES),
+    ("text/plain", C, ResultFormat.NTRIPLES),
+])
+def test_negotiate(accept, form, expected):
+    assert negotiate(accept, form) is expected
+
+
+@pytest.mark.parametrize(("accept", "form"), [("image/png", S), ("text/csv", C), ("text/turtle", S),
+                                              ("text/csv;q=0", S)])
+def test_not_acceptable(accept, form):
+    with pytest.raises(NotAcceptableError):
+        negotiate(accept, form)
+
+
+def test_format_override_beats_accept():
+    assert negotiate("text/csv", S, override="json") is ResultFormat.JSON
+    with pytest.raises(NotAcceptableError):
+        negotiate(None, S, override="turtle")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p 'SERVICE <http://x/>' }",
+    "SELECT * WHERE { ?s <http://example.org/INSERT> ?o }",
+    "# LOAD <http://x>\nSELECT * WHERE { ?s ?p ?o }",
+    "SELECT ?service ?load WHERE { ?service ?load ?o }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:SERVICE ?o }",
+    'SELECT * WHERE { ?s ?p """multi\nline DELETE"""}',
+])
+def test_guard_accepts_keywords_inside_strings_iris_comments_names(query):
+    assert check_query(query).form is QueryForm.SELECT
+
+
+@pytest.mark.parametrize(("query", "reason"), [
+    ("select * where { service <http://x/> { ?s ?p ?o } }", "SERVICE"),
+    ("SELECT * WHERE { ?s ?p ?o . FILTER(?a<1)SERVICE?x> }", "SERVICE"),
+    ("INSERT DATA { <a:b> <a:c> <a:d> }", "read-only"),
+    ("WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "read-only"),
+    ("SELECT * FROM <http://evil.example/x.ttl> WHERE { ?s ?p ?o }", "FROM"),
+    ("", "empty"),
+    ("   ", "empty"),
+    ("x" * 30_000, "limit"),
+    ("SELECT \x00 WHERE {}", "NUL"),
+    ("HELLO", "expected SELECT"),
+])
+def test_guard_rejects(query, reason):
+    with pytest.raises(QueryError, match=reason):
+        check_query(query)
+
+
+def test_guard_allows_own_graphs():
+    g = "https://w3id.org/iscm/graph/curated"
+    assert check_query(f"SELECT * FROM <{g}> WHERE {{ ?s ?p ?o }}", allowed_graphs=[g]).form is QueryForm.SELECT
