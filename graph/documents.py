@@ -123,6 +123,7 @@ class ActionFact(_Fact):
     requesting_actor: Id | None = None
     beneficiaries: list[Id] = []
     experts_from: list[Id] = []
+    non_state_experts_from: list[Id] = []
     expert_types: list[str] = []
     start: str | None = None
     end: str | None = None
@@ -139,7 +140,23 @@ class Speaker(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    affiliation: str | None = None
+    affiliation: str | None = None  # the document's wording
+    affiliation_id: str | None = None  # the entity it resolved to, if any
+
+
+class Session(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    number: str | None = None
+    date: dt.date | None = None
+    moderator: str | None = None
+
+    def __str__(self) -> str:
+        head = f"Session {self.number}: {self.title}" if self.number else self.title
+        extra = "; ".join(x for x in (self.date.isoformat() if self.date else None,
+                                      f"moderator {self.moderator}" if self.moderator else None) if x)
+        return f"{head} ({extra})" if extra else head
 
 
 class EventFact(_Fact):
@@ -154,7 +171,7 @@ class EventFact(_Fact):
     hosts: list[Id] = []
     organisers: list[Id] = []
     participants: list[Id] = []
-    sessions: list[str] = []
+    sessions: list[Session | str] = []
     speakers: list[Speaker] = []
     topics: list[str] = []
 
@@ -266,9 +283,13 @@ def _check_ids(doc: DocumentFile, cat: Catalog, errors: _Errors, shown: str, raw
             value = getattr(f, name, None)
             if isinstance(value, str):
                 check(value, (*base, name))
-        for name in ("actors", "beneficiaries", "experts_from", "hosts", "organisers", "participants"):
+        for name in ("actors", "beneficiaries", "experts_from", "non_state_experts_from", "hosts", "organisers",
+                     "participants"):
             for j, value in enumerate(getattr(f, name, []) or []):
                 check(value, (*base, name, j))
+        if isinstance(f, EventFact):
+            for j, sp in enumerate(f.speakers):
+                check(sp.affiliation_id, (*base, "speakers", j, "affiliation_id"))
         if isinstance(f, MembershipFact) and f.role not in vocab.roles:
             errors.add(f"role {f.role!r} is not one of {sorted(vocab.roles)}", path=shown, doc=raw, loc=(*base, "role"))
         themes = [f.theme] if isinstance(f, ThemeFact) else f.themes if isinstance(f, ActionFact) else []
@@ -473,6 +494,8 @@ class _DocEmitter:
             g.add((node, ISCM.beneficiary, self.actor(b)))
         for e in fact.experts_from:
             g.add((node, ISCM.expertsFrom, self.actor(e)))
+        for e in fact.non_state_experts_from:
+            g.add((node, ISCM.nonStateExpertsFrom, self.actor(e)))
         for t in fact.expert_types:
             g.add((node, ISCM.expertType, EXPERT_TYPE[t]))
         if fact.start or fact.end:
@@ -516,18 +539,17 @@ class _DocEmitter:
             for v in values:
                 g.add((node, pred, self.actor(v)))
         for s in fact.sessions:
-            g.add((node, ISCM.session, Lit(s)))
+            g.add((node, ISCM.session, Lit(str(s))))
         for t in fact.topics:
             g.add((node, ISCM.topic, Lit(t)))
         for sp in fact.speakers:
             person = entity("speaker", _digest(fact.id, sp.name))
             g.add((node, ISCM.speaker, person))
             g.add((person, FOAF.name, Lit(sp.name)))
+            if sp.affiliation_id:
+                g.add((person, ISCM.affiliation, self.actor(sp.affiliation_id)))
             if sp.affiliation:
-                aff = sp.affiliation
-                known = (aff.isupper() and len(aff) == 3) or aff in self.cat.organisations \
-                    or aff in self.cat.unions or aff in self.cat.iscms
-                g.add((person, ISCM.affiliation, self.actor(aff) if known else Lit(aff)))
+                g.add((person, DCTERMS.description, Lit(sp.affiliation)))
         self.prov(node, fact)
 
 

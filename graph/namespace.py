@@ -82,6 +82,7 @@ class ISCM(DefinedNamespace):
     requestingAuthority: URIRef
     beneficiary: URIRef
     expertsFrom: URIRef
+    nonStateExpertsFrom: URIRef
     expertType: URIRef
     actionStatus: URIRef
     period: URIRef
