@@ -159,6 +159,23 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from graph.build import QUADS_FILE, current_release
+    from graph.store import RemoteStore
+
+    release = current_release(_build_dir(args.build))
+    store_url = args.store or os.environ.get("ISCM_STORE_ENDPOINT")
+    query_url = args.endpoint or os.environ.get("ISCM_SPARQL_ENDPOINT")
+    if not store_url or not query_url:
+        raise ISCMError("give --endpoint and --store (or ISCM_SPARQL_ENDPOINT and ISCM_STORE_ENDPOINT)")
+    remote = RemoteStore(query_url, store_url=store_url)
+    with err.status(f"publishing {release.name} to {store_url}…"):
+        remote.replace_dataset((release / QUADS_FILE).read_bytes())
+        n = len(remote)
+    err.print(f"[green]published[/] {release.name}: the endpoint now holds {n} quads")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -208,6 +225,12 @@ def make_parser() -> argparse.ArgumentParser:
     so.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     so.add_argument("--write", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     so.set_defaults(func=cmd_sources)
+
+    pb = sub.add_parser("publish", help="replace a remote store's data with the current release")
+    pb.add_argument("--endpoint", help="SPARQL query URL (default: $ISCM_SPARQL_ENDPOINT)")
+    pb.add_argument("--store", help="graph store protocol URL (default: $ISCM_STORE_ENDPOINT)")
+    pb.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    pb.set_defaults(func=cmd_publish)
 
     sv = sub.add_parser("serve", help="serve the API and web page with uvicorn")
     sv.add_argument("--host", default="127.0.0.1")

@@ -13,7 +13,7 @@ from rdflib import Dataset
 
 from graph import views
 from graph.build import QUADS_FILE, STORE_DIR, current_release
-from graph.store import OxigraphStore, RdflibStore, Result, Store
+from graph.store import OxigraphStore, RdflibStore, RemoteStore, Result, Store
 
 DEFAULT_BUILD_DIR = Path("build")
 
@@ -69,9 +69,11 @@ class ISCMGraph:
         return f"<ISCMGraph {len(self)} quads on {self.store.name} from {self.release}>"
 
 
-def open_store(release: Path, *, backend: str = "oxigraph") -> Store:
-    """Open the store of a release: ``oxigraph`` (the on-disk store, read-only, instant) or
-    ``oxigraph-memory`` / ``rdflib`` (parsed into memory from the N-Quads file)."""
+def open_store(release: Path, *, backend: str = "oxigraph", endpoint: str | None = None,
+               store_endpoint: str | None = None) -> Store:
+    """Open the store of a release: ``oxigraph`` (the on-disk store, read-only, instant),
+    ``oxigraph-memory`` / ``rdflib`` (parsed into memory from the N-Quads file), or ``remote``
+    (the SPARQL endpoint in ``$ISCM_SPARQL_ENDPOINT``, loaded with ``iscm publish``)."""
     if backend == "oxigraph":
         if (release / STORE_DIR).is_dir():
             return OxigraphStore(release / STORE_DIR, read_only=True)
@@ -80,14 +82,23 @@ def open_store(release: Path, *, backend: str = "oxigraph") -> Store:
         return OxigraphStore.from_file(release / QUADS_FILE)
     if backend == "rdflib":
         return RdflibStore.from_file(release / QUADS_FILE)
-    raise ValueError(f"unknown backend {backend!r}; expected 'oxigraph', 'oxigraph-memory' or 'rdflib'")
+    if backend == "remote":
+        url = endpoint or os.environ.get("ISCM_SPARQL_ENDPOINT")
+        if not url:
+            raise ValueError("backend 'remote' needs ISCM_SPARQL_ENDPOINT (the server's SPARQL query URL)")
+        return RemoteStore(url, store_url=store_endpoint or os.environ.get("ISCM_STORE_ENDPOINT"))
+    raise ValueError(f"unknown backend {backend!r}; expected 'oxigraph', 'oxigraph-memory', 'rdflib' or 'remote'")
 
 
-def load(build_dir: Path | str | None = None, *, backend: str = "oxigraph") -> ISCMGraph:
+def load(build_dir: Path | str | None = None, *, backend: str = "oxigraph", endpoint: str | None = None,
+         store_endpoint: str | None = None) -> ISCMGraph:
     """Load the current release from ``build_dir`` (default ``$ISCM_BUILD_DIR`` or ``./build``).
 
     ``backend``: ``"oxigraph"`` (the release's embedded on-disk store, opened read-only; the
-    default), ``"oxigraph-memory"`` or ``"rdflib"`` (both parse the release into memory).
+    default), ``"oxigraph-memory"`` or ``"rdflib"`` (both parse the release into memory), or
+    ``"remote"``: the SPARQL endpoint ``endpoint`` (default ``$ISCM_SPARQL_ENDPOINT``) holding the
+    same release (see ``iscm publish``).
     """
     release = current_release(Path(build_dir) if build_dir is not None else default_build_dir())
-    return ISCMGraph(open_store(release, backend=backend), release=release)
+    return ISCMGraph(open_store(release, backend=backend, endpoint=endpoint, store_endpoint=store_endpoint),
+                     release=release)

@@ -52,11 +52,74 @@ def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+BACKENDS = ["oxigraph", "rdflib", "remote"]
+# rdflib's own SPARQL engine takes minutes on the API's multi-join queries (the reason Oxigraph is
+# the engine): the HTTP API is tested on the embedded and the remote Oxigraph backends.
+API_BACKENDS = ["oxigraph", "remote"]
+
+
 @pytest.fixture(scope="session")
-def kg(built: Path):
+def oxigraph_server(built: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A real Oxigraph server (``oxigraph serve`` from the ``oxigraph`` PyPI package) on loopback,
+    loaded with the built release through the graph store protocol."""
+    from graph.build import QUADS_FILE, current_release
+    from graph.store import RemoteStore
+
+    exe = Path(sys.executable).with_name("oxigraph")
+    if not exe.exists():
+        pytest.fail("the oxigraph server is a test dependency: pip install '.[test]'")
+    port = free_port()
+    proc = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+                             "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "30"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=1)
+            break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("oxigraph server did not start") from None
+            time.sleep(0.2)
+    urls = {"ISCM_SPARQL_ENDPOINT": base + "/query", "ISCM_STORE_ENDPOINT": base + "/store"}
+    RemoteStore(urls["ISCM_SPARQL_ENDPOINT"], store_url=urls["ISCM_STORE_ENDPOINT"]).replace_dataset(
+        (current_release(built) / QUADS_FILE).read_bytes())
+    yield urls
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def _env_for(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    env = {"ISCM_BACKEND": backend}
+    if backend == "remote":
+        env.update(request.getfixturevalue("oxigraph_server"))
+    return env
+
+
+@pytest.fixture(scope="session")
+def backend_env(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    return _env_for(backend, request)
+
+
+@pytest.fixture(scope="session", params=API_BACKENDS)
+def api_backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def kg(built: Path, backend_env: dict[str, str]):
+    """The real data on each store backend in turn: in-process Oxigraph, rdflib, a remote Oxigraph server."""
     import graph
 
-    return graph.load(built)
+    return graph.load(built, backend=backend_env["ISCM_BACKEND"], endpoint=backend_env.get("ISCM_SPARQL_ENDPOINT"),
+                      store_endpoint=backend_env.get("ISCM_STORE_ENDPOINT"))
 
 
 @pytest.fixture(scope="session")
@@ -112,8 +175,9 @@ def stop_server(server: Server) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(built: Path):
-    """A real uvicorn server (``iscm serve``) on a free loopback port, serving the real data."""
-    srv = start_server(built)
+def server(built: Path, api_backend: str, request: pytest.FixtureRequest):
+    """A real uvicorn server (``iscm serve``) on a free loopback port, serving the real data from
+    each API backend in turn."""
+    srv = start_server(built, env=_env_for(api_backend, request))
     yield srv
     stop_server(srv)

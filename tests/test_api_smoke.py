@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 
-def test_health_over_http(server):
+def test_health_over_http(server, api_backend):
     with server.client() as c:
         r = c.get("/health")
     assert r.status_code == 200
     body = r.json()
-    assert body["status"] == "ok" and body["quads"] > 10_000 and body["backend"] == "oxigraph"
+    assert body["status"] == "ok" and body["quads"] > 10_000 and body["backend"] == api_backend
 
 
 def test_stats_over_http(server):
