@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import problems, security
 from api.config import Settings, get_settings
-from api.routes import health, linked, rest, sparql, web
+from api.routes import health, linked, maps, rest, sparql, web
 from graph.loader import ISCMGraph, load
 from graph.profiles import Catalogue
 from graph.querypool import QueryPool
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     app.include_router(sparql.router)
     app.include_router(linked.router)
     app.include_router(web.router)
+    app.include_router(maps.router)
     app.mount("/static/swagger", StaticFiles(directory=_swagger_dir()), name="swagger")
     app.mount("/static", StaticFiles(directory=str(files("api").joinpath("static"))), name="static")
     return app

@@ -105,3 +105,28 @@ class Table(BaseModel):
     offset: int
     columns: list[str]
     items: list[dict[str, Any]]
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: _problem("Bad request or query (the detail says what is wrong)"),
+    404: _problem("Unknown id or code (named in the detail)"),
+    406: _problem("No acceptable response format"),
+    422: _problem("Invalid parameter"),
+    503: _problem("Busy: too many concurrent queries; retry after the Retry-After seconds"),
+    504: _problem("The query ran past the time limit and was stopped"),
+}

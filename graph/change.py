@@ -16,8 +16,9 @@ def membership_changes(memberships: pd.DataFrame, year_from: int, year_to: int, 
                        roles: str = "members") -> pd.DataFrame:
     """Which States joined or left which ISCMs between ``year_from`` and ``year_to``.
 
-    Columns ``iscm``, ``state``, ``change`` (``joined`` or ``left``). A "joined" may also mean a
-    newer source lists a State an older one did not: read it with the sources.
+    Columns ``iscm``, ``state``, ``change`` (``joined`` or ``left``), read from ``year_from`` to
+    ``year_to`` (an earlier ``year_to`` looks backwards). A "joined" may also mean a newer source
+    lists a State an older one did not: read it with the sources.
 
     >>> rows = pd.DataFrame({
     ...     "organisation_id": ["x", "x", "x"], "organisation_type": "iscm", "actor_id": ["A", "B", "C"],
@@ -28,9 +29,6 @@ def membership_changes(memberships: pd.DataFrame, year_from: int, year_to: int, 
     >>> membership_changes(rows, 2005, 2015).values.tolist()
     [['x', 'B', 'left'], ['x', 'C', 'joined']]
     """
-    if year_to < year_from:
-        raise ValueError(f"year_to ({year_to}) is before year_from ({year_from})")
-
     def pairs(year: int) -> set[tuple[str, str]]:
         df = views.filter_memberships(memberships, roles=roles, as_of=year)
         df = df[df["actor_type"] == "state"]

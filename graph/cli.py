@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from graph import map_cli
 from graph.errors import DataErrors, ISCMError
 from graph.namespace import SPARQL_PREFIXES
 
@@ -239,6 +240,8 @@ def make_parser() -> argparse.ArgumentParser:
     sv.add_argument("--log-level", default="info")
     sv.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     sv.set_defaults(func=cmd_serve)
+
+    map_cli.add_parser(sub)
     return p
 
 

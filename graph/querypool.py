@@ -16,7 +16,6 @@ import contextlib
 import multiprocessing as mp
 import queue
 import threading
-import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -130,13 +129,13 @@ class QueryPool:
         replace = False
         try:
             worker.wait_ready(self.start_timeout)
-            started = time.monotonic()
             worker.conn.send((text, media_type, max_rows))
             if not worker.conn.poll(timeout):
                 replace = True
                 raise QueryTimeoutError(f"query stopped after {timeout:g} s (the limit)")
             reply = worker.conn.recv()
-            _ = started
+        except QueryTimeoutError:
+            raise  # a TimeoutError is an OSError: keep it from the clause below
         except (EOFError, BrokenPipeError, OSError) as exc:
             replace = True
             raise QueryError("the query worker failed; the query was not completed") from exc

@@ -246,6 +246,15 @@ def iscms(B: nx.Graph) -> list[str]:
     return sorted(n for n, d in B.nodes(data=True) if d.get("bipartite") == 1)
 
 
+def _project(B: nx.Graph, nodes: list[str]) -> nx.Graph:
+    # networkx refuses to project an empty or one-sided graph (e.g. a year before any source): no edges then
+    if not nodes or len(nodes) >= len(B):
+        G = nx.Graph()
+        G.add_nodes_from(nodes)
+        return G
+    return nx.bipartite.weighted_projected_graph(B, nodes)
+
+
 def state_projection(B: nx.Graph) -> nx.Graph:
     """State–State graph; edge ``weight`` = number of ISCMs the two share (co-membership).
 
@@ -253,7 +262,7 @@ def state_projection(B: nx.Graph) -> nx.Graph:
     >>> G["MAR"]["SEN"]["weight"], G.has_edge("ESP", "SWE")
     (2, False)
     """
-    G = nx.bipartite.weighted_projected_graph(B, actors(B))
+    G = _project(B, actors(B))
     for n in G:
         G.nodes[n].update(B.nodes[n])
     return G
@@ -266,7 +275,7 @@ def iscm_projection(B: nx.Graph) -> nx.Graph:
     >>> G["alpha"]["beta"]["weight"], round(G["alpha"]["beta"]["jaccard"], 3)
     (2, 0.333)
     """
-    G = nx.bipartite.weighted_projected_graph(B, iscms(B))
+    G = _project(B, iscms(B))
     for u, v, d in G.edges(data=True):
         union = len(set(B[u]) | set(B[v]))
         d["jaccard"] = d["weight"] / union if union else 0.0

@@ -141,7 +141,8 @@ class Server:
         self.proc = proc
 
     def client(self, **kw) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, timeout=30, **kw)
+        kw.setdefault("timeout", 30)
+        return httpx.Client(base_url=self.base_url, **kw)
 
 
 def start_server(build_dir: Path, *, env: dict[str, str] | None = None) -> Server:

@@ -8,9 +8,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import GraphDep
+from api.models import PROBLEMS
 from graph.stats import graph_stats
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], responses=PROBLEMS)
 
 
 class Health(BaseModel):

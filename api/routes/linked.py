@@ -10,13 +10,14 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import CatalogueDep, GraphDep
+from api.models import PROBLEMS
 from api.pages import downloads_page, entity_page
 from graph.errors import UnknownEntityError
 from graph.namespace import BASE, COLLECTIONS, SPARQL_PREFIXES
 from graph.sparql import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat, serialize
 from graph.store import GraphResult, QueryForm
 
-router = APIRouter(tags=["linked data"])
+router = APIRouter(tags=["linked data"], responses=PROBLEMS)
 
 LocalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")]
 

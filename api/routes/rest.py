@@ -15,12 +15,15 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from api.deps import AsOf, CatalogueDep, PageDep
-from api.models import ISCMProfile, OrganisationProfile, SearchHit, SearchResult, StateProfile, Table
+from api.models import PROBLEMS, ISCMProfile, OrganisationProfile, SearchHit, SearchResult, StateProfile, Table
 from graph import centrality, change, comembership, membership, overlap, partnership
 from graph.errors import UnknownEntityError
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", responses=PROBLEMS)
 
+# table routes also answer CSV (format=csv or Accept: text/csv)
+CSV_TABLE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "one page of the table"}}
 _KINDS = "^(regional-consultative-process|interregional-forum|global-process)$"
 Format = Annotated[str | None, Query(pattern="^(json|csv)$", description="json (default) or csv")]
 Roles = Annotated[str, Query(pattern="^(members|members\\+observers|all)$",
@@ -100,14 +103,16 @@ def organisation_profile(cat: CatalogueDep, org_id: str, as_of: AsOf = None) -> 
 
 # ------------------------------------------------------------------------------------ lists
 
-@router.get("/iscms", response_model=Table, tags=["lists"], summary="ISCMs with kind, status and member count")
+@router.get("/iscms", response_model=Table, responses=CSV_TABLE,
+            tags=["lists"], summary="ISCMs with kind, status and member count")
 def list_iscms(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                kind: Annotated[str | None, Query(pattern=_KINDS)] = None,
                status: Annotated[str | None, Query(pattern="^(active|dormant|succeeded)$")] = None) -> Any:
     return table(cat.list_iscms(kind=kind, status=status), request, page, format)
 
 
-@router.get("/states", response_model=Table, tags=["lists"],
+@router.get("/states", response_model=Table, responses=CSV_TABLE,
+            tags=["lists"],
             summary="States with the number of ISCMs they belong to (filter by count, region, role, year)")
 def list_states(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                 min_iscms: Annotated[int, Query(ge=0, le=1000)] = 0,
@@ -117,28 +122,33 @@ def list_states(request: Request, cat: CatalogueDep, page: PageDep, format: Form
     return table(cat.list_states(min_iscms=min_iscms, region=region, role=role, as_of=as_of), request, page, format)
 
 
-@router.get("/organisations", response_model=Table, tags=["lists"], summary="Organisations and unions")
+@router.get("/organisations", response_model=Table, responses=CSV_TABLE,
+            tags=["lists"], summary="Organisations and unions")
 def list_organisations(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                        type: Annotated[str | None, Query(pattern="^(organisation|union)$")] = None) -> Any:
     return table(cat.list_organisations(type=type), request, page, format)
 
 
-@router.get("/actions", response_model=Table, tags=["lists"], summary="Capacity-building (MIEUX) actions")
+@router.get("/actions", response_model=Table, responses=CSV_TABLE,
+            tags=["lists"], summary="Capacity-building (MIEUX) actions")
 def list_actions(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
     return table(cat.list_actions(), request, page, format)
 
 
-@router.get("/networks", response_model=Table, tags=["lists"], summary="Liaison-officer networks")
+@router.get("/networks", response_model=Table, responses=CSV_TABLE,
+            tags=["lists"], summary="Liaison-officer networks")
 def list_networks(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
     return table(cat.list_networks(), request, page, format)
 
 
-@router.get("/events", response_model=Table, tags=["lists"], summary="Meetings and events")
+@router.get("/events", response_model=Table, responses=CSV_TABLE,
+            tags=["lists"], summary="Meetings and events")
 def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
     return table(cat.list_events(), request, page, format)
 
 
-@router.get("/memberships", response_model=Table, tags=["lists"],
+@router.get("/memberships", response_model=Table, responses=CSV_TABLE,
+            tags=["lists"],
             summary="Membership facts with source and as-of date (current, or as of a year, or every claim)")
 def list_memberships(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                      iscm: Annotated[str | None, Query(max_length=80)] = None,
@@ -165,7 +175,8 @@ def list_memberships(request: Request, cat: CatalogueDep, page: PageDep, format:
 Iscms = Annotated[list[str], Query(min_length=1, max_length=50, description="ISCM ids, repeat the parameter")]
 
 
-@router.get("/analytics/states-in-all", response_model=Table, tags=["analytics"],
+@router.get("/analytics/states-in-all", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="States that belong to every one of the given ISCMs")
 def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
@@ -175,7 +186,8 @@ def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscm
     return table(df, request, page, format)
 
 
-@router.get("/analytics/states-in-any", response_model=Table, tags=["analytics"],
+@router.get("/analytics/states-in-any", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="States that belong to at least one of the given ISCMs")
 def states_in_any(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
@@ -185,7 +197,8 @@ def states_in_any(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscm
     return table(df, request, page, format)
 
 
-@router.get("/analytics/multi-membership", response_model=Table, tags=["analytics"],
+@router.get("/analytics/multi-membership", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="States by number of ISCMs (at least min_iscms)")
 def multi_membership(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                      min_iscms: Annotated[int, Query(ge=0, le=1000)] = 1, as_of: AsOf = None,
@@ -194,7 +207,8 @@ def multi_membership(request: Request, cat: CatalogueDep, page: PageDep, format:
     return table(df, request, page, format, index="state")
 
 
-@router.get("/analytics/comembership", response_model=Table, tags=["analytics"],
+@router.get("/analytics/comembership", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="Pairs of States by shared ISCMs, or one State's closest partners")
 def comembership_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                        state: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
@@ -208,7 +222,8 @@ def comembership_route(request: Request, cat: CatalogueDep, page: PageDep, forma
     return table(df, request, page, format)
 
 
-@router.get("/analytics/overlap", response_model=Table, tags=["analytics"],
+@router.get("/analytics/overlap", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="ISCM pairs: shared members, Jaccard, overlap coefficient")
 def overlap_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                   min_shared: Annotated[int, Query(ge=0, le=1000)] = 1, as_of: AsOf = None,
@@ -217,7 +232,8 @@ def overlap_route(request: Request, cat: CatalogueDep, page: PageDep, format: Fo
                  request, page, format)
 
 
-@router.get("/analytics/centrality", response_model=Table, tags=["analytics"],
+@router.get("/analytics/centrality", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="Degree, betweenness, closeness and eigenvector centrality")
 def centrality_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                      on: Annotated[str, Query(pattern="^(bipartite|projection)$")] = "bipartite",
@@ -227,7 +243,8 @@ def centrality_route(request: Request, cat: CatalogueDep, page: PageDep, format:
     return table(df, request, page, format, index="node" if on == "bipartite" else "state")
 
 
-@router.get("/analytics/communities", response_model=Table, tags=["analytics"],
+@router.get("/analytics/communities", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="Louvain communities of States or ISCMs (seeded, so repeatable)")
 def communities_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                       side: Annotated[str, Query(pattern="^(states|iscms)$")] = "states",
@@ -237,7 +254,8 @@ def communities_route(request: Request, cat: CatalogueDep, page: PageDep, format
     return table(df, request, page, format, index="node")
 
 
-@router.get("/analytics/brokers", response_model=Table, tags=["analytics"],
+@router.get("/analytics/brokers", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="States that bridge separate clusters of ISCMs")
 def brokers_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                   resolution: Annotated[float, Query(gt=0, le=10)] = 1.0,
@@ -246,7 +264,8 @@ def brokers_route(request: Request, cat: CatalogueDep, page: PageDep, format: Fo
     return table(df, request, page, format, index="state")
 
 
-@router.get("/analytics/path", response_model=Table, tags=["analytics"],
+@router.get("/analytics/path", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="How two actors are connected: each hop with its relation and source")
 def path_route(request: Request, cat: CatalogueDep, page: PageDep,
                source: Annotated[str, Query(alias="from", min_length=1, max_length=80)],
@@ -256,7 +275,8 @@ def path_route(request: Request, cat: CatalogueDep, page: PageDep,
     return table(partnership.path(G, _actor(source), _actor(target)), request, page, format)
 
 
-@router.get("/analytics/ego", response_model=Table, tags=["analytics"],
+@router.get("/analytics/ego", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="The relations around an actor, to a given depth (edge list)")
 def ego_route(request: Request, cat: CatalogueDep, page: PageDep,
               actor: Annotated[str, Query(min_length=1, max_length=80)],
@@ -267,7 +287,8 @@ def ego_route(request: Request, cat: CatalogueDep, page: PageDep,
     return table(pd.DataFrame(rows, columns=["from", "to", "relation", "role", "source"]), request, page, format)
 
 
-@router.get("/analytics/changes", response_model=Table, tags=["analytics"],
+@router.get("/analytics/changes", response_model=Table, responses=CSV_TABLE,
+            tags=["analytics"],
             summary="Which States joined or left which ISCMs between two years")
 def changes_route(request: Request, cat: CatalogueDep, page: PageDep,
                   year_from: Annotated[int, Query(alias="from", ge=1900, le=2100)],

@@ -16,20 +16,16 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep
+from api.models import PROBLEMS
 from api.pages import sparql_page
 from graph.errors import QueryError
 from graph.sparql import check_query, negotiate
 
-router = APIRouter(tags=["sparql"])
+router = APIRouter(tags=["sparql"], responses=PROBLEMS)
 
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
-
-
-def _wants_page(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept and "sparql-results" not in accept
 
 
 def _execute(state: object, accept: str | None, text: str | None, fmt: str | None, settings: SettingsDep) -> Response:
@@ -52,17 +48,24 @@ async def _run(request: Request, text: str | None, fmt: str | None, settings: Se
 
 
 @router.get("/sparql", summary="SPARQL query (GET)", response_class=Response,
-            responses={200: {"content": {"application/sparql-results+json": {}, "text/csv": {},
-                                         "text/turtle": {}}}})
+            responses={200: {"description": "query results; without a query, the HTML query page",
+                             "content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
+                                         "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
+                                         "application/n-triples": {}, "application/ld+json": {},
+                                         "text/html": {}}}})
 async def sparql_get(request: Request, settings: SettingsDep,
                      query: Annotated[str | None, Query(max_length=100_000)] = None,
                      format: Annotated[str | None, Query(max_length=60)] = None) -> Response:
-    if query is None and _wants_page(request):
+    if query is None:  # no query: the query page (a browser's usual entry point)
         return HTMLResponse(sparql_page())
     return await _run(request, query, format, settings)
 
 
-@router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)", response_class=Response)
+@router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)", response_class=Response,
+             responses={200: {"description": "query results",
+                              "content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
+                                          "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
+                                          "application/n-triples": {}, "application/ld+json": {}}}})
 async def sparql_post(request: Request, settings: SettingsDep,
                       format: Annotated[str | None, Query(max_length=60)] = None) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()

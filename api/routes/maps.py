@@ -1,0 +1,233 @@
+"""Partnership maps: ``GET /api/maps`` describes a map, ``GET /maps/{key}.{format}`` serves it.
+
+A map's key is its canonical parameters, URL-safe encoded (:meth:`graph.maps.MapRequest.key`). So a
+map URL is enough to draw the map again: on another worker, after a restart, or after the map left
+the in-memory cache. Rendered maps are kept in a bounded LRU cache, one cache per application.
+
+The map page needs inline scripts, which the site-wide policy (``api.security.CSP``) forbids. Its
+route therefore sets its own ``Content-Security-Policy``: no source at all except the SHA-256
+hashes of the page's two scripts, inline styles and ``data:`` images. The security middleware only
+sets its policy where none is set, so this one stays.
+
+Routes are plain ``def``: layout and drawing run in the thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import Response
+
+from api.deps import AsOf, CatalogueDep
+from api.models import PROBLEMS
+from graph import maps
+from graph.errors import UnknownEntityError
+from graph.profiles import Catalogue
+
+router = APIRouter(tags=["maps"], responses=PROBLEMS)
+
+FORMATS: dict[str, tuple[str, str]] = {  # format → (media type, file extension)
+    "html": ("text/html; charset=utf-8", "html"),
+    "png": ("image/png", "png"),
+    "svg": ("image/svg+xml", "svg"),
+    "gexf": ("application/gexf+xml", "gexf"),
+    "graphml": ("application/graphml+xml", "graphml"),
+    "nodes.csv": ("text/csv; charset=utf-8", "nodes.csv"),
+    "edges.csv": ("text/csv; charset=utf-8", "edges.csv"),
+}
+DOWNLOADS = {"html": "html", "png": "png", "svg": "svg", "gexf": "gexf", "graphml": "graphml",
+             "nodes_csv": "nodes.csv", "edges_csv": "edges.csv"}
+# an SVG opened on its own is a document: it may show itself and nothing else
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+CACHE_ENTRIES = 24
+CACHE_BYTES = 96 * 1024 * 1024
+
+
+@dataclass
+class _Entry:
+    spec: maps.MapSpec | None = None
+    files: dict[str, tuple[bytes, dict[str, str]]] = field(default_factory=dict)
+
+    def size(self) -> int:
+        return sum(len(body) for body, _ in self.files.values()) + 2048 * (len(self.spec.nodes) if self.spec else 0)
+
+
+class MapCache:
+    """A bounded LRU of maps and their rendered files (by entries and by bytes), safe across threads."""
+
+    def __init__(self, max_entries: int = CACHE_ENTRIES, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> _Entry | None:
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is not None:
+                self._items.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: _Entry) -> _Entry:
+        with self._lock:
+            self._items[key] = entry
+            self._items.move_to_end(key)
+            total = sum(e.size() for e in self._items.values())
+            while len(self._items) > 1 and (len(self._items) > self.max_entries or total > self.max_bytes):
+                _old, dropped = self._items.popitem(last=False)
+                total -= dropped.size()
+            return entry
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def _cache(request: Request) -> MapCache:
+    state = request.app.state
+    cache = getattr(state, "map_cache", None)
+    if cache is None:
+        with _CACHE_LOCK:
+            cache = getattr(state, "map_cache", None)
+            if cache is None:
+                cache = state.map_cache = MapCache()
+    return cache
+
+
+def _catalogue(request: Request) -> Catalogue:
+    return request.app.state.catalogue
+
+
+def _invalid(exc: maps.MapParameterError) -> HTTPException:
+    return HTTPException(status_code=422, detail=str(exc))
+
+
+def _spec(request: Request, req: maps.MapRequest) -> tuple[str, _Entry]:
+    key = req.key()
+    cache = _cache(request)
+    entry = cache.get(key)
+    if entry is None or entry.spec is None:
+        try:
+            spec = maps.build_spec(_catalogue(request), req)
+        except maps.MapParameterError as exc:
+            raise _invalid(exc) from exc
+        entry = cache.put(key, _Entry(spec=spec))
+    return key, entry
+
+
+def _split(values: list[str] | None) -> tuple[str, ...]:
+    """Repeated parameters, each possibly comma-separated (``iscm=a,b&iscm=c``)."""
+    out: list[str] = []
+    for v in values or []:
+        out += [p.strip() for p in v.split(",") if p.strip()]
+    return tuple(out)
+
+
+def _file(spec: maps.MapSpec, fmt: str) -> tuple[bytes, dict[str, str]]:
+    headers: dict[str, str] = {}
+    if fmt == "html":
+        page = maps.render_html(spec)
+        headers["Content-Security-Policy"] = page.csp
+        return page.html.encode("utf-8"), headers
+    if fmt == "svg":
+        headers["Content-Security-Policy"] = SVG_CSP
+    writers: dict[str, Callable[[maps.MapSpec, Any], None]] = {
+        "png": maps.to_png, "svg": maps.to_svg, "gexf": maps.to_gexf, "graphml": maps.to_graphml}
+    if fmt in writers:
+        buf = io.BytesIO()
+        writers[fmt](spec, buf)
+        return buf.getvalue(), headers
+    text = maps.nodes_csv(spec) if fmt == "nodes.csv" else maps.edges_csv(spec)
+    return text.encode("utf-8"), headers
+
+
+@router.get("/api/maps", summary="Build a partnership map: counts, legend and the URLs of its page and downloads")
+def map_info(
+    request: Request,
+    kind: Annotated[str, Query(pattern="^(membership|ego|overlap|partnership)$",
+                               description="membership of chosen ISCMs, ego network, ISCM overlap, or everything")],
+    iscm: Annotated[list[str] | None, Query(max_length=40, description="ISCM ids (repeat, or comma-separate)")] = None,
+    actor: Annotated[str | None, Query(min_length=1, max_length=80, description="ego: ISO code or id")] = None,
+    depth: Annotated[int, Query(ge=0, le=3, description="ego: relations away")] = 1,
+    as_of: AsOf = None,
+    size_by: Annotated[str | None, Query(pattern="^(" + "|".join(maps.SIZE_MEASURES) + ")$",
+                                         description="node size measure")] = None,
+    region: Annotated[list[str] | None, Query(max_length=10, description="UN M49 region or sub-region")] = None,
+    roles: Annotated[str | None, Query(pattern="^(members|members\\+observers|all)$")] = None,
+    type: Annotated[list[str] | None, Query(max_length=7, description="entity types to keep")] = None,
+    relation: Annotated[list[str] | None, Query(max_length=10, description="relation types to keep")] = None,
+    min_jaccard: Annotated[float, Query(ge=0.0, le=1.0, description="overlap: weakest link kept")] = 0.1,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1, description="layout seed")] = 42,
+) -> dict[str, Any]:
+    try:
+        req = maps.MapRequest(kind=kind, iscms=_split(iscm), actor=actor.strip() if actor else None, depth=depth,
+                              as_of=as_of, size_by=size_by, regions=tuple(region or ()), roles=roles,
+                              types=_split(type), relations=_split(relation), min_jaccard=min_jaccard, seed=seed)
+    except maps.MapParameterError as exc:
+        raise _invalid(exc) from exc
+    key, entry = _spec(request, req)
+    assert entry.spec is not None
+    base = f"/maps/{key}"
+    downloads = {name: f"{base}.{fmt}?download=1" for name, fmt in DOWNLOADS.items()}
+    return {**entry.spec.summary(), "key": key, "html": f"{base}.html", "downloads": downloads}
+
+
+@router.get("/api/maps/choropleth.svg", summary="World map: the number of ISCMs each country belongs to",
+            response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
+def choropleth(request: Request, cat: CatalogueDep,
+               iscm: Annotated[str | None, Query(min_length=1, max_length=80,
+                                                 description="highlight the members of this ISCM")] = None,
+               ) -> Response:
+    cache = _cache(request)
+    key = "choropleth:" + (iscm or "")
+    entry = cache.get(key)
+    if entry is None:
+        highlight = label = None
+        if iscm:
+            info = cat.entity(iscm, kind="iscm")
+            highlight = maps.iscm_members(cat.current, iscm)
+            label = f"members of {info['label']}"
+        svg = maps.choropleth_svg(maps.iscm_counts(cat.current), highlight_iscm_members=highlight,
+                                  **({"highlight_label": label} if label else {}))
+        entry = cache.put(key, _Entry(files={"svg": (svg.encode("utf-8"), {})}))
+    body, _ = entry.files["svg"]
+    return Response(body, media_type="image/svg+xml",
+                    headers={"Content-Security-Policy": SVG_CSP, "Cache-Control": "private, max-age=300"})
+
+
+@router.get("/maps/{name}", summary="A map as HTML, PNG, SVG, GEXF, GraphML or CSV (nodes.csv, edges.csv)",
+            response_class=Response)
+def map_file(request: Request, name: Annotated[str, Path(max_length=2100)],
+             download: Annotated[bool, Query(description="as an attachment")] = False) -> Response:
+    key, _, fmt = name.partition(".")
+    if fmt not in FORMATS:
+        raise UnknownEntityError("map format", fmt or name)
+    try:
+        req = maps.MapRequest.from_key(key)
+    except maps.MapParameterError as exc:
+        raise UnknownEntityError("map", key[:80]) from exc
+    key, entry = _spec(request, req)
+    assert entry.spec is not None
+    cached = entry.files.get(fmt)
+    if cached is None:
+        cached = _file(entry.spec, fmt)
+        entry.files[fmt] = cached
+        _cache(request).put(key, entry)  # re-account the entry's size
+    body, extra = cached
+    media, ext = FORMATS[fmt]
+    headers = {**extra, "Cache-Control": "private, max-age=300"}
+    if download or fmt != "html":
+        digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+        disposition = "attachment" if download or fmt not in ("png", "svg") else "inline"
+        headers["Content-Disposition"] = f'{disposition}; filename="iscm-{req.kind}-map-{digest}.{ext}"'
+    return Response(body, media_type=media, headers=headers)

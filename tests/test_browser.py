@@ -1,0 +1,222 @@
+"""The web page in a real browser: Debian's chromium driven by Playwright, against a real server.
+
+Every request the browser makes is routed through a guard: loopback requests go through, any other
+host is blocked and counted, and the tests assert that none was made. A dialog opening at all (as
+``alert(1)`` from a payload would) counts as a failure.
+
+Chromium is required: without it these tests fail (CI installs it with ``apt-get install -y chromium``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+from conftest import ARTIFACTS, TINY, start_server, stop_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+IMG = "<img src=x onerror=alert(1)>"
+PAYLOAD_NAME = f"Alpha {IMG} </script><script>alert(2)</script>"
+TIMEOUT = 30_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if shutil.which("chromium") is None or not Path(CHROMIUM).exists():
+        pytest.fail("the browser tests need Debian's chromium at /usr/bin/chromium: apt-get install -y chromium",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Guarded:
+    """A browser context whose requests to anything but loopback are blocked and counted."""
+
+    def __init__(self, browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                           service_workers="block")
+        self.external: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT)
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        scheme = urlparse(url).scheme
+        if scheme in ("data", "blob", "about") or urlparse(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def guarded(browser) -> Iterator[Guarded]:
+    g = Guarded(browser)
+    yield g
+    g.close()
+
+
+def build_map(page, *, kind: str, iscms: str | None = None, actor: str | None = None) -> int:
+    page.select_option("#map-kind", kind)
+    if iscms is not None:
+        page.fill("#map-iscms", iscms)
+    if actor is not None:
+        page.fill("#map-actor", actor)
+    page.evaluate("document.getElementById('map-status').removeAttribute('data-nodes')")
+    page.click("#map-form button[type=submit]")
+    page.wait_for_selector("#map-status[data-nodes]")
+    return int(page.get_attribute("#map-status", "data-nodes"))
+
+
+def hover_node(page, frame, node_id: str):
+    """Move the mouse onto a node of the map in the iframe and return the tooltip that opens."""
+    page.locator("#map-frame").scroll_into_view_if_needed()
+    point = frame.evaluate("""(id) => window.iscmMap.canvasToDOM(window.iscmMap.getPositions([id])[id])""", node_id)
+    box = frame.locator("#map").bounding_box()  # relative to the main frame's viewport
+    page.mouse.move(box["x"] + point["x"] - 30, box["y"] + point["y"] - 30)
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=5)
+    return frame.wait_for_selector("div.vis-tooltip .map-tip")
+
+
+def wait_for_map(page) -> object:
+    """The map iframe's frame, once vis-network has drawn (which needs its inline scripts allowed)."""
+    handle = page.wait_for_selector("#map-frame")
+    page.wait_for_function("document.getElementById('map-frame').getAttribute('src')")
+    frame = handle.content_frame()
+    frame.wait_for_selector("#map[data-ready=true]")
+    return frame
+
+
+def test_explorer_search_map_and_downloads(server, guarded):
+    page = guarded.page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server.base_url + "/")
+    assert "iscm-graph" in page.title()
+
+    page.fill("#search", "Morocco")
+    page.press("#search", "Enter")
+    page.wait_for_selector("#profile-title")
+    page.wait_for_function("document.getElementById('profile-title').textContent.includes('Morocco')")
+    assert "Morocco" in page.text_content("#profile-title")
+
+    nodes = build_map(page, kind="membership", iscms="budapest-process,prague-process")
+    api = httpx.get(server.base_url + "/api/maps", params=[("kind", "membership"), ("iscm", "budapest-process"),
+                                                          ("iscm", "prague-process")], timeout=60).json()
+    assert nodes == api["nodes"] > 2
+    frame = wait_for_map(page)
+    assert int(frame.get_attribute("#map", "data-nodes")) == api["nodes"]
+    assert frame.locator("#legend li").count() >= 3
+    assert "Budapest Process" in frame.text_content("h1")
+
+    links = page.locator("#map-downloads a")
+    formats = {links.nth(i).get_attribute("data-format"): links.nth(i).get_attribute("href")
+               for i in range(links.count())}
+    assert set(formats) == {"html", "png", "svg", "gexf", "graphml", "nodes_csv", "edges_csv"}
+    expected = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "gexf": "application/gexf+xml",
+                "graphml": "application/graphml+xml", "nodes_csv": "text/csv", "edges_csv": "text/csv"}
+    for fmt, href in formats.items():
+        resp = page.request.get(server.base_url + href)
+        assert resp.status == 200, (fmt, resp.status)
+        assert resp.headers["content-type"].startswith(expected[fmt]), fmt
+        assert len(resp.body()) > 100, fmt
+    with page.expect_download() as info:
+        page.click("#map-downloads a[data-format=png]")
+    download = info.value
+    saved = ARTIFACTS / "browser-map-download.png"
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"\x89PNG")
+
+    page.screenshot(path=str(ARTIFACTS / "browser-explorer.png"), full_page=True)
+    page.locator("#map-frame").screenshot(path=str(ARTIFACTS / "browser-map.png"))
+    assert guarded.external == [], guarded.external
+    assert guarded.dialogs == []
+    assert not [e for e in guarded.errors if "Content Security Policy" in e], guarded.errors
+
+
+def test_map_tooltips_and_choropleth_in_the_browser(server, guarded):
+    page = guarded.page
+    page.goto(server.base_url + "/")
+    build_map(page, kind="ego", actor="MAR")
+    frame = wait_for_map(page)
+    tip = hover_node(page, frame, "MAR")
+    assert "Morocco (MAR)" in tip.text_content()
+
+    page.goto(server.base_url + "/api/maps/choropleth.svg?iscm=rabat-process")
+    assert page.locator("svg").count() >= 1
+    assert guarded.external == [], guarded.external
+    assert guarded.dialogs == []
+
+
+@pytest.fixture(scope="module")
+def payload_server(tmp_path_factory) -> Iterator:
+    """A server on a copy of the tiny data set whose Alpha Process is named with markup."""
+    from graph.build import build
+
+    data = tmp_path_factory.mktemp("xss-data") / "data"
+    shutil.copytree(TINY, data)
+    path = data / "iscms" / "alpha-process.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "name: Alpha Process\n" in text
+    escaped = PAYLOAD_NAME.replace('"', '\\"')
+    path.write_text(text.replace("name: Alpha Process\n", f'name: "{escaped}"\n'), encoding="utf-8")
+    out = tmp_path_factory.mktemp("xss-build")
+    build(data, out)
+    srv = start_server(out)
+    try:
+        yield srv
+    finally:
+        stop_server(srv)
+
+
+def test_markup_in_names_is_shown_as_text(payload_server, guarded):
+    page = guarded.page
+    page.goto(payload_server.base_url + "/")
+    page.fill("#search", "Alpha")
+    page.press("#search", "Enter")
+    page.wait_for_selector("#profile-title")
+    page.wait_for_function("document.getElementById('profile-title').textContent.includes('onerror')")
+    assert page.text_content("#profile-title") == PAYLOAD_NAME
+    assert page.locator("#profile img, #hits img, main img").count() == 0
+    assert IMG in page.text_content("#hits")
+
+    nodes = build_map(page, kind="membership", iscms="alpha-process")
+    assert nodes >= 2
+    frame = wait_for_map(page)
+    assert PAYLOAD_NAME in frame.text_content("h1")
+    assert frame.locator("img").count() == 0
+    assert frame.locator("script").count() == 2
+    tip = hover_node(page, frame, "alpha-process")
+    assert PAYLOAD_NAME in tip.text_content()
+    assert frame.locator("div.vis-tooltip img, div.vis-tooltip script").count() == 0
+
+    page.wait_for_timeout(300)  # give any injected handler a chance to fire
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-xss.png"), full_page=True)
+    assert guarded.dialogs == [], guarded.dialogs
+    assert guarded.external == [], guarded.external
