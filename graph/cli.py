@@ -116,6 +116,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         t.add_row(row["id"], row["kind"], row["status"] or "?", str(row["members"]), str(row["observers"]),
                   "yes" if row["complete"] else "[yellow]no[/]", str(row["sources"]))
     out.print(t)
+    empty = [r["id"] for r in stats["iscms"] if r["members"] == 0]
+    if empty:
+        out.print(f"[red]{len(empty)} ISCM(s) with no member list in any source read:[/] " + ", ".join(empty)
+                  + " (see data/README.md, Known gaps)")
     incomplete = [r["id"] for r in stats["iscms"] if not r["complete"]]
     if incomplete:
         out.print(f"[yellow]{len(incomplete)} ISCM(s) whose member list no source gives as complete:[/] "

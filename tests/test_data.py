@@ -1,0 +1,99 @@
+"""The data itself: coverage, provenance, the researcher's spot checks, IOM's headline figure."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from conftest import DATA
+
+from graph import membership, views
+
+README = (DATA / "README.md").read_text()
+
+
+def _iscm_files() -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text()) for p in sorted((DATA / "iscms").glob("*.yaml"))}
+
+
+def test_every_iscm_has_sources_and_members_or_a_documented_gap(kg):
+    files = _iscm_files()
+    assert len(files) >= 40
+    for iscm_id, doc in files.items():
+        assert doc["sources"], iscm_id
+    current = views.resolve(kg.memberships)
+    with_members = set(current[(current["organisation_type"] == "iscm") & (current["role"] == "member")]
+                       ["organisation_id"])
+    without = set(files) - with_members
+    gaps = set(re.findall(r"^\| `([a-z0-9-]+)` \| no member list", README, flags=re.M))
+    assert without == gaps, f"ISCMs without members must be listed under 'Known gaps' in data/README.md: {without}"
+
+
+def test_iom_headline_over_200_countries_and_territories(kg, capsys):
+    """IOM: "over 200 countries and territories are members of at least one ISCM"."""
+    B = kg.bipartite()
+    n = len(views.actors(B))
+    with capsys.disabled():
+        print(f"\nStates and territories that are members of at least one ISCM: {n}")
+    assert n > 200
+
+
+def test_states_in_both_budapest_and_prague_processes(kg):
+    """Expected answer recomputed from the cited member lists in data/iscms/*.yaml."""
+    files = _iscm_files()
+
+    def current_members(doc: dict) -> set[str]:
+        blocks = [b for b in doc["memberships"] if b["role"] == "member" and not b.get("until")
+                  and b.get("actors")]
+        complete = [b["as_of"] for b in blocks if b.get("complete")]
+        newest = max(complete) if complete else None  # no complete list: every claim counts
+        members: set[str] = set()
+        for b in blocks:
+            if newest is None or b["as_of"] >= newest:
+                members |= set(b["actors"])
+        return members
+
+    expected = current_members(files["budapest-process"]) & current_members(files["prague-process"])
+    got = set(membership.states_in_all(kg.bipartite(), ["budapest-process", "prague-process"]))
+    assert got == expected
+    assert {"DEU", "GEO", "UKR", "TUR"} <= got and len(got) >= 40
+
+
+def test_morocco_number_of_iscms_matches_its_cited_claims(kg):
+    B = kg.bipartite()
+    mar = set(B["MAR"])
+    # direct claims that list MAR, plus memberships that follow a union or IGO Morocco belongs to
+    assert {"rabat-process", "five-plus-five-dialogue", "mtm", "africa-eu-mmd", "arcp", "pafom"} <= mar
+    assert "khartoum-process" not in mar and "budapest-process" not in mar
+    assert membership.memberships_by_state(B).loc["MAR", "n_iscms"] == len(mar) >= 9
+
+
+def test_every_membership_fact_has_a_source_url_or_document_and_a_date(kg):
+    df = kg.memberships
+    assert df["source"].notna().all()
+    assert df["as_of"].notna().all()
+
+
+def test_disagreeing_sources_are_kept_side_by_side(kg):
+    """The Budapest Process's founding year: 1991 and 1993 are both kept, each with its source."""
+    from graph.store import SelectResult
+
+    r = kg.query("""PREFIX iscm: <https://w3id.org/iscm/ontology#>
+      SELECT DISTINCT ?year WHERE { ?c iscm:subject <https://w3id.org/iscm/id/iscm/budapest-process> ;
+        iscm:property iscm:established ; iscm:value ?year }""")
+    assert isinstance(r, SelectResult)
+    assert {str(row[0]) for row in r.rows} >= {"1991", "1993"}
+
+
+def test_uk_left_the_eu_and_its_eu_celac_membership_ended(kg):
+    df = kg.memberships
+    uk_eu = df[(df["organisation_id"] == "eu-celac-dialogue") & (df["actor_id"] == "GBR") & (df["via"] == "eu")]
+    assert not uk_eu.empty and (uk_eu["end"].dt.year == 2020).all()
+    assert "GBR" not in set(views.bipartite(df)["eu-celac-dialogue"])
+    assert "GBR" in set(views.bipartite(df, as_of=2015)["eu-celac-dialogue"])
+
+
+def test_sources_md_is_generated_from_the_data():
+    from graph.sources_report import render
+
+    assert (DATA / "SOURCES.md").read_text() == render(DATA), "run `iscm sources --write data/SOURCES.md`"
