@@ -21,7 +21,7 @@ from graph.store import SelectResult, Store
 MEMBERSHIP_COLUMNS = [
     "membership", "organisation", "organisation_id", "organisation_label", "organisation_type",
     "actor", "actor_id", "actor_label", "actor_type", "actor_region", "actor_subregion",
-    "role", "start", "end", "as_of", "source", "source_url", "complete_list", "via",
+    "role", "start", "end", "as_of", "source", "source_url", "complete_list", "via", "graph",
 ]
 
 # Oxigraph joins the label lookups badly when they sit in one query with the OPTIONALs (seconds
@@ -46,6 +46,9 @@ SELECT ?entity ?id ?label ?type ?region ?subregion WHERE {
   OPTIONAL { ?entity iscm:region/skos:prefLabel ?region }
   OPTIONAL { ?entity iscm:subregion/skos:prefLabel ?subregion }
 }"""
+
+MEMBERSHIP_GRAPHS_QUERY = SPARQL_PREFIXES + """
+SELECT ?membership ?graph WHERE { GRAPH ?graph { ?membership a org:Membership } }"""
 
 MEMBERSHIP_SOURCES_QUERY = SPARQL_PREFIXES + """
 SELECT ?membership ?source ?source_url WHERE {
@@ -77,7 +80,8 @@ def memberships(store: Store) -> pd.DataFrame:
     Columns: ``membership`` (IRI), ``organisation_id`` and ``organisation_type`` (iscm, union,
     organisation), ``actor_id`` (ISO alpha-3 for States), ``actor_type`` (state, iscm,
     organisation), ``role`` (member, observer, chair, ...), ``start``/``end`` (dates or NaT),
-    ``as_of``, ``source_url``, ``complete_list``, ``via`` (the union a membership follows, if any).
+    ``as_of``, ``source_url``, ``complete_list``, ``via`` (the union a membership follows, if any),
+    ``graph`` (the named graph: curated data, or the document it was ingested from).
     """
     core = _frame(store, MEMBERSHIPS_QUERY)
     if core.empty:
@@ -94,6 +98,8 @@ def memberships(store: Store) -> pd.DataFrame:
     first = sources.drop_duplicates("membership").set_index("membership")
     core["source"] = core["membership"].map(first["source"])
     core["source_url"] = core["membership"].map(first["source_url"])
+    graphs = _frame(store, MEMBERSHIP_GRAPHS_QUERY).drop_duplicates("membership").set_index("membership")
+    core["graph"] = core["membership"].map(graphs["graph"])
     df = core.dropna(subset=["organisation_id", "actor_id"]).copy()
     for col in ("start", "end", "as_of"):
         df[col] = pd.to_datetime(df[col], errors="coerce")
@@ -182,9 +188,13 @@ def role_set(roles: str | Iterable[str]) -> tuple[str, ...]:
 
 def filter_memberships(df: pd.DataFrame, *, roles: str | Iterable[str] = "members", as_of: int | None = None,
                        regions: Iterable[str] | None = None,
-                       organisation_types: Iterable[str] = ("iscm",)) -> pd.DataFrame:
+                       organisation_types: Iterable[str] = ("iscm",),
+                       graphs: Iterable[str] | None = None) -> pd.DataFrame:
     """Memberships holding ``as_of`` (today if None) in one of ``roles``, optionally only for actors
-    in ``regions`` (UN M49 region or sub-region names, e.g. ``"Africa"``, ``"Western Africa"``)."""
+    in ``regions`` (UN M49 region or sub-region names, e.g. ``"Africa"``, ``"Western Africa"``) and
+    only from the named ``graphs`` (e.g. leave out what was ingested from documents)."""
+    if graphs is not None and "graph" in df:
+        df = df[df["graph"].isin(set(graphs))]
     df = resolve(df, year=as_of)
     df = df[df["role"].isin(role_set(roles)) & df["organisation_type"].isin(list(organisation_types))]
     if regions is not None:
@@ -195,12 +205,14 @@ def filter_memberships(df: pd.DataFrame, *, roles: str | Iterable[str] = "member
 
 def bipartite(store_or_df: Store | pd.DataFrame, *, roles: str | Iterable[str] = "members",
               as_of: int | None = None, regions: Iterable[str] | None = None,
-              organisation_types: Iterable[str] = ("iscm",)) -> nx.Graph:
+              organisation_types: Iterable[str] = ("iscm",), graphs: Iterable[str] | None = None) -> nx.Graph:
     """The bipartite actor–ISCM graph: an edge per actor holding one of ``roles`` in an ISCM.
 
     Nodes carry ``bipartite`` (0 for actors, 1 for ISCMs), ``label``, ``type`` (state, iscm,
-    organisation) and, for States, ``region`` and ``subregion``. Edges carry the ``roles`` held,
-    the period (``start``/``end``, ISO dates or None) and the ``sources`` (URLs) of the claims.
+    organisation) and, for States, ``region`` and ``subregion``. ``graphs`` keeps only facts from
+    those named graphs (``graph.compiler.CURATED_GRAPH`` alone leaves out ingested documents).
+    Edges carry the ``roles`` held, the period (``start``/``end``, ISO dates or None) and the
+    ``sources`` (URLs) of the claims.
 
     Examples
     --------
@@ -211,7 +223,8 @@ def bipartite(store_or_df: Store | pd.DataFrame, *, roles: str | Iterable[str] =
     ['alpha', 'beta', 'gamma']
     """
     df = store_or_df if isinstance(store_or_df, pd.DataFrame) else memberships(store_or_df)
-    df = filter_memberships(df, roles=roles, as_of=as_of, regions=regions, organisation_types=organisation_types)
+    df = filter_memberships(df, roles=roles, as_of=as_of, regions=regions, organisation_types=organisation_types,
+                            graphs=graphs)
     g = nx.Graph()
     for row in df.itertuples(index=False):
         g.add_node(row.actor_id, bipartite=0, label=row.actor_label, type=row.actor_type,

@@ -182,3 +182,15 @@ def test_empty_view_gives_empty_tables_not_errors():
     assert centrality.projection_centrality(empty).empty and centrality.communities(empty).empty
     assert centrality.brokers(empty).empty and centrality.bipartite_centrality(empty).empty
     assert membership.memberships_by_state(empty).empty
+
+
+def test_ingested_facts_take_part_and_can_be_filtered_out(kg):
+    from graph.compiler import CURATED_GRAPH
+
+    df = kg.memberships
+    from_docs = df[df["graph"].str.contains("/graph/doc/", na=False)]
+    assert not from_docs.empty  # e.g. the IGC's former members from the IOM assessment
+    assert {"FRA", "ITA"} <= set(from_docs[from_docs["role"] == "former-member"]["actor_id"])
+    curated_only = views.filter_memberships(df, roles="all", graphs=[str(CURATED_GRAPH)])
+    assert not curated_only["graph"].str.contains("/graph/doc/").any()
+    assert len(views.bipartite(df, graphs=[str(CURATED_GRAPH)])) <= len(views.bipartite(df))
