@@ -108,6 +108,9 @@ def memberships(store: Store) -> pd.DataFrame:
     return df.sort_values(["organisation_id", "role", "actor_id", "as_of"], kind="stable").reset_index(drop=True)
 
 
+ROTATING_ROLES = ("chair", "co-chair", "presidency-pro-tempore")
+
+
 def resolve(df: pd.DataFrame, *, year: int | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """The memberships that hold in ``year`` (or today), by the newest-claim rule.
 
@@ -119,6 +122,8 @@ def resolve(df: pd.DataFrame, *, year: int | None = None, today: dt.date | None 
        partial claim added to it; older claims without an explicit end are superseded.
     3. A former-member claim ends a membership unless a member claim is newer than the exit
        (the exit's ``until`` date, or else the date of the source saying so).
+    4. Chairs, co-chairs and presidencies rotate: of the open-ended claims, only those with the
+       latest start (or, without a start, the newest source) hold.
 
     Examples
     --------
@@ -148,6 +153,16 @@ def resolve(df: pd.DataFrame, *, year: int | None = None, today: dt.date | None 
     holding = holding.join(baseline, on=["organisation_id", "role"])
     keep = holding["_baseline"].isna() | (holding["as_of"] >= holding["_baseline"]) | holding["end"].notna()
     holding = holding[keep].drop(columns="_baseline")
+
+    # rotating roles: an open-ended chair claim is superseded by any later chair (the newest start wins)
+    # (a later chair with a closed period also supersedes an earlier open-ended one)
+    rotating = holding["role"].isin(ROTATING_ROLES) & holding["end"].isna()
+    if rotating.any():
+        known_rot = df[known & df["role"].isin(ROTATING_ROLES)]
+        latest = known_rot["start"].fillna(known_rot["as_of"]).groupby(known_rot["organisation_id"]).max()
+        key = holding["start"].fillna(holding["as_of"])
+        stale = rotating & (key < holding["organisation_id"].map(latest))
+        holding = holding[~stale]
 
     exits = df[(df["role"] == "former-member") & (df["as_of"] <= period_end)].copy()
     if not exits.empty:

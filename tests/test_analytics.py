@@ -194,3 +194,14 @@ def test_ingested_facts_take_part_and_can_be_filtered_out(kg):
     curated_only = views.filter_memberships(df, roles="all", graphs=[str(CURATED_GRAPH)])
     assert not curated_only["graph"].str.contains("/graph/doc/").any()
     assert len(views.bipartite(df, graphs=[str(CURATED_GRAPH)])) <= len(views.bipartite(df))
+
+
+def test_rotating_chairs_newest_wins():
+    rows = pd.DataFrame({
+        "organisation_id": ["x"] * 3, "actor_id": ["A", "B", "C"], "role": ["chair"] * 3,
+        "start": pd.to_datetime(["2010-01-01", "2015-01-01", "2018-01-01"]),
+        "end": pd.to_datetime([None, "2016-12-31", None]), "complete_list": False,
+        "as_of": pd.to_datetime(["2010-06-01", "2019-01-01", "2019-01-01"])})
+    assert list(views.resolve(rows, today=__import__("datetime").date(2024, 1, 1))["actor_id"]) == ["C"]
+    assert list(views.resolve(rows, year=2012)["actor_id"]) == ["A"]
+    assert list(views.resolve(rows.iloc[:2], today=__import__("datetime").date(2024, 1, 1))["actor_id"]) == []
