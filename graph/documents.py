@@ -360,6 +360,20 @@ class _DocEmitter:
         if fact.text:
             self.g.add((node, DCTERMS.description, Lit(fact.text)))
 
+    def period(self, node: URIRef, prop: URIRef, start: dt.date | None, end: dt.date | None) -> None:
+        """Attach an OWL-Time interval (start and/or end as xsd:date) to ``node`` via ``prop``."""
+        if not start and not end:
+            return
+        interval = entity("interval", _digest(node))
+        self.g.add((node, prop, interval))
+        self.g.add((interval, RDF.type, TIME.Interval))
+        for pred, value, suffix in ((TIME.hasBeginning, start, "start"), (TIME.hasEnd, end, "end")):
+            if value:
+                inst = URIRef(f"{interval}-{suffix}")
+                self.g.add((interval, pred, inst))
+                self.g.add((inst, RDF.type, TIME.Instant))
+                self.g.add((inst, TIME.inXSDDate, Lit(value, datatype=XSD.date)))
+
     def claim(self, fact: _Fact, subject: str, prop: URIRef, value: Any, **extra: Any) -> URIRef:
         node = entity("claim", _digest(self.doc.document.id, fact.line, subject, prop, value))
         g = self.g
@@ -385,17 +399,7 @@ class _DocEmitter:
             g.add((node, ORG.member, actor))
             g.add((node, ORG.role, ROLE[fact.role]))
             g.add((node, ISCM.completeList, Lit(False)))
-            since, until = _partial(fact.since), _partial(fact.until, end=True)
-            if since or until:
-                interval = entity("interval", _digest(node))
-                g.add((node, ORG.memberDuring, interval))
-                g.add((interval, RDF.type, TIME.Interval))
-                for pred, value, suffix in ((TIME.hasBeginning, since, "start"), (TIME.hasEnd, until, "end")):
-                    if value:
-                        inst = URIRef(f"{interval}-{suffix}")
-                        g.add((interval, pred, inst))
-                        g.add((inst, RDF.type, TIME.Instant))
-                        g.add((inst, TIME.inXSDDate, Lit(value, datatype=XSD.date)))
+            self.period(node, ORG.memberDuring, _partial(fact.since), _partial(fact.until, end=True))
             self.prov(node, fact)
         elif isinstance(fact, CooperationFact):
             node = entity("cooperation", _digest(self.doc.document.id, fact.line, fact.iscm, fact.partner))
@@ -498,17 +502,7 @@ class _DocEmitter:
             g.add((node, ISCM.nonStateExpertsFrom, self.actor(e)))
         for t in fact.expert_types:
             g.add((node, ISCM.expertType, EXPERT_TYPE[t]))
-        if fact.start or fact.end:
-            interval = entity("interval", _digest(node))
-            g.add((node, ISCM.period, interval))
-            g.add((interval, RDF.type, TIME.Interval))
-            for pred, value, suffix, is_end in ((TIME.hasBeginning, fact.start, "start", False),
-                                                 (TIME.hasEnd, fact.end, "end", True)):
-                if value:
-                    inst = URIRef(f"{interval}-{suffix}")
-                    g.add((interval, pred, inst))
-                    g.add((inst, RDF.type, TIME.Instant))
-                    g.add((inst, TIME.inXSDDate, Lit(_partial(value, end=is_end), datatype=XSD.date)))
+        self.period(node, ISCM.period, _partial(fact.start), _partial(fact.end, end=True))
         self.prov(node, fact)
 
     def event(self, fact: EventFact) -> None:
@@ -524,16 +518,7 @@ class _DocEmitter:
             g.add((node, ISCM.place, Lit(fact.place)))
         if fact.country:
             g.add((node, ISCM.hostCountry, self.actor(fact.country)))
-        if fact.start or fact.end:
-            interval = entity("interval", _digest(node))
-            g.add((node, ISCM.period, interval))
-            g.add((interval, RDF.type, TIME.Interval))
-            for pred, value, suffix in ((TIME.hasBeginning, fact.start, "start"), (TIME.hasEnd, fact.end, "end")):
-                if value:
-                    inst = URIRef(f"{interval}-{suffix}")
-                    g.add((interval, pred, inst))
-                    g.add((inst, RDF.type, TIME.Instant))
-                    g.add((inst, TIME.inXSDDate, Lit(value, datatype=XSD.date)))
+        self.period(node, ISCM.period, fact.start, fact.end)
         for pred, values in ((ISCM.host, fact.hosts), (ISCM.organiser, fact.organisers),
                              (ISCM.participant, fact.participants)):
             for v in values:

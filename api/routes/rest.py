@@ -181,9 +181,7 @@ Iscms = Annotated[list[str], Query(min_length=1, max_length=50, description="ISC
 def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
     B = cat.bipartite_at(as_of=as_of, roles=roles)
-    states = membership.states_in_all(B, iscm)
-    df = pd.DataFrame({"state": states, "label": [B.nodes[s].get("label") for s in states]})
-    return table(df, request, page, format)
+    return table(_labelled(B, membership.states_in_all(B, iscm)), request, page, format)
 
 
 @router.get("/analytics/states-in-any", response_model=Table, responses=CSV_TABLE,
@@ -192,9 +190,7 @@ def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscm
 def states_in_any(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
     B = cat.bipartite_at(as_of=as_of, roles=roles)
-    states = membership.states_in_any(B, iscm)
-    df = pd.DataFrame({"state": states, "label": [B.nodes[s].get("label") for s in states]})
-    return table(df, request, page, format)
+    return table(_labelled(B, membership.states_in_any(B, iscm)), request, page, format)
 
 
 @router.get("/analytics/multi-membership", response_model=Table, responses=CSV_TABLE,
@@ -294,6 +290,10 @@ def changes_route(request: Request, cat: CatalogueDep, page: PageDep,
                   year_from: Annotated[int, Query(alias="from", ge=1900, le=2100)],
                   year_to: Annotated[int, Query(alias="to", ge=1900, le=2100)], format: Format = None) -> Any:
     return table(change.membership_changes(cat.memberships, year_from, year_to), request, page, format)
+
+
+def _labelled(B: Any, states: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"state": states, "label": [B.nodes[s].get("label") for s in states]})
 
 
 def _actor(value: str) -> str:
