@@ -16,7 +16,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 TINY = REPO / "tests" / "fixtures" / "tiny"
-SEEDS = REPO.parent / "shared" / "seeds"
+# the seed documents live beside the repository (CI clones with shared/ beside it), not in it
+SEEDS = Path(os.environ.get("ISCM_SEEDS_DIR", REPO.parent / "shared" / "seeds"))
 ARTIFACTS = REPO / "test-artifacts"
 
 
