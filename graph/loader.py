@@ -34,8 +34,9 @@ class ISCMGraph:
         self.store = store
         self.release = release
 
-    @property
+    @cached_property
     def manifest(self) -> dict:
+        """The release's manifest.json (build time, counts, hashes); read once."""
         if self.release is None:
             return {}
         return json.loads((self.release / "manifest.json").read_text())

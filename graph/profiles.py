@@ -8,7 +8,10 @@ and as-of date.
 from __future__ import annotations
 
 import difflib
+import threading
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -62,8 +65,24 @@ class Hit:
 class Catalogue:
     """Read-only indexes over one loaded graph, built once (the API holds one per process)."""
 
-    def __init__(self, g: ISCMGraph) -> None:
+    def __init__(self, g: ISCMGraph, *, cache_size: int = 4096) -> None:
         self.g = g
+        # the release is immutable, so an answer computed once stays right until a new release
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
 
     # ------------------------------------------------------------------ tables built once
     @cached_property
@@ -142,6 +161,8 @@ class Catalogue:
             return []
         best: dict[str, Hit] = {}
         names = self.names
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(needle)  # difflib caches facts about seq2: the query
         for row in names.itertuples(index=False):
             hay = row.folded
             if hay == needle:
@@ -151,7 +172,11 @@ class Catalogue:
             elif f" {needle}" in f" {hay}":
                 score = 0.8
             elif len(needle) >= 4:
-                ratio = difflib.SequenceMatcher(None, needle, hay).ratio()
+                matcher.set_seq1(hay)
+                # cheap upper bounds first, as difflib.get_close_matches does
+                if matcher.real_quick_ratio() < 0.75 or matcher.quick_ratio() < 0.75:
+                    continue
+                ratio = matcher.ratio()
                 score = ratio * 0.75 if ratio >= 0.75 else 0.0
             else:
                 score = 0.0
@@ -167,8 +192,21 @@ class Catalogue:
         hits = sorted(best.values(), key=lambda h: (-h.score, h.type != "state", h.label))
         return hits[:limit]
 
-    # ------------------------------------------------------------------ profiles
+
     def state_profile(self, code: str, *, as_of: int | None = None) -> dict[str, Any]:
+        """A State's ISCMs by role, unions and IGOs, full ISCM history, actions and liaison links."""
+        return self._cached(("state", code.upper(), as_of), lambda: self._state_profile(code, as_of=as_of))
+
+    def iscm_profile(self, iscm_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+        """An ISCM's facts, members, observers, chairs, secretariat, partners and sources."""
+        return self._cached(("iscm", iscm_id, as_of), lambda: self._iscm_profile(iscm_id, as_of=as_of))
+
+    def organisation_profile(self, org_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+        """An organisation's roles in ISCMs and, for unions and IGOs, its members."""
+        return self._cached(("org", org_id, as_of), lambda: self._organisation_profile(org_id, as_of=as_of))
+
+    # ------------------------------------------------------------------ profiles (uncached)
+    def _state_profile(self, code: str, *, as_of: int | None = None) -> dict[str, Any]:
         row = self.entity(code, kind="state")
         code = code.upper()
         held = self.memberships_at(as_of)
@@ -185,7 +223,7 @@ class Catalogue:
             "actions": self._actions_of(code), "liaison": self._deployments_to(code),
         }
 
-    def iscm_profile(self, iscm_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+    def _iscm_profile(self, iscm_id: str, *, as_of: int | None = None) -> dict[str, Any]:
         row = self.entity(iscm_id, kind="iscm")
         held = self.memberships_at(as_of)
         mine = held[held["organisation_id"] == iscm_id]
@@ -205,7 +243,7 @@ class Catalogue:
             "former_members": _rows(all_claims[all_claims["role"] == "former-member"]),
         }
 
-    def organisation_profile(self, org_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+    def _organisation_profile(self, org_id: str, *, as_of: int | None = None) -> dict[str, Any]:
         row = self.entity(org_id, kind="organisation")
         held = self.memberships_at(as_of)
         return {
