@@ -56,7 +56,7 @@ def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 BACKENDS = ["oxigraph", "rdflib", "remote"]
 # rdflib's own SPARQL engine takes minutes on the API's multi-join queries (the reason Oxigraph is
 # the engine): the HTTP API is tested on the embedded and the remote Oxigraph backends.
-API_BACKENDS = ["oxigraph", "remote"]
+API_BACKENDS = ["oxigraph-memory", "oxigraph", "remote"]
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,102 @@
+"""Child process: analytics timings on one release; prints JSON on the last line.
+
+Loads the membership table and the bipartite graph once, then runs each analytics function in a
+forked child (copy-on-write, so the graph is not rebuilt) with a time limit and a memory limit: a
+pure-Python networkx call cannot be interrupted any other way, and at 100x some of them run for
+many minutes or try to allocate many gigabytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import multiprocessing as mp
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+from common import self_peak_rss_mb
+
+from graph import centrality, comembership, overlap, views
+from graph.loader import open_store
+
+FUNCTIONS: dict[str, Callable[[nx.Graph], object]] = {
+    "overlap.member_overlap": overlap.member_overlap,
+    "comembership.pairs": comembership.pairs,
+    "centrality.communities": centrality.communities,
+    "centrality.projection_centrality": centrality.projection_centrality,
+    "centrality.bipartite_centrality": centrality.bipartite_centrality,
+}
+
+
+def _child(conn, name: str, B: nx.Graph, mem_limit_mb: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (mem_limit_mb * 2**20, mem_limit_mb * 2**20))
+    try:
+        t = time.perf_counter()
+        result = FUNCTIONS[name](B)
+        seconds = time.perf_counter() - t
+        conn.send({"seconds": round(seconds, 3), "rows": len(result), "peak_rss_mb": round(self_peak_rss_mb(), 1)})
+    except MemoryError:
+        conn.send({"error": f"MemoryError (over the {mem_limit_mb} MB limit)"})
+    except Exception as exc:
+        conn.send({"error": f"{type(exc).__name__}: {exc}"})
+
+
+def run_capped(name: str, B: nx.Graph, *, cap_s: float, mem_limit_mb: int) -> dict[str, object]:
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, name, B, mem_limit_mb))
+    t = time.perf_counter()
+    proc.start()
+    child.close()
+    if parent.poll(cap_s):
+        try:
+            out = parent.recv()
+        except EOFError:
+            out = {"error": "child died"}
+    else:
+        proc.kill()
+        out = {"timeout": True, "seconds": round(time.perf_counter() - t, 3),
+               "error": f"did not finish in {cap_s:.0f} s (killed)"}
+    proc.join(10)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("release", type=Path)
+    p.add_argument("--cap", type=float, default=60.0, help="seconds per function at most")
+    p.add_argument("--mem-limit-mb", type=int, default=8000)
+    p.add_argument("--only", default="", help="comma-separated function names (default: all)")
+    args = p.parse_args()
+
+    out: dict[str, object] = {"functions": {}}
+    t = time.perf_counter()
+    store = open_store(args.release, backend="oxigraph")
+    table = views.memberships(store)
+    out["memberships_table_s"] = round(time.perf_counter() - t, 3)
+    out["membership_rows"] = len(table)
+    t = time.perf_counter()
+    B = views.bipartite(table)
+    out["bipartite_from_table_s"] = round(time.perf_counter() - t, 3)
+    out["bipartite_s"] = round(out["memberships_table_s"] + out["bipartite_from_table_s"], 3)
+    states = views.actors(B)
+    out["graph"] = {"nodes": B.number_of_nodes(), "edges": B.number_of_edges(), "states": len(states),
+                    "iscms": len(views.iscms(B))}
+    print(json.dumps({"progress": "bipartite", **out}), flush=True)
+    del store, table
+    gc.collect()
+    gc.freeze()  # keep forked children from touching (and so copying) every page of the graph
+    wanted = [n for n in FUNCTIONS if not args.only or n in args.only.split(",")]
+    for name in wanted:
+        out["functions"][name] = run_capped(name, B, cap_s=args.cap, mem_limit_mb=args.mem_limit_mb)
+        print(json.dumps({"progress": name, **out["functions"][name]}), flush=True)
+    out["peak_rss_mb"] = round(self_peak_rss_mb(), 1)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
