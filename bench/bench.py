@@ -246,6 +246,25 @@ def mixed_load(run: Run) -> dict:
     return out
 
 
+def rate_probe(run: Run) -> dict:
+    """Not a target: the reliability mix at a higher rate (the brief's example, 200 req/s), briefly, to
+    show where this machine's capacity for it lies; run last, only if the budget allows."""
+    a = run.args
+    server = api_server(run.build_dir("real"), free_port(), log_path=OUT / "logs" / "probe.log")
+    reqs, weights = mixed_requests(queries.REAL_ISCM_ID)
+    with serving(server):
+        server.wait_ready("/health", timeout=120)
+        asyncio.run(load.FixedRateLoad(server.base, reqs, weights=weights, rate=a.probe_rate, seconds=3,
+                                       seed=1).run())
+        res = asyncio.run(load.FixedRateLoad(server.base, reqs, weights=weights, rate=a.probe_rate,
+                                             seconds=a.probe_seconds, sample_rss=server.rss_mb).run())
+    out = res.summary()
+    out.pop("names")
+    log(f"probe {a.probe_rate:.0f} req/s: {out['error_count']} errors, p50 {out['all']['p50']:.0f} ms, "
+        f"p99 {out['all']['p99']:.0f} ms")
+    return out
+
+
 # ----------------------------------------------------------------------------------- SPARQL
 
 
@@ -277,20 +296,29 @@ def _query_http(client: httpx.Client, base: str, text: str) -> int:
     return len(r.json()["results"]["bindings"])
 
 
+def default_backend() -> str:
+    """The store ``iscm serve`` uses when started as the benchmark starts it (settings + environment)."""
+    from api.config import Settings
+
+    return Settings().backend
+
+
 def sparql_http(run: Run, scale: int) -> dict:
-    """The same queries over HTTP: our /sparql (on-disk store, as deployed, and with the in-memory
-    backend) against rdflib-endpoint serving the same release."""
+    """The same queries over HTTP: our /sparql as deployed (default store backend) and with the other
+    oxigraph backend, against rdflib-endpoint serving the same release."""
     rel = run.release(scale)
     logs = OUT / "logs"
+    default = default_backend()
+    alt = "oxigraph" if default == "oxigraph-memory" else "oxigraph-memory"
     ours = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-{scale}x.log")
-    mem = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-mem-{scale}x.log",
-                     backend="oxigraph-memory")
+    other = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-{alt}-{scale}x.log",
+                       backend=alt)
     port = free_port()
     endpoint = Server([PYTHON, str(BENCH / "endpoint_app.py"), str(rel / "iscm.nq"), "--port", str(port)], port,
                       name="rdflib-endpoint", log_path=logs / f"sparql-rdflib-endpoint-{scale}x.log")
-    out: dict = {"servers": {}, "queries": {}}
-    engines = {"ours": ours, "ours-memory": mem, "rdflib-endpoint": endpoint}
-    with serving(ours), serving(mem), serving(endpoint):
+    out: dict = {"servers": {}, "queries": {}, "backends": {"ours": default, "ours-alt": alt}}
+    engines = {"ours": ours, "ours-alt": other, "rdflib-endpoint": endpoint}
+    with serving(ours), serving(other), serving(endpoint):
         for key, server in engines.items():
             path = "/sparql" if key == "rdflib-endpoint" else "/health"
             ready = server.wait_ready(path, timeout=300)
@@ -370,7 +398,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--wrk-connections", type=int, default=8)
     p.add_argument("--target-rps", type=float, default=1000.0)
     p.add_argument("--paced-seconds", type=int, default=8, help="the paced 1,000 req/s wrk runs")
-    p.add_argument("--mixed-rate", type=float, default=200.0)
+    p.add_argument("--mixed-rate", type=float, default=100.0)
+    p.add_argument("--probe-rate", type=float, default=200.0, help="the same mix, briefly, at this rate (last)")
+    p.add_argument("--probe-seconds", type=float, default=15.0, help="0 = no probe")
     p.add_argument("--mixed-seconds", type=float, default=60.0)
     p.add_argument("--analytics-cap", type=float, default=30.0, help="seconds per analytics function at 100x")
     p.add_argument("--analytics-mem-mb", type=int, default=8000)
@@ -413,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
             # typically two functions run into the cap; shrink it only when the budget cannot take that
             do(f"analytics_{scale}x", lambda s=scale: {f"{s}x": analytics(
                 run, s, cap=min(args.analytics_cap, max(5.0, (run.left() - 50) / 3)))}, needs=60)
+    if args.probe_seconds > 0:
+        do("rate_probe", lambda: rate_probe(run), needs=args.probe_seconds + 25)
     run.save()
     text = report.render(run.results)
     args.results.write_text(text, encoding="utf-8")
