@@ -131,6 +131,8 @@ class OxigraphStore:
     name = "oxigraph"
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        # the name says which of the two embedded stores answers (/health reports it)
+        self.name = "oxigraph-memory" if path is None else "oxigraph"
         if path is None:
             self._store = ox.Store()
         elif read_only:
@@ -143,6 +145,7 @@ class OxigraphStore:
     def wrap(cls, native: ox.Store) -> OxigraphStore:
         """Use an existing pyoxigraph store."""
         store = cls.__new__(cls)
+        store.name = "oxigraph-memory"
         store._store = native
         store._lock = threading.Lock()
         return store
