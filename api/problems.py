@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import QueryError, QueryTimeoutError, UnknownEntityError
-from graph.ingest import IngestError
 from graph.querypool import PoolBusyError
 from graph.sparql import NotAcceptableError
 
@@ -49,10 +48,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(QueryError)
     async def _bad_query(request: Request, exc: QueryError) -> JSONResponse:
         return problem(400, "Bad query", str(exc), instance=request.url.path)
-
-    @app.exception_handler(IngestError)
-    async def _bad_value(request: Request, exc: IngestError) -> JSONResponse:
-        return problem(422, "Invalid parameter", str(exc), instance=request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
