@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from graph import rdflib_planner
 from graph.errors import QueryError
 
 
@@ -206,7 +207,11 @@ class OxigraphStore:
 
 
 class RdflibStore:
-    """rdflib's in-memory Dataset and SPARQL engine (slow on aggregates; fine for tiny graphs)."""
+    """rdflib's in-memory Dataset and SPARQL engine (slow on aggregates; fine for tiny graphs).
+
+    Basic graph patterns are join-ordered by :mod:`graph.rdflib_planner` (rdflib's own order can
+    take minutes on a two-membership join); the answers are still rdflib's.
+    """
 
     name = "rdflib"
 
@@ -220,6 +225,7 @@ class RdflibStore:
         store = cls()
         fmt = {"nq": "nquads", "nt": "nt", "ttl": "turtle", "trig": "trig", "jsonld": "json-ld"}[path.suffix[1:]]
         store._ds.parse(path, format=fmt)
+        rdflib_planner.enable(store._ds.store, store._ds.triples((None, None, None)))
         return store
 
     @property

@@ -12,7 +12,7 @@ import graph
 
 MODULES = ["graph.countries", "graph.namespace", "graph.views", "graph.errors", "graph.schema", "graph.sparql",
            "graph.membership", "graph.comembership", "graph.overlap", "graph.centrality", "graph.partnership",
-           "graph.change", "graph.maps"]
+           "graph.change", "graph.maps", "graph.rdflib_planner"]
 
 
 def test_package_is_installed_not_imported_from_checkout():
