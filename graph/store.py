@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -31,6 +31,9 @@ from rdflib.term import Node
 
 from graph import rdflib_planner
 from graph.errors import QueryError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class QueryForm(enum.Enum):
@@ -104,9 +107,24 @@ class Store(Protocol):
     def query(self, sparql: str, *, max_rows: int | None = None,
               prefixes: dict[str, str] | None = None) -> Result: ...
 
+    def select_table(self, sparql: str) -> pd.DataFrame: ...
+
     def __len__(self) -> int: ...
 
     def close(self) -> None: ...
+
+
+def _csv_table(data: bytes) -> pd.DataFrame:
+    """A SPARQL 1.1 CSV result as a DataFrame of strings (IRIs and lexical forms); unbound is NA.
+
+    The CSV form carries no datatypes, so callers convert the columns they know; an empty string
+    literal also reads as NA, which no table we build relies on telling apart.
+    """
+    import io
+
+    import pandas as pd
+
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""])
 
 
 # ----------------------------------------------------------------------------- pyoxigraph
@@ -195,6 +213,17 @@ class OxigraphStore:
             triples.append((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
         return GraphResult(triples, truncated)
 
+    def select_table(self, sparql: str) -> pd.DataFrame:
+        """A SELECT answer as a DataFrame of strings, serialised by Oxigraph itself (no per-cell
+        Python objects: about five times faster than :meth:`query` on large answers)."""
+        try:
+            result = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("select_table needs a SELECT query")
+        return _csv_table(result.serialize(format=ox.QueryResultsFormat.CSV))
+
     def quads(self) -> Iterable[ox.Quad]:
         return iter(self._store)
 
@@ -258,6 +287,18 @@ class RdflibStore:
         triples = list(result)
         truncated = max_rows is not None and len(triples) > max_rows
         return GraphResult(triples[:max_rows] if truncated else triples, truncated)
+
+    def select_table(self, sparql: str) -> pd.DataFrame:
+        """A SELECT answer as a DataFrame of strings (SPARQL CSV results; unbound is NA)."""
+        from pyparsing import ParseException
+
+        try:
+            result = self._ds.query(sparql)
+        except ParseException as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        if result.type != "SELECT":
+            raise QueryError("select_table needs a SELECT query")
+        return _csv_table(result.serialize(format="csv"))
 
     def close(self) -> None:
         self._ds = None  # type: ignore[assignment]
@@ -329,6 +370,12 @@ class RemoteStore:
                 break
             rows.append(tuple(_from_json(binding.get(v)) for v in variables))
         return SelectResult(variables, rows, truncated)
+
+    def select_table(self, sparql: str) -> pd.DataFrame:
+        """A SELECT answer as a DataFrame of strings, fetched as SPARQL CSV results (unbound is NA)."""
+        if _form_of(sparql) is not QueryForm.SELECT:
+            raise QueryError("select_table needs a SELECT query")
+        return _csv_table(self._post(sparql, "text/csv").content)
 
     def replace_dataset(self, nquads: bytes) -> None:
         """Replace everything on the server with this N-Quads dataset (graph store protocol)."""
