@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,6 +40,10 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
         app.state.graph = g
         app.state.catalogue = Catalogue(g)
         app.state.catalogue.current  # noqa: B018 - build the membership tables before the first request
+        # the loaded graph and tables live as long as the process: move them out of the collector's
+        # generations so a collection during a request does not rescan them (tail latency)
+        gc.collect()
+        gc.freeze()
         app.state.graph_names = {str(n) for n in _graph_names(g)}
         app.state.query_pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
                                          queue_timeout=settings.sparql_queue_timeout) if g.release else None

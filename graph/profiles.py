@@ -8,6 +8,7 @@ and as-of date.
 from __future__ import annotations
 
 import difflib
+import functools
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -53,7 +54,19 @@ def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-@dataclass
+def _per_release(method: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """Remember a list method's table per arguments: the release cannot change under a Catalogue.
+    Callers get the cached DataFrame itself and must not modify it."""
+
+    @functools.wraps(method)
+    def cached(self: Catalogue, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        return self._cached(key, lambda: method(self, *args, **kwargs))
+
+    return cached
+
+
+@dataclass(frozen=True)
 class Hit:
     id: str
     label: str
@@ -71,6 +84,10 @@ class Catalogue:
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``, remembered under ``key`` for this release (bounded LRU; treat as read-only)."""
+        return self._cached(key, compute)
 
     def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -159,6 +176,11 @@ class Catalogue:
         needle = _fold(q)
         if not needle:
             return []
+        # the release cannot change under a Catalogue, so an answer holds until it is evicted
+        key = ("search", needle, limit, tuple(sorted(types)) if types else None)
+        return list(self._cached(key, lambda: self._search(needle, limit=limit, types=types)))
+
+    def _search(self, needle: str, *, limit: int, types: tuple[str, ...] | None) -> list[Hit]:
         best: dict[str, Hit] = {}
         names = self.names
         matcher = difflib.SequenceMatcher()
@@ -324,6 +346,7 @@ class Catalogue:
               OPTIONAL {{ ?d iscm:purpose ?purpose }} OPTIONAL {{ ?d iscm:officerCount ?count }} }}"""))
 
     # ------------------------------------------------------------------ lists
+    @_per_release
     def list_iscms(self, *, kind: str | None = None, status: str | None = None) -> pd.DataFrame:
         rows = self._select("""
             SELECT ?id ?label ?kind ?status ?established WHERE {
@@ -341,6 +364,7 @@ class Catalogue:
             df = df[df["status"] == status]
         return df.reset_index(drop=True)
 
+    @_per_release
     def list_states(self, *, min_iscms: int = 0, region: str | None = None, role: str = "member",
                     as_of: int | None = None) -> pd.DataFrame:
         held = self.memberships_at(as_of)
@@ -355,6 +379,7 @@ class Catalogue:
             df = df[(df["region"] == region) | (df["subregion"] == region)]
         return df.sort_values(["iscms", "id"], ascending=[False, True]).reset_index(drop=True)
 
+    @_per_release
     def list_organisations(self, *, type: str | None = None) -> pd.DataFrame:
         ents = self.entities[self.entities["type"].isin(["organisation", "union"])]
         df = pd.DataFrame({"id": ents.index, "label": ents["label"].to_numpy(), "type": ents["type"].to_numpy()})
@@ -362,6 +387,7 @@ class Catalogue:
             df = df[df["type"] == type]
         return df.sort_values("id").reset_index(drop=True)
 
+    @_per_release
     def list_actions(self) -> pd.DataFrame:
         rows = self._select("""
             SELECT ?id ?title ?status ?start ?end ?requesting WHERE {
@@ -375,6 +401,7 @@ class Catalogue:
             df[col] = df[col].map(_iso)
         return df.drop_duplicates("id").reset_index(drop=True)
 
+    @_per_release
     def list_networks(self) -> pd.DataFrame:
         rows = self._select("""
             SELECT ?id ?label ?officers ?approximate WHERE {
@@ -383,6 +410,7 @@ class Catalogue:
             ORDER BY ?id""")
         return pd.DataFrame(rows, columns=["id", "label", "officers", "approximate"]).drop_duplicates("id")
 
+    @_per_release
     def list_events(self) -> pd.DataFrame:
         rows = self._select("""
             SELECT ?id ?title ?iscm ?place ?start ?end WHERE {

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from api.deps import AsOf, CatalogueDep, PageDep
 from api.models import PROBLEMS, ISCMProfile, OrganisationProfile, SearchHit, SearchResult, StateProfile, Table
 from graph import centrality, change, comembership, membership, overlap, partnership
 from graph.errors import UnknownEntityError
+from graph.profiles import Catalogue
 
 router = APIRouter(prefix="/api", responses=PROBLEMS)
 
@@ -42,21 +45,40 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *, index: str | None = None) -> Any:
-    """One page of ``df`` as JSON (``Table``) or CSV (``format=csv`` or ``Accept: text/csv``)."""
+def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *, index: str | None = None,
+          cache: tuple[Catalogue, tuple] | None = None) -> Response:
+    """One page of ``df`` as JSON (``Table``) or CSV (``format=csv`` or ``Accept: text/csv``).
+
+    ``cache=(catalogue, key)``: ``key`` names ``df`` fully (route and arguments), so the rendered page
+    is kept with the catalogue's other per-release answers.
+    """
+    wants_csv = fmt == "csv" or (fmt is None and "text/csv" in request.headers.get("accept", ""))
+
+    def render() -> tuple[str, str, int]:
+        return _render_page(df, page, wants_csv, index)
+
+    if cache is not None:
+        cat, key = cache
+        body, media_type, total = cat.memo(("page", *key, page.offset, page.limit, wants_csv), render)
+    else:
+        body, media_type, total = render()
+    return Response(body, media_type=media_type, headers={"X-Total-Count": str(total)} if wants_csv else None)
+
+
+def _render_page(df: pd.DataFrame, page: PageDep, wants_csv: bool, index: str | None) -> tuple[str, str, int]:
     if index is not None:
         df = df.reset_index().rename(columns={"index": index})
     total = len(df)
     window = df.iloc[page.offset: page.offset + page.limit]
-    wants_csv = fmt == "csv" or (fmt is None and "text/csv" in request.headers.get("accept", ""))
     if wants_csv:
         buf = io.StringIO()
         window.to_csv(buf, index=False)
-        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"X-Total-Count": str(total)})
+        return buf.getvalue(), "text/csv; charset=utf-8", total
     items = [{k: _clean(v) for k, v in row.items()} for row in window.to_dict(orient="records")]
-    return Table(total=total, limit=page.limit, offset=page.offset, columns=[str(c) for c in df.columns],
+    body = Table(total=total, limit=page.limit, offset=page.offset, columns=[str(c) for c in df.columns],
                  items=items)
+    # already a validated Table: serialise it here instead of FastAPI validating it again
+    return body.model_dump_json(), "application/json", total
 
 
 # ------------------------------------------------------------------------------------ search
@@ -83,22 +105,29 @@ def _url(kind: str, entity_id: str) -> str:
 @router.get("/states/{code}", response_model=StateProfile, tags=["profiles"],
             summary="A State's ISCMs by role, regional unions, capacity-building actions and liaison links")
 def state_profile(cat: CatalogueDep, code: Annotated[str, Path(min_length=1, max_length=12)],
-                  as_of: AsOf = None) -> dict:
+                  as_of: AsOf = None) -> Response:
     if not code.isalpha() or len(code) != 3:
         raise UnknownEntityError("ISO 3166-1 alpha-3 code", code)
-    return cat.state_profile(code, as_of=as_of)
+    return _profile(cat, StateProfile, ("state", code.upper(), as_of), lambda: cat.state_profile(code, as_of=as_of))
 
 
 @router.get("/iscms/{iscm_id}", response_model=ISCMProfile, tags=["profiles"],
             summary="An ISCM: kind, status, members, observers, chairs, secretariat, partners, themes, sources")
-def iscm_profile(cat: CatalogueDep, iscm_id: str, as_of: AsOf = None) -> dict:
-    return cat.iscm_profile(iscm_id, as_of=as_of)
+def iscm_profile(cat: CatalogueDep, iscm_id: str, as_of: AsOf = None) -> Response:
+    return _profile(cat, ISCMProfile, ("iscm", iscm_id, as_of), lambda: cat.iscm_profile(iscm_id, as_of=as_of))
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationProfile, tags=["profiles"],
             summary="An organisation or union: its roles in ISCMs and its members")
-def organisation_profile(cat: CatalogueDep, org_id: str, as_of: AsOf = None) -> dict:
-    return cat.organisation_profile(org_id, as_of=as_of)
+def organisation_profile(cat: CatalogueDep, org_id: str, as_of: AsOf = None) -> Response:
+    return _profile(cat, OrganisationProfile, ("organisation", org_id, as_of),
+                    lambda: cat.organisation_profile(org_id, as_of=as_of))
+
+
+def _profile(cat: Catalogue, model: type[BaseModel], key: tuple, compute: Callable[[], dict]) -> Response:
+    # validated against the response model and serialised once per release, not on every request
+    body = cat.memo(("json", *key), lambda: model.model_validate(compute()).model_dump_json())
+    return Response(body, media_type="application/json")
 
 
 # ------------------------------------------------------------------------------------ lists
@@ -108,7 +137,8 @@ def organisation_profile(cat: CatalogueDep, org_id: str, as_of: AsOf = None) -> 
 def list_iscms(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                kind: Annotated[str | None, Query(pattern=_KINDS)] = None,
                status: Annotated[str | None, Query(pattern="^(active|dormant|succeeded)$")] = None) -> Any:
-    return table(cat.list_iscms(kind=kind, status=status), request, page, format)
+    return table(cat.list_iscms(kind=kind, status=status), request, page, format,
+                 cache=(cat, ("iscms", kind, status)))
 
 
 @router.get("/states", response_model=Table, responses=CSV_TABLE,
@@ -119,32 +149,33 @@ def list_states(request: Request, cat: CatalogueDep, page: PageDep, format: Form
                 region: Annotated[str | None, Query(max_length=60, description="UN M49 region or sub-region")] = None,
                 role: Annotated[str, Query(pattern="^(member|observer|chair|secretariat|partner)$")] = "member",
                 as_of: AsOf = None) -> Any:
-    return table(cat.list_states(min_iscms=min_iscms, region=region, role=role, as_of=as_of), request, page, format)
+    return table(cat.list_states(min_iscms=min_iscms, region=region, role=role, as_of=as_of), request, page, format,
+                 cache=(cat, ("states", min_iscms, region, role, as_of)))
 
 
 @router.get("/organisations", response_model=Table, responses=CSV_TABLE,
             tags=["lists"], summary="Organisations and unions")
 def list_organisations(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                        type: Annotated[str | None, Query(pattern="^(organisation|union)$")] = None) -> Any:
-    return table(cat.list_organisations(type=type), request, page, format)
+    return table(cat.list_organisations(type=type), request, page, format, cache=(cat, ("organisations", type)))
 
 
 @router.get("/actions", response_model=Table, responses=CSV_TABLE,
             tags=["lists"], summary="Capacity-building (MIEUX) actions")
 def list_actions(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
-    return table(cat.list_actions(), request, page, format)
+    return table(cat.list_actions(), request, page, format, cache=(cat, ("actions",)))
 
 
 @router.get("/networks", response_model=Table, responses=CSV_TABLE,
             tags=["lists"], summary="Liaison-officer networks")
 def list_networks(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
-    return table(cat.list_networks(), request, page, format)
+    return table(cat.list_networks(), request, page, format, cache=(cat, ("networks",)))
 
 
 @router.get("/events", response_model=Table, responses=CSV_TABLE,
             tags=["lists"], summary="Meetings and events")
 def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
-    return table(cat.list_events(), request, page, format)
+    return table(cat.list_events(), request, page, format, cache=(cat, ("events",)))
 
 
 @router.get("/memberships", response_model=Table, responses=CSV_TABLE,
