@@ -318,9 +318,14 @@ def _analytics(res: R) -> str:
     head = ["step", *[f"{s} s" for s in scales],
             *[f"growth exp. {scales[i]}→{scales[i + 1]}" for i in range(len(scales) - 1)]]
     caps = ", ".join(f"{s}: {data[s].get('cap_s', 0):.0f} s" for s in scales)
-    return (f"Seconds per call on the bipartite graph of current members (roles `members`). Each function runs in "
-            f"a forked child with a time limit ({caps}) and an {res['options']['analytics_mem_mb']:,} MB memory "
-            f"limit. *Growth exponent* b in time ∝ (membership facts)^b: 1 = linear.\n\n"
+    sampled = {s: data[s].get("betweenness_k") for s in scales if data[s].get("betweenness_k")}
+    note = ("" if not sampled else " `bipartite_centrality` estimates betweenness from k sampled sources ("
+            + ", ".join(f"{s}: k={k}" for s, k in sampled.items())
+            + "; exact elsewhere), so its growth exponent between an exact and a sampled scale is not comparable.")
+    return (f"Seconds per call on the bipartite graph of current members (roles `members`).{note} Each function "
+            f"runs in a forked child with a time limit ({caps}) and an "
+            f"{res['options']['analytics_mem_mb']:,} MB memory limit. "
+            f"*Growth exponent* b in time ∝ (membership facts)^b: 1 = linear.\n\n"
             + _table(head, rows))
 
 
@@ -430,14 +435,11 @@ def _targets(res: R) -> str:
         why = ""
         if not ok:
             est = _estimate_100x(res)
-            why = (f"The membership table alone takes {_num(a.get('memberships_table_s'), 1)} s at 100x (SPARQL over "
-                   f"{a.get('membership_rows', 0):,} membership facts, every value converted to an rdflib term, then "
-                   f"pandas); `member_overlap` builds one Python dict per ISCM pair "
-                   f"({_num(_get(a, 'functions', 'overlap.member_overlap', 'rows'), 0)} pairs at 100x); "
-                   f"bipartite betweenness/closeness are O(V·E) in pure Python{est}. To reach 30 s: persist the "
-                   f"membership table with the release (Parquet) instead of re-deriving it, compute overlap with a "
-                   f"sparse matrix product (B·Bᵀ) and only return pairs above `min_shared`, and use sampled "
-                   f"betweenness (networkx `k=`) or an igraph/graph-tool backend at this size.")
+            why = (f"Over 30 s: {', '.join(over)}. The membership table takes "
+                   f"{_num(a.get('memberships_table_s'), 1)} s at 100x ({a.get('membership_rows', 0):,} membership "
+                   f"facts, one SPARQL scan per property from the on-disk store, joined in pandas){est}. "
+                   f"What would reach 30 s: persist the membership table with the release instead of re-deriving "
+                   f"it, and an igraph/graph-tool backend for the path-based measures at this size.")
         add("analytics ≤ 30 s at 100x (each call)", "; ".join(over + fine), ok, why)
     else:
         add("analytics ≤ 30 s at 100x (each call)", "not measured", None)

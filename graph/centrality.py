@@ -49,13 +49,85 @@ def _eigenvector(G: nx.Graph, *, weight: str | None, max_iter: int, tol: float) 
     return out
 
 
-def bipartite_centrality(B: nx.Graph, *, max_iter: int = 1000, tol: float = 1e-8) -> pd.DataFrame:
+def _bipartite_betweenness(B: nx.Graph, top: set, *, k: int | None, seed: int | None) -> dict[str, float]:
+    """networkx's bipartite normalisation (Borgatti & Halgin) over Brandes betweenness, exact or
+    estimated from ``k`` sampled sources."""
+    n, m = len(top), len(B) - len(top)
+    if n == 0 or m == 0:
+        return dict.fromkeys(B, 0.0)
+
+    def most_possible(size: int, other: int) -> float:
+        s, t = divmod(size - 1, other)
+        return ((other**2) * ((s + 1) ** 2) + other * (s + 1) * (2 * t - s - 1) - t * (2 * s - t + 3)) / 2.0
+
+    top_max, bottom_max = most_possible(n, m), most_possible(m, n)
+    raw = nx.betweenness_centrality(B, k=k if k is not None and k < len(B) else None, normalized=False,
+                                    weight=None, seed=seed)
+    return {v: raw[v] / (top_max if v in top else bottom_max) if (top_max if v in top else bottom_max) else 0.0
+            for v in B}
+
+
+def _bipartite_closeness(B: nx.Graph, top: set) -> dict[str, float]:
+    """networkx's bipartite closeness (normalised), computed without a search from every node.
+
+    Breadth-first searches run (in C, scipy.sparse.csgraph) only from the smaller side; a node of the
+    larger side reaches everything through one of its neighbours, so its distances are one more than
+    the nearest neighbour's. At 100x the data (4,500 ISCMs, 246 States) that is seconds, not hours.
+    """
+    from scipy.sparse.csgraph import shortest_path
+
+    nodes = list(B)
+    size = len(nodes)
+    if size <= 1:
+        return dict.fromkeys(nodes, 0.0)
+    index = {v: i for i, v in enumerate(nodes)}
+    in_top = np.array([v in top for v in nodes])
+    small_is_top = in_top.sum() <= (~in_top).sum()
+    small = np.flatnonzero(in_top if small_is_top else ~in_top)
+    A = nx.to_scipy_sparse_array(B, nodelist=nodes, weight=None, format="csr")
+    small_dist = shortest_path(A, method="D", unweighted=True, directed=False, indices=small)
+    totals = np.zeros(size)
+    reached = np.zeros(size)
+
+    def account(i: int, d: np.ndarray) -> None:
+        finite = np.isfinite(d)
+        totals[i] = d[finite].sum()
+        reached[i] = finite.sum()  # includes the node itself (distance 0)
+
+    for row, i in enumerate(small):
+        account(i, small_dist[row])
+    position = {i: row for row, i in enumerate(small)}
+    for i in np.flatnonzero(~np.isin(np.arange(size), small)):
+        neighbours = [position[index[u]] for u in B[nodes[i]]]
+        if not neighbours:
+            continue
+        d = small_dist[neighbours].min(axis=0) + 1
+        d[i] = 0.0
+        account(i, d)
+    n, m = int(in_top.sum()), int((~in_top).sum())
+    out = {}
+    for i, v in enumerate(nodes):
+        if totals[i] <= 0:
+            out[v] = 0.0
+            continue
+        numerator = (m + 2 * (n - 1)) if in_top[i] else (n + 2 * (m - 1))
+        out[v] = numerator / totals[i] * (reached[i] - 1) / (size - 1)
+    return out
+
+
+def bipartite_centrality(B: nx.Graph, *, k: int | None = None, seed: int | None = None,
+                         max_iter: int = 1000, tol: float = 1e-8) -> pd.DataFrame:
     """Degree, betweenness, closeness and eigenvector centrality of every node of ``B``.
 
     * ``degree``: share of the other side a node is linked to (a State in half the ISCMs: 0.5);
     * ``betweenness``: how often the node lies on shortest paths between others (brokerage);
+      exact by default; ``k`` estimates it from ``k`` sampled sources (``seed`` fixes the sample),
+      for graphs far larger than the real data, where exact betweenness is O(V·E) in Python;
     * ``closeness``: how few steps it takes to reach everyone else;
     * ``eigenvector``: being linked to well-linked nodes (within its ``component``).
+
+    Values equal networkx's ``bipartite.betweenness_centrality`` and
+    ``bipartite.closeness_centrality`` (tested); closeness is computed from the smaller side only.
 
     Examples
     --------
@@ -71,8 +143,8 @@ def bipartite_centrality(B: nx.Graph, *, max_iter: int = 1000, tol: float = 1e-8
                                      "component"])
     top = set(actors(B, type=None))
     degree = nx.bipartite.degree_centrality(B, top)
-    betweenness = nx.bipartite.betweenness_centrality(B, top)
-    closeness = nx.bipartite.closeness_centrality(B, top, normalized=True)
+    betweenness = _bipartite_betweenness(B, top, k=k, seed=seed)
+    closeness = _bipartite_closeness(B, top)
     eigen = _eigenvector(B, weight=None, max_iter=max_iter, tol=tol)
     comp = _components(B)
     rows = [{"node": n, "label": B.nodes[n].get("label", n), "side": "actor" if n in top else "iscm",

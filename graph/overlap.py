@@ -11,18 +11,11 @@ from collections.abc import Mapping
 from itertools import combinations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from graph.views import iscms
-
-
-def _row(a: str, b: str, sa: set, sb: set) -> dict:
-    shared = len(sa & sb)
-    union = len(sa | sb)
-    smaller = min(len(sa), len(sb))
-    return {"iscm_a": a, "iscm_b": b, "size_a": len(sa), "size_b": len(sb), "shared": shared,
-            "jaccard": shared / union if union else 0.0,
-            "overlap_coefficient": shared / smaller if smaller else 0.0}
 
 
 def member_overlap(B: nx.Graph, *, min_shared: int = 0) -> pd.DataFrame:
@@ -35,11 +28,38 @@ def member_overlap(B: nx.Graph, *, min_shared: int = 0) -> pd.DataFrame:
      alpha   beta       4       4       2    0.333                0.500
      alpha  gamma       4       3       1    0.167                0.333
     """
-    members = {i: {a for a in B[i] if B.nodes[a].get("type") == "state"} for i in iscms(B)}
-    rows = [_row(a, b, members[a], members[b]) for a, b in combinations(sorted(members), 2)]
-    df = pd.DataFrame(rows, columns=["iscm_a", "iscm_b", "size_a", "size_b", "shared", "jaccard",
-                                     "overlap_coefficient"])
-    df = df[df["shared"] >= min_shared]
+    names = sorted(iscms(B))
+    columns = ["iscm_a", "iscm_b", "size_a", "size_b", "shared", "jaccard", "overlap_coefficient"]
+    if len(names) < 2:
+        return pd.DataFrame(columns=columns)
+    # ISCM x State incidence matrix; shared members of every pair = M @ M.T (sparse, in C)
+    states = sorted({a for i in names for a in B[i] if B.nodes[a].get("type") == "state"})
+    col = {s: k for k, s in enumerate(states)}
+    rows_idx, cols_idx = [], []
+    for r, i in enumerate(names):
+        for a in B[i]:
+            if a in col:
+                rows_idx.append(r)
+                cols_idx.append(col[a])
+    M = sparse.csr_matrix((np.ones(len(rows_idx), dtype=np.int32), (rows_idx, cols_idx)),
+                          shape=(len(names), len(states)))
+    sizes = np.asarray(M.sum(axis=1)).ravel()
+    if min_shared > 0:  # only pairs that share members: the sparse product's non-zeros
+        S = sparse.triu(M @ M.T, k=1).tocoo()
+        keep = S.data >= min_shared
+        a, b, shared = S.row[keep], S.col[keep], S.data[keep].astype(np.int64)
+    else:  # every pair, including those sharing no member
+        a, b = np.triu_indices(len(names), k=1)
+        shared = np.asarray((M @ M.T).toarray()[a, b]).astype(np.int64)
+    size_a, size_b = sizes[a].astype(np.int64), sizes[b].astype(np.int64)
+    union = size_a + size_b - shared
+    smaller = np.minimum(size_a, size_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+        coefficient = np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0)
+    labels = np.array(names, dtype=object)
+    df = pd.DataFrame({"iscm_a": labels[a], "iscm_b": labels[b], "size_a": size_a, "size_b": size_b,
+                       "shared": shared, "jaccard": jaccard, "overlap_coefficient": coefficient})
     return df.sort_values(["jaccard", "shared", "iscm_a", "iscm_b"],
                           ascending=[False, False, True, True]).reset_index(drop=True)
 
