@@ -148,3 +148,61 @@ def test_validate_command_accepts_real_data():
     proc = run_iscm("validate", "--data", str(DATA))
     assert proc.returncode == 0, proc.stderr
     assert "valid" in proc.stderr
+
+
+# ------------------------------------------------------------------ the SHACL shapes catch what they promise
+
+def _validate_with(tiny_copy: Path, mutate) -> str:
+    """Compile the tiny data, break the graph with ``mutate(graph)``, return the validation error."""
+    from graph.build import compile_dataset, load_ontology, validate_shapes
+    from graph.errors import ValidationError
+
+    ontology = load_ontology()
+    dataset = compile_dataset(tiny_copy, ontology)
+    validate_shapes(dataset, ontology)  # the tiny data itself conforms
+    from graph.compiler import CURATED_GRAPH
+
+    mutate(dataset.graph(CURATED_GRAPH))
+    with pytest.raises(ValidationError) as info:
+        validate_shapes(dataset, ontology)
+    return str(info.value)
+
+
+def test_shapes_reject_an_interval_that_ends_before_it_begins(tiny_copy: Path):
+    from rdflib import RDF, XSD, Literal, URIRef
+
+    from graph.namespace import TIME
+
+    def backwards(g):
+        i, b, e = URIRef("urn:test:interval"), URIRef("urn:test:b"), URIRef("urn:test:e")
+        g.add((i, RDF.type, TIME.Interval))
+        g.add((i, TIME.hasBeginning, b))
+        g.add((i, TIME.hasEnd, e))
+        g.add((b, TIME.inXSDDate, Literal("2020-01-01", datatype=XSD.date)))
+        g.add((e, TIME.inXSDDate, Literal("2019-06-30", datatype=XSD.date)))
+
+    msg = _validate_with(tiny_copy, backwards)
+    assert "urn:test:interval" in msg and "ends before it begins" in msg
+
+
+def test_shapes_reject_an_unflagged_user_assigned_code(tiny_copy: Path):
+    from rdflib import Literal
+
+    from graph.namespace import ISCM, entity
+
+    msg = _validate_with(tiny_copy, lambda g: g.add((entity("state", "XYZ"), ISCM.isoAlpha3, Literal("XYZ"))))
+    assert "state/XYZ" in msg and "user-assigned" in msg
+
+
+def test_shapes_reject_a_role_outside_the_role_scheme(tiny_copy: Path):
+    from rdflib import RDF, URIRef
+
+    from graph.namespace import ORG
+
+    def bad_role(g):
+        m = next(g.subjects(RDF.type, ORG.Membership))
+        g.remove((m, ORG.role, None))
+        g.add((m, ORG.role, URIRef("urn:test:not-a-role")))
+
+    msg = _validate_with(tiny_copy, bad_role)
+    assert "urn:test:not-a-role" in msg and "role scheme" in msg

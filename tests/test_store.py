@@ -18,7 +18,8 @@ def test_select_table_gives_strings_and_na_for_unbound(kg):
     assert rows["apc"] == "APC"  # data/iscms/apc.yaml: acronym APC
     assert pd.isna(rows["manila-process"])  # data/iscms/manila-process.yaml has no acronym
     # the same rows as the term-level query
-    result = kg.store.query(SPARQL_PREFIXES + "SELECT ?id WHERE { ?i a iscm:ISCM ; dcterms:identifier ?id } ORDER BY ?id")
+    result = kg.store.query(SPARQL_PREFIXES
+                            + "SELECT ?id WHERE { ?i a iscm:ISCM ; dcterms:identifier ?id } ORDER BY ?id")
     assert list(table["id"]) == [str(r[0]) for r in result.rows]
 
 
