@@ -20,18 +20,25 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from graph import views
 from graph.compiler import CURATED_GRAPH, compile_dataset
 from graph.errors import BuildNotFoundError, ISCMError, ValidationError
 from graph.namespace import ISCM, PREFIXES
+from graph.store import OxigraphStore
 from ontology import ONTOLOGY_PATH, SHAPES_PATH
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 QUADS_FILE = "iscm.nq"
 STORE_DIR = "oxigraph"
-ARTEFACTS = ("iscm.nq", "iscm.ttl", "iscm.nt", "iscm.jsonld", "manifest.json")
+MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
+ARTEFACTS = ("iscm.nq", "iscm.ttl", "iscm.nt", "iscm.jsonld", MEMBERSHIPS_FILE, "manifest.json")
 KEEP_RELEASES = 3
 
 Progress = Callable[[str], None]
@@ -143,12 +150,13 @@ def _to_store(dataset: Dataset) -> ox.Store:
     return store
 
 
-def mark_current(store: ox.Store, *, today: dt.date | None = None) -> int:
-    """Flag the memberships that hold at ``today`` with ``iscm:current true`` (see views.resolve)."""
-    from graph import views
-    from graph.store import OxigraphStore
+def mark_current(store: ox.Store, *, today: dt.date | None = None, table: pd.DataFrame | None = None) -> int:
+    """Flag the memberships that hold at ``today`` with ``iscm:current true`` (see views.resolve).
 
-    table = views.memberships(OxigraphStore.wrap(store))
+    ``table``: the store's membership table, if already computed (the flag is not one of its columns).
+    """
+    if table is None:
+        table = views.memberships(OxigraphStore.wrap(store))
     current = views.resolve(table, today=today)
     graph = ox.NamedNode(str(CURATED_GRAPH))
     flag = ox.NamedNode(str(ISCM.current))
@@ -157,8 +165,10 @@ def mark_current(store: ox.Store, *, today: dt.date | None = None) -> int:
     return len(current)
 
 
-def _write_release(store: ox.Store, folder: Path, manifest: dict) -> None:
+def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: pd.DataFrame) -> None:
     union = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str)
+    # the analytic table, derived from this release's store: loading it is much faster than the queries
+    views.write_memberships(memberships, folder / MEMBERSHIPS_FILE)
     store.dump(folder / "iscm.nq", format=ox.RdfFormat.N_QUADS)
     ox.serialize(union, folder / "iscm.nt", format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(union, folder / "iscm.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
@@ -166,7 +176,7 @@ def _write_release(store: ox.Store, folder: Path, manifest: dict) -> None:
     manifest["triples"] = len(union)
     manifest["sha256"] = {
         name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld")
+        for name in ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE)
     }
     disk = ox.Store(str(folder / STORE_DIR))  # the embedded store the API opens read-only
     disk.bulk_load(path=str(folder / "iscm.nq"), format=ox.RdfFormat.N_QUADS)
@@ -218,7 +228,8 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
             validate_shapes(dataset, ontology)
             t = lap("validate", t)
         store = _to_store(dataset)
-        mark_current(store)
+        memberships = views.memberships(OxigraphStore.wrap(store))
+        mark_current(store, table=memberships)
         t = lap("current", t)
         releases = out_dir / "releases"
         releases.mkdir(parents=True, exist_ok=True)
@@ -233,7 +244,7 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
                 "graphs": sorted(str(g) for g in store.named_graphs()),
                 "validated": validate,
             }
-            _write_release(store, staged, manifest)
+            _write_release(store, staged, manifest, memberships)
             t = lap("write", t)
             final = _publish(out_dir, staged, stamp)
         except BaseException:

@@ -12,7 +12,7 @@ import pandas as pd
 from rdflib import Dataset
 
 from graph import views
-from graph.build import QUADS_FILE, STORE_DIR, current_release
+from graph.build import MEMBERSHIPS_FILE, QUADS_FILE, STORE_DIR, current_release
 from graph.store import OxigraphStore, RdflibStore, RemoteStore, Result, Store
 
 DEFAULT_BUILD_DIR = Path("build")
@@ -55,7 +55,14 @@ class ISCMGraph:
 
     @cached_property
     def memberships(self) -> pd.DataFrame:
-        """Every membership claim as a table (see :func:`graph.views.memberships`)."""
+        """Every membership claim as a table (see :func:`graph.views.memberships`).
+
+        A local store reads the table its release was built with (the same function's output, saved
+        by the build); a remote endpoint may hold another version, so it is always queried.
+        """
+        saved = self.release / MEMBERSHIPS_FILE if self.release is not None else None
+        if saved is not None and self.store.name != "remote" and saved.exists():
+            return views.read_memberships(saved)
         return views.memberships(self.store)
 
     def bipartite(self, *, roles: str | tuple[str, ...] = "members", as_of: int | None = None,

@@ -214,6 +214,23 @@ def test_every_backend_gives_the_same_tables(kg, built):
     pd.testing.assert_frame_equal(got, want)
 
 
+def test_saved_membership_table_equals_the_queried_one(kg):
+    """The build saves views.memberships with the release; what loads is what SPARQL gives, on every
+    backend (row order included)."""
+    from graph.build import MEMBERSHIPS_FILE
+
+    saved = views.read_memberships(kg.release / MEMBERSHIPS_FILE)
+    pd.testing.assert_frame_equal(saved, views.memberships(kg.store))
+    pd.testing.assert_frame_equal(kg.memberships, saved)
+
+
+def test_reading_something_else_as_a_membership_table_names_the_file(tmp_path):
+    bad = tmp_path / "memberships.csv.gz"
+    pd.DataFrame({"a": [1]}).to_csv(bad, index=False)
+    with pytest.raises(ValueError, match="memberships.csv.gz: not a membership table"):
+        views.read_memberships(bad)
+
+
 def test_empty_view_gives_empty_tables_not_errors():
     """A year before any source (or a filter that matches nothing) yields an empty graph."""
     empty = nx.Graph()
