@@ -22,6 +22,7 @@ import networkx as nx
 from common import self_peak_rss_mb
 
 from graph import centrality, comembership, overlap, views
+from graph.build import MEMBERSHIPS_FILE
 from graph.loader import open_store
 
 FUNCTIONS: dict[str, Callable[[nx.Graph], object]] = {
@@ -83,7 +84,14 @@ def main() -> None:
     t = time.perf_counter()
     store = open_store(args.release, backend="oxigraph")
     table = views.memberships(store)
-    out["memberships_table_s"] = round(time.perf_counter() - t, 3)
+    out["memberships_query_s"] = round(time.perf_counter() - t, 3)  # SPARQL, as the build derives it
+    saved = args.release / MEMBERSHIPS_FILE
+    if saved.exists():  # as graph.load() gets it: the table saved with the release
+        t = time.perf_counter()
+        table = views.read_memberships(saved)
+        out["memberships_table_s"] = round(time.perf_counter() - t, 3)
+    else:
+        out["memberships_table_s"] = out["memberships_query_s"]
     out["membership_rows"] = len(table)
     t = time.perf_counter()
     B = views.bipartite(table)
