@@ -74,10 +74,14 @@ async def sparql_post(request: Request, settings: SettingsDep,
         raise QueryError(f"request body of {len(body)} bytes is too large")
     if ctype == _UPDATE:
         raise QueryError("updates are not allowed: this endpoint is read-only")
+    try:
+        decoded = body.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"request body is not UTF-8 (byte {exc.start} cannot be decoded)") from None
     if ctype == _DIRECT:
-        text = body.decode("utf-8", errors="strict")
+        text = decoded
     elif ctype == _FORM or not ctype:
-        form = parse_qs(body.decode("utf-8", errors="strict"))
+        form = parse_qs(decoded)
         if "update" in form:
             raise QueryError("updates are not allowed: this endpoint is read-only")
         text = (form.get("query") or [None])[0]
