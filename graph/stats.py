@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from graph import views
 from graph.loader import ISCMGraph
 from graph.namespace import SPARQL_PREFIXES
@@ -84,7 +86,7 @@ def graph_stats(g: ISCMGraph) -> dict[str, Any]:
             "status": str(row[2]) if row[2] is not None else None,
             "members": members["actor_id"].nunique(),
             "observers": observers["actor_id"].nunique(),
-            "complete": bool(members["complete_list"].any()),
+            "complete": _complete(members),
             "sources": int(row[3].toPython()),
         })
     states_any = current[current["role"] == "member"]
@@ -99,3 +101,15 @@ def graph_stats(g: ISCMGraph) -> dict[str, Any]:
         "iscms": iscms,
         "states_in_any_iscm": int(states_any[states_any["actor_type"] == "state"]["actor_id"].nunique()),
     }
+
+
+def _complete(members: pd.DataFrame) -> bool:
+    """Whether the current member list is known whole: a source gives the complete list itself, or
+    every current member is covered by a complete claim (e.g. all UN member States through ``via``).
+    A complete ``via`` claim alone covers only that bloc's part (the Tripoli Process: the EU's 28
+    of 82), so members known only from partial claims leave the list incomplete."""
+    if members.empty:
+        return False
+    explicit = members["complete_list"] & members["via"].isna()
+    covered = set(members.loc[members["complete_list"], "actor_id"])
+    return bool(explicit.any() or set(members["actor_id"]) <= covered)

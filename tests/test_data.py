@@ -97,3 +97,30 @@ def test_sources_md_is_generated_from_the_data():
     from graph.sources_report import render
 
     assert (DATA / "SOURCES.md").read_text() == render(DATA), "run `iscm sources --write data/SOURCES.md`"
+
+
+def test_completeness_flag_needs_the_whole_list():
+    """A complete list through a bloc (via) covers that bloc's members only (the Tripoli Process:
+    the EU's 28 of 82); members known from partial claims alone leave the list incomplete."""
+    import pandas as pd
+
+    from graph.stats import _complete
+
+    def rows(*claims):
+        return pd.DataFrame([{"actor_id": a, "complete_list": c, "via": v} for a, c, v in claims])
+
+    eu_only = rows(("FRA", True, "eu"), ("DEU", True, "eu"), ("MLI", False, None))
+    assert not _complete(eu_only)
+    attendees_inside_the_bloc = rows(("IDN", True, "asean"), ("THA", True, "asean"), ("THA", False, None))
+    assert _complete(attendees_inside_the_bloc)
+    explicit = rows(("AUS", True, None), ("NZL", False, None))
+    assert _complete(explicit)
+    assert not _complete(rows())
+
+
+def test_stats_flags_the_tripoli_process_incomplete(kg):
+    from graph.stats import graph_stats
+
+    flags = {row["id"]: row["complete"] for row in graph_stats(kg)["iscms"]}
+    assert flags["tripoli-process"] is False  # IOM: 82 members; the sources read name 74
+    assert flags["eu-celac-dialogue"] is True and flags["budapest-process"] is True
