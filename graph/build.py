@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 QUADS_FILE = "iscm.nq"
 STORE_DIR = "oxigraph"
 MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
-ARTEFACTS = ("iscm.nq", "iscm.ttl", "iscm.nt", "iscm.jsonld", MEMBERSHIPS_FILE, "manifest.json")
+DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE)  # sha256 in manifest.json
 KEEP_RELEASES = 3
 
 Progress = Callable[[str], None]
@@ -176,7 +176,7 @@ def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: p
     manifest["triples"] = len(union)
     manifest["sha256"] = {
         name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE)
+        for name in DIGESTED
     }
     disk = ox.Store(str(folder / STORE_DIR))  # the embedded store the API opens read-only
     disk.bulk_load(path=str(folder / "iscm.nq"), format=ox.RdfFormat.N_QUADS)

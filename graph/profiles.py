@@ -61,7 +61,7 @@ def _per_release(method: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFr
     @functools.wraps(method)
     def cached(self: Catalogue, *args: Any, **kwargs: Any) -> pd.DataFrame:
         key = (method.__name__, args, tuple(sorted(kwargs.items())))
-        return self._cached(key, lambda: method(self, *args, **kwargs))
+        return self.memo(key, lambda: method(self, *args, **kwargs))
 
     return cached
 
@@ -87,9 +87,6 @@ class Catalogue:
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()``, remembered under ``key`` for this release (bounded LRU; treat as read-only)."""
-        return self._cached(key, compute)
-
-    def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -178,7 +175,7 @@ class Catalogue:
             return []
         # the release cannot change under a Catalogue, so an answer holds until it is evicted
         key = ("search", needle, limit, tuple(sorted(types)) if types else None)
-        return list(self._cached(key, lambda: self._search(needle, limit=limit, types=types)))
+        return list(self.memo(key, lambda: self._search(needle, limit=limit, types=types)))
 
     def _search(self, needle: str, *, limit: int, types: tuple[str, ...] | None) -> list[Hit]:
         best: dict[str, Hit] = {}
@@ -217,15 +214,15 @@ class Catalogue:
 
     def state_profile(self, code: str, *, as_of: int | None = None) -> dict[str, Any]:
         """A State's ISCMs by role, unions and IGOs, full ISCM history, actions and liaison links."""
-        return self._cached(("state", code.upper(), as_of), lambda: self._state_profile(code, as_of=as_of))
+        return self.memo(("state", code.upper(), as_of), lambda: self._state_profile(code, as_of=as_of))
 
     def iscm_profile(self, iscm_id: str, *, as_of: int | None = None) -> dict[str, Any]:
         """An ISCM's facts, members, observers, chairs, secretariat, partners and sources."""
-        return self._cached(("iscm", iscm_id, as_of), lambda: self._iscm_profile(iscm_id, as_of=as_of))
+        return self.memo(("iscm", iscm_id, as_of), lambda: self._iscm_profile(iscm_id, as_of=as_of))
 
     def organisation_profile(self, org_id: str, *, as_of: int | None = None) -> dict[str, Any]:
         """An organisation's roles in ISCMs and, for unions and IGOs, its members."""
-        return self._cached(("org", org_id, as_of), lambda: self._organisation_profile(org_id, as_of=as_of))
+        return self.memo(("org", org_id, as_of), lambda: self._organisation_profile(org_id, as_of=as_of))
 
     # ------------------------------------------------------------------ profiles (uncached)
     def _state_profile(self, code: str, *, as_of: int | None = None) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from rdflib import Graph
 from rdflib.plugins.sparql import CUSTOM_EVALS
@@ -62,7 +60,7 @@ def test_two_membership_join_is_planned(built):
     assert all(t[0] == first for t in ordered[:4])
 
 
-def test_real_join_answers_fast_and_like_oxigraph(built):
+def test_real_join_answers_like_oxigraph(built):
     """The API's two-membership join over the real data, on rdflib and on Oxigraph."""
     import graph
 
@@ -71,10 +69,9 @@ def test_real_join_answers_fast_and_like_oxigraph(built):
           ?b org:organization iscmid:prague-process ; org:role role:member ; iscm:current true ; org:member ?s .
           ?s iscm:isoAlpha3 ?code } ORDER BY ?code"""
     rdf = graph.load(built, backend="rdflib")
-    started = time.monotonic()
+    # no timing here (speed is bench/'s job); unplanned, this query took about two minutes, so the
+    # rdflib HTTP API tests (server query timeout) are what would notice the planner going missing
     rows = rdf.store.query(query).rows
-    # not a speed target (bench/ has those): without the planner this took about two minutes
-    assert time.monotonic() - started < 30
     assert [str(r[0]) for r in rows] == [str(r[0]) for r in graph.load(built).store.query(query).rows]
     assert len(rows) > 30
 
