@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from api.config import Settings
+from graph.errors import ParameterError
 from graph.loader import ISCMGraph
 from graph.profiles import Catalogue
 
@@ -42,4 +43,47 @@ def page_params(limit: Annotated[int, Query(ge=1, le=1000, description="rows per
 
 
 PageDep = Annotated[Page, Depends(page_params)]
-AsOf = Annotated[int | None, Query(ge=1900, le=2100, description="answer as of this year (default: today)")]
+AsOf = Annotated[str | None, Query(pattern=r"^(19|20|21)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+                                   description="answer as of this year (2010: any day of it), month (2010-05) or "
+                                               "date (2010-05-14); default: the release date",
+                                   examples=["2010", "2019-06-30"])]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which ISCMs and tenures an answer counts; every table says which filter produced it."""
+
+    kinds: tuple[str, ...] | None
+    statuses: tuple[str, ...] | None
+    derivation: str
+
+    def describe(self, as_of: str | None) -> dict[str, object]:
+        return {"as_of": as_of or "release date", "kinds": list(self.kinds) if self.kinds else "all",
+                "statuses": list(self.statuses) if self.statuses else "all", "derivation": self.derivation}
+
+    def kwargs(self) -> dict[str, object]:
+        return {"kinds": self.kinds, "statuses": self.statuses, "derivation": self.derivation}
+
+
+KINDS = ("regional-consultative-process", "interregional-forum", "global-process")
+STATUSES = ("active", "dormant", "succeeded", "ended")
+
+
+def filter_params(
+        kind: Annotated[list[str] | None, Query(description="ISCM kinds to count (repeat; default all): "
+                                                            + ", ".join(KINDS))] = None,
+        status: Annotated[list[str] | None, Query(description="ISCM statuses (newest claim) to count (repeat; "
+                                                              "default all): " + ", ".join(STATUSES))] = None,
+        derivation: Annotated[str, Query(pattern="^(all|named|derived)$",
+                                         description="named (listed by a source), derived (held through a "
+                                                     "bloc such as the EU or the UN) or all (default)")] = "all",
+) -> Filters:
+    for value, allowed, name in ((kind, KINDS, "kind"), (status, STATUSES, "status")):
+        bad = sorted(set(value or ()) - set(allowed))
+        if bad:
+            raise ParameterError(f"unknown {name} {', '.join(bad)}; use one of {', '.join(allowed)}")
+    return Filters(tuple(sorted(set(kind))) if kind else None, tuple(sorted(set(status))) if status else None,
+                   derivation)
+
+
+FiltersDep = Annotated[Filters, Depends(filter_params)]

@@ -15,10 +15,23 @@ class MembershipOut(BaseModel):
     actor_label: str | None = None
     actor_type: str | None = None
     role: str
-    start: str | None = Field(None, description="start of the period, if the source gives one")
-    end: str | None = Field(None, description="end of the period, if the source gives one")
-    as_of: str | None = Field(None, description="date the source says this holds")
-    source: str | None = Field(None, description="URL (or document and locator) of the source")
+    start: str | None = Field(None, description="first day of the tenure (ISO date; see since for its precision)")
+    end: str | None = Field(None, description="last day of the tenure; null while it holds")
+    since: str | None = Field(None, description="the start as people read it: 2015, 2015-05 or a date; "
+                                                "≈ when it is the earliest evidence (held at least since then)")
+    until: str | None = Field(None, description="the end as people read it (null while it holds)")
+    start_inferred: bool = Field(False, description="the start is the earliest evidence, not a stated start")
+    start_basis: str | None = Field(None, description="explicit, evidence, inferred-evidence, established, bloc-…")
+    end_reason: str | None = Field(None, description="why it ended: until, omitted, exit, role-change, successor, "
+                                                     "suspended, iscm-ended, iscm-dormant, iscm-succeeded, bloc-exit")
+    end_inferred: bool = False
+    last_seen: str | None = Field(None, description="date of the latest evidence")
+    derived: bool = Field(False, description="held through a bloc (see via), not named by a source")
+    evidence: int | None = Field(None, description="number of sourced claims the tenure rests on")
+    current: bool | None = Field(None, description="holds on the release date")
+    as_of: str | None = Field(None, description="date the newest source says this holds")
+    as_of_inferred: bool = Field(False, description="that source carries no date; as_of was inferred")
+    source: str | None = Field(None, description="URL (or document and locator) of the newest source")
     complete_list: bool = False
     via: str | None = Field(None, description="union or IGO whose membership this follows")
 
@@ -44,11 +57,11 @@ class StateProfile(BaseModel):
     type: str
     region: str | None = None
     subregion: str | None = None
-    as_of: int | None = None
+    as_of: str | None = Field(None, description="the year, month or date asked for (null: the release date)")
     iscm_count: int = Field(description="ISCMs the State is a member of (at as_of, or today)")
     iscms: list[MembershipOut]
     unions_and_igos: list[MembershipOut]
-    history: list[MembershipOut] = Field(description="every ISCM claim about the State, of any date")
+    history: list[MembershipOut] = Field(description="every ISCM tenure of the State, of any date")
     actions: list[dict[str, Any]]
     liaison: list[dict[str, Any]]
 
@@ -57,7 +70,7 @@ class ISCMProfile(BaseModel):
     id: str = Field(examples=["budapest-process"])
     label: str
     type: str
-    as_of: int | None = None
+    as_of: str | None = Field(None, description="the year, month or date asked for (null: the release date)")
     kind: str | None = None
     status: str | None = None
     established: str | None = None
@@ -70,17 +83,18 @@ class ISCMProfile(BaseModel):
     member_count: int
     members: list[MembershipOut]
     observers: list[MembershipOut]
-    chairs: list[MembershipOut]
+    chairs: list[MembershipOut] = Field(description="chairs, co-chairs and presidencies holding at as_of")
+    chair_history: list[MembershipOut] = Field(description="every chair term, with its interval")
     secretariat: list[MembershipOut]
     partners: list[MembershipOut]
-    former_members: list[MembershipOut]
+    former_members: list[MembershipOut] = Field(description="member tenures that ended before as_of")
 
 
 class OrganisationProfile(BaseModel):
     id: str
     label: str
     type: str
-    as_of: int | None = None
+    as_of: str | None = Field(None, description="the year, month or date asked for (null: the release date)")
     roles_in_iscms: list[MembershipOut]
     members: list[MembershipOut]
 
@@ -100,6 +114,7 @@ class SearchResult(BaseModel):
 
 
 class Table(BaseModel):
+    filters: dict[str, Any] | None = Field(None, description="the time and ISCM filters that produced the rows")
     total: int = Field(description="rows before paging")
     limit: int
     offset: int

@@ -97,9 +97,27 @@ def home_page(stats: dict[str, Any]) -> str:
 {stats.get('states', 0)} States and territories, {stats.get('memberships', 0)} sourced membership facts.</p></section>
 <section class="search"><form id="search-form" role="search">
 <input id="search" name="q" type="search" placeholder="Search a State, ISCM or organisation (e.g. Morocco, IGC)"
- autocomplete="off" aria-label="Search"><button type="submit">Search</button></form>
+ autocomplete="off" aria-label="Search"><button type="submit">Search</button>
+<label class="asof">As of <input id="as-of" name="as_of" placeholder="release date" size="10"
+ pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" title="a year (2010), a month (2010-05) or a date (2010-05-14)"
+ aria-describedby="as-of-help"></label>
+<span id="as-of-help" class="hint">year, month or date; empty = the release date ({escape(str(stats.get('release_date', '')))})</span>
+</form>
 <ul id="hits"></ul></section>
 <section id="profile" aria-live="polite"></section>
+<section id="question"><h2>States in several ISCMs</h2>
+<form id="question-form">
+<label>at least <input id="q-min" type="number" min="1" max="60" value="5" size="3"> ISCMs</label>
+<label>in <input id="q-year" placeholder="year" size="6" value="2010"></label>
+<fieldset><legend>kinds</legend>
+<label><input type="checkbox" name="kind" value="regional-consultative-process" checked> regional consultative processes</label>
+<label><input type="checkbox" name="kind" value="interregional-forum" checked> interregional forums</label>
+<label><input type="checkbox" name="kind" value="global-process"> global processes</label></fieldset>
+<label>membership <select id="q-derivation"><option value="all">named and through blocs</option>
+<option value="named">named by a source</option><option value="derived">through blocs only</option></select></label>
+<button type="submit">Count</button></form>
+<p id="q-status" role="status"></p>
+<div id="q-result"></div></section>
 <section id="mapbuilder"><h2>Build a map</h2>
 <form id="map-form">
 <label>Map <select id="map-kind" name="kind"><option value="membership">membership of chosen ISCMs</option>

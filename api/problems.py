@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import QueryError, QueryTimeoutError, UnknownEntityError
+from graph.errors import ParameterError, QueryError, QueryTimeoutError, UnknownEntityError
 from graph.querypool import PoolBusyError
 from graph.sparql import NotAcceptableError
 
@@ -48,6 +48,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(QueryError)
     async def _bad_query(request: Request, exc: QueryError) -> JSONResponse:
         return problem(400, "Bad query", str(exc), instance=request.url.path)
+
+    @app.exception_handler(ParameterError)
+    async def _bad_parameter(request: Request, exc: ParameterError) -> JSONResponse:
+        return problem(422, "Invalid parameter", str(exc), instance=request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

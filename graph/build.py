@@ -20,25 +20,24 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pandas as pd
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from graph import views
-from graph.compiler import CURATED_GRAPH, compile_dataset
+from graph import temporal, views
+from graph.compiler import compile_dataset
 from graph.errors import BuildNotFoundError, ISCMError, ValidationError
-from graph.namespace import ISCM, PREFIXES
+from graph.namespace import BASE, ISCM, PREFIXES, ROLE, entity
 from graph.store import OxigraphStore
 from ontology import ONTOLOGY_PATH, SHAPES_PATH
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 QUADS_FILE = "iscm.nq"
 STORE_DIR = "oxigraph"
 MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
-DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE)  # sha256 in manifest.json
+TENURES_FILE = "tenures.csv.gz"  # graph.temporal.tenures of the release: what "current" and "as of" read
+DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE, TENURES_FILE)  # sha256 in manifest
+TENURES_GRAPH = ox.NamedNode(BASE + "graph/tenures").value  # derived by the build, never edited by hand
 KEEP_RELEASES = 3
 
 Progress = Callable[[str], None]
@@ -150,25 +149,56 @@ def _to_store(dataset: Dataset) -> ox.Store:
     return store
 
 
-def mark_current(store: ox.Store, *, today: dt.date | None = None, table: pd.DataFrame | None = None) -> int:
-    """Flag the memberships that hold at ``today`` with ``iscm:current true`` (see views.resolve).
+def tenure_quads(table: pd.DataFrame) -> Iterator[ox.Quad]:
+    """The tenure table as RDF in the tenures graph: one ``iscm:Tenure`` per row with its period,
+    precision, basis, end reason and claims, and ``iscm:current true`` on current tenures and on
+    the claims they rest on (so a SPARQL query asks for "now" exactly as Python and REST do)."""
+    graph = ox.NamedNode(str(TENURES_GRAPH))
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    true = ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean"))
 
-    ``table``: the store's membership table, if already computed (the flag is not one of its columns).
-    """
-    if table is None:
-        table = views.memberships(OxigraphStore.wrap(store))
-    current = views.resolve(table, today=today)
-    graph = ox.NamedNode(str(CURATED_GRAPH))
-    flag = ox.NamedNode(str(ISCM.current))
-    true = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
-    store.extend(ox.Quad(ox.NamedNode(m), flag, true, graph) for m in current["membership"].unique())
-    return len(current)
+    def date(value: pd.Timestamp) -> ox.Literal:
+        return ox.Literal(value.date().isoformat(), datatype=ox.NamedNode(xsd + "date"))
+
+    p = {name: ox.NamedNode(str(getattr(ISCM, name))) for name in (
+        "heldFrom", "heldUntil", "fromPrecision", "startInferred", "startBasis", "endReason", "lastSeen",
+        "derived", "via", "current")}
+    org, rdf_type = "http://www.w3.org/ns/org#", ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    derived_from = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+    for row in table.itertuples(index=False):
+        t = ox.NamedNode(row.membership)
+        yield ox.Quad(t, rdf_type, ox.NamedNode(str(ISCM.Tenure)), graph)
+        yield ox.Quad(t, ox.NamedNode(org + "organization"), ox.NamedNode(row.organisation), graph)
+        yield ox.Quad(t, ox.NamedNode(org + "member"), ox.NamedNode(row.actor), graph)
+        yield ox.Quad(t, ox.NamedNode(org + "role"), ox.NamedNode(str(ROLE[row.role])), graph)
+        yield ox.Quad(t, p["heldFrom"], date(row.start), graph)
+        yield ox.Quad(t, p["fromPrecision"], ox.Literal(row.start_precision or "day"), graph)
+        yield ox.Quad(t, p["startBasis"], ox.Literal(row.start_basis), graph)
+        if row.start_inferred:
+            yield ox.Quad(t, p["startInferred"], true, graph)
+        if not pd.isna(row.end):
+            yield ox.Quad(t, p["heldUntil"], date(row.end), graph)
+            yield ox.Quad(t, p["endReason"], ox.Literal(str(row.end_reason)), graph)
+        if not pd.isna(row.last_seen):
+            yield ox.Quad(t, p["lastSeen"], date(row.last_seen), graph)
+        if row.derived:
+            yield ox.Quad(t, p["derived"], true, graph)
+            yield ox.Quad(t, p["via"], ox.NamedNode(str(entity("org", row.via))), graph)
+        claims = [ox.NamedNode(c) for c in str(row.claims).split()]
+        for claim in claims:
+            yield ox.Quad(t, derived_from, claim, graph)
+        if row.current:
+            yield ox.Quad(t, p["current"], true, graph)
+            for claim in claims:
+                yield ox.Quad(claim, p["current"], true, graph)
 
 
-def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: pd.DataFrame) -> None:
+def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: pd.DataFrame,
+                   tenures: pd.DataFrame) -> None:
     union = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str)
     # the analytic table, derived from this release's store: loading it is much faster than the queries
     views.write_memberships(memberships, folder / MEMBERSHIPS_FILE)
+    temporal.write_tenures(tenures, folder / TENURES_FILE)
     store.dump(folder / "iscm.nq", format=ox.RdfFormat.N_QUADS)
     ox.serialize(union, folder / "iscm.nt", format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(union, folder / "iscm.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
@@ -205,8 +235,14 @@ def _publish(out_dir: Path, staged: Path, name: str) -> Path:
     return final
 
 
-def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Progress | None = None) -> BuildResult:
-    """Compile, validate and publish a release; raise without touching ``out_dir/current`` on failure."""
+def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Progress | None = None,
+          release_date: dt.date | None = None) -> BuildResult:
+    """Compile, validate and publish a release; raise without touching ``out_dir/current`` on failure.
+
+    ``release_date`` is what "current" means in this release (default: today, UTC); it is kept in the
+    manifest, and every current flag and answer of the release is computed for it.
+    """
+    release_date = release_date or dt.datetime.now(dt.UTC).date()
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -229,8 +265,10 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
             t = lap("validate", t)
         store = _to_store(dataset)
         memberships = views.memberships(OxigraphStore.wrap(store))
-        mark_current(store, table=memberships)
-        t = lap("current", t)
+        say("resolving tenures (the time model)")
+        tenures = temporal.tenures(memberships, release_date=release_date)
+        store.extend(tenure_quads(tenures))
+        t = lap("tenures", t)
         releases = out_dir / "releases"
         releases.mkdir(parents=True, exist_ok=True)
         staged = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
@@ -243,8 +281,9 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
                 "quads": len(store),
                 "graphs": sorted(str(g) for g in store.named_graphs()),
                 "validated": validate,
+                "release_date": release_date.isoformat(),
             }
-            _write_release(store, staged, manifest, memberships)
+            _write_release(store, staged, manifest, memberships, tenures)
             t = lap("write", t)
             final = _publish(out_dir, staged, stamp)
         except BaseException:

@@ -1,8 +1,8 @@
 """Change over time: the same views and measures as of two years, and what changed between them.
 
-Memberships "as of" a year follow the newest-claim rule (:func:`graph.views.resolve`): only what
-sources dated by then (or explicit periods) say. Early years are therefore only as complete as the
-older sources in ``data/``.
+Memberships "as of" a year follow the time model (:mod:`graph.temporal`): a tenure holds in a year
+if it holds on any day of it. Early years are only as complete as the older sources in ``data/``;
+pass ``ISCMGraph.tenures`` to read the release's resolved table instead of resolving claims again.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def membership_changes(memberships: pd.DataFrame, year_from: int, year_to: int, 
     ...     "actor_type": "state", "role": "member", "actor_region": None, "actor_subregion": None,
     ...     "start": pd.to_datetime(["2001-01-01", "2001-01-01", "2012-01-01"]),
     ...     "end": pd.to_datetime([None, "2010-12-31", None]), "complete_list": False,
-    ...     "as_of": pd.to_datetime(["2020-01-01"] * 3)})
+    ...     "as_of": pd.to_datetime(["2020-01-01"] * 3), "via": None})
     >>> membership_changes(rows, 2005, 2015).values.tolist()
     [['x', 'B', 'left'], ['x', 'C', 'joined']]
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import csv
 import json
 import os
@@ -28,12 +29,19 @@ def _build_dir(value: str | None) -> Path:
     return Path(value or os.environ.get("ISCM_BUILD_DIR", "build"))
 
 
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {value!r}") from None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from graph.build import build
 
     with err.status("building…") as status:
         result = build(_data_dir(args.data), _build_dir(args.out), validate=not args.no_validate,
-                       progress=lambda msg: status.update(msg))
+                       progress=lambda msg: status.update(msg), release_date=args.release_date)
     err.print(f"[green]built[/] {result.triples} triples ({result.quads} quads) in {result.seconds:.2f}s "
               f"→ {result.release}")
     return 0
@@ -198,6 +206,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     b.add_argument("--out", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (not for releases)")
+    b.add_argument("--release-date", type=_date, metavar="YYYY-MM-DD",
+                   help="what 'current' means in this release (default: today)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check data/ without publishing anything")

@@ -217,10 +217,11 @@ def _check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
             if item.source not in rec.sources:
                 errors.add(f"source {item.source!r} is not defined under 'sources' (defined: "
                            f"{', '.join(sorted(rec.sources))})", path=shown, doc=doc, loc=(*loc, "source"))
-            if item.as_of > dt.date.today():
+            if item.as_of.start() > dt.date.today():
                 errors.add(f"as_of {item.as_of} is in the future", path=shown, doc=doc, loc=(*loc, "as_of"))
 
-        for fname in ("established", "status", "themes", "succeeded_by", "associated_union", "cooperates_with"):
+        for fname in ("established", "ended", "dormant_since", "status", "themes", "succeeded_by",
+                      "associated_union", "cooperates_with"):
             for i, fact in enumerate(getattr(rec.facts, fname)):
                 loc = ("facts", fname, i)
                 check_dated(fact, loc)
@@ -259,6 +260,7 @@ def _check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
             if block.via and block.via not in cat.unions:
                 errors.add(f"via names {block.via!r}, which has no file in data/unions/ or data/igos/",
                            path=shown, doc=doc, loc=(*loc, "via"))
+            _check_exclusive(rec, doc, shown, i, errors)
             seen: set[str] = set()
             for j, actor in enumerate(block.actors):
                 if actor in seen:
@@ -273,6 +275,43 @@ def _check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
                     errors.add(f"unknown actor {actor!r}: not an ISO alpha-3 code, nor the id of an organisation "
                                f"(data/organisations.yaml, unions/, igos/) or ISCM (iscms/){_actor_hint(actor)}",
                                path=shown, doc=doc, loc=(*loc, "actors", j))
+
+
+EXCLUSIVE_ROLES = ("member", "observer", "former-member")  # as graph.temporal.EXCLUSIVE_ROLES
+
+
+def _check_exclusive(rec: CollaborationFile, doc: Any, shown: str, i: int, errors: _Errors) -> None:
+    """One source, one date: an actor cannot be member and observer (or member and former member).
+
+    Claims of different sources or dates may disagree (the time model keeps both, newest first);
+    within one list it is a slip.
+    """
+    block = rec.memberships[i]
+    if block.role not in EXCLUSIVE_ROLES:
+        return
+    for earlier in rec.memberships[:i]:
+        if (earlier.role in EXCLUSIVE_ROLES and earlier.role != block.role and earlier.source == block.source
+                and earlier.as_of == block.as_of and _overlap(earlier, block)):
+            for j, actor in enumerate(block.actors):
+                if actor in earlier.actors:
+                    errors.add(f"{actor} is listed as {earlier.role} and as {block.role} by the same source "
+                               f"({block.source}, as of {block.as_of}); one list cannot give both roles",
+                               path=shown, doc=doc, loc=("memberships", i, "actors", j))
+
+
+def _overlap(a: MembershipBlock, b: MembershipBlock) -> bool:
+    """Whether two blocks say the roles held on a common day. A block without ``since``/``until``
+    speaks for its ``as_of`` date; a change of role on one day (one's ``until``, the other's
+    ``since``) is a handover, not an overlap."""
+    def span(x: MembershipBlock) -> tuple[dt.date, dt.date]:
+        return (x.since.start() if x.since else x.as_of.start()), (x.until.end() if x.until else x.as_of.end())
+
+    (a_start, a_end), (b_start, b_end) = span(a), span(b)
+    if max(a_start, b_start) > min(a_end, b_end):
+        return False
+    handover = ((a.until is not None and b.since is not None and a.until.end() == b.since.start())
+                or (b.until is not None and a.since is not None and b.until.end() == a.since.start()))
+    return not handover
 
 
 # ----------------------------------------------------------------------------------- emitting
@@ -315,8 +354,16 @@ class _Emitter:
     def provenance(self, node: URIRef, item: Dated, sources: dict[str, SourceRecord]) -> URIRef:
         src = self.source(sources[item.source])
         self.add(node, PROV.wasDerivedFrom, src)
-        self.add(node, ISCM.asOf, Literal(item.as_of, datatype=XSD.date))
+        self.as_of(node, item.as_of, inferred=item.as_of_inferred)
         return src
+
+    def as_of(self, node: URIRef, as_of: YearOrDate, *, inferred: bool) -> None:
+        # the date a comparison needs, plus what it really is: its precision and whether we inferred it
+        self.add(node, ISCM.asOf, Literal(as_of.start(), datatype=XSD.date))
+        if as_of.precision != "day":
+            self.add(node, ISCM.asOfPrecision, Literal(as_of.precision))
+        if inferred:
+            self.add(node, ISCM.asOfInferred, Literal(True))
 
     def interval(self, since: YearOrDate | None, until: YearOrDate | None) -> URIRef | None:
         if since is None and until is None:
@@ -366,7 +413,7 @@ class _Emitter:
         if rec.country:
             self.add(iri, ISCM.hostCountry, self.actor(rec.country))
         self.add(iri, PROV.wasDerivedFrom, self.source(rec.source))
-        self.add(iri, ISCM.asOf, Literal(rec.as_of, datatype=XSD.date))
+        self.as_of(iri, rec.as_of, inferred=rec.as_of_inferred)
 
     def collaboration(self, loaded: _Loaded, *, is_iscm: bool) -> None:
         rec = loaded.record
@@ -385,7 +432,7 @@ class _Emitter:
         # The descriptive record (names, kind, website) rests on the file's sources as a whole.
         for s in rec.sources.values():
             self.add(iri, PROV.wasDerivedFrom, self.source(s))
-        dates = [i.as_of for i in _all_dated(rec)]
+        dates = [i.as_of.start() for i in _all_dated(rec)]
         if dates:
             self.add(iri, ISCM.asOf, Literal(max(dates), datatype=XSD.date))
         self.facts(iri, rec)
@@ -393,7 +440,7 @@ class _Emitter:
             self.membership_block(iri, rec, block, i)
 
     def claim(self, subject: URIRef, prop: URIRef, value: Any, fact: Dated, sources: dict, n: int) -> None:
-        node = entity("claim", f"{_digest(subject, prop, value, fact.source, fact.as_of)}")
+        node = entity("claim", f"{_digest(subject, prop, value, fact.source, fact.as_of.start())}")
         self.add(node, RDF.type, ISCM.Claim)
         self.add(node, ISCM.subject, subject)
         self.add(node, ISCM.property, prop)
@@ -409,8 +456,14 @@ class _Emitter:
             for n, fact in enumerate(facts):
                 self.claim(iri, prop, conv(fact.value), fact, srcs, n)
             if facts:
-                newest = max(facts, key=lambda x: x.as_of)
+                newest = max(facts, key=lambda x: x.as_of.start())
                 self.add(iri, prop, conv(newest.value))
+        for facts, prop in ((f.ended, ISCM.ended), (f.dormant_since, ISCM.dormantSince)):
+            for n, fact in enumerate(facts):
+                self.claim(iri, prop, _date_literal(fact.value), fact, srcs, n)
+            if facts:
+                newest = max(facts, key=lambda x: x.as_of.start())
+                self.add(iri, prop, _date_literal(newest.value))
         for n, fact in enumerate(f.themes):
             for t in fact.value if isinstance(fact.value, list) else [fact.value]:
                 self.add(iri, ISCM.theme, THEME[t])
@@ -436,7 +489,7 @@ class _Emitter:
             self.add(iri, ISCM.associatedWith, union)
         for fact in f.cooperates_with:
             other = entity("iscm", fact.value) if fact.value in self.cat.iscms else entity("org", fact.value)
-            node = entity("cooperation", _digest(iri, other, fact.source, fact.as_of))
+            node = entity("cooperation", _digest(iri, other, fact.source, fact.as_of.start()))
             self.add(node, RDF.type, ISCM.Cooperation)
             self.add(node, ISCM.party, iri)
             self.add(node, ISCM.party, other)
@@ -448,7 +501,7 @@ class _Emitter:
     def membership(self, org_iri: URIRef, actor: URIRef, role: str, block: MembershipBlock,
                    sources: dict, since: YearOrDate | None, until: YearOrDate | None,
                    extra_sources: Iterable[URIRef] = (), via: URIRef | None = None) -> URIRef:
-        node = entity("membership", _digest(org_iri, actor, role, block.source, block.as_of, since, until, via))
+        node = entity("membership", _digest(org_iri, actor, role, block.source, block.as_of.start(), since, until, via))
         self.add(node, RDF.type, ORG.Membership)
         self.add(node, ORG.organization, org_iri)
         self.add(node, ORG.member, actor)
@@ -470,17 +523,18 @@ class _Emitter:
         for actor in block.actors:
             self.membership(org_iri, self.actor(actor), block.role, block, rec.sources, block.since, block.until)
         if block.via:
+            # one claim per actor the bloc ever had, with the via claim's own period: the time model
+            # (graph.temporal) intersects it with the ISCM's lifetime and the actor's bloc tenures
             union = self.cat.unions[block.via].record
+            bloc_sources: dict[str, list[URIRef]] = {}
             for ub in union.memberships:
-                # a former member counts for the period it was a member, when that is known
-                if ub.role != "member" and not (ub.role == "former-member" and ub.until is not None):
+                if ub.role not in ("member", "former-member"):
                     continue
-                since = _later(block.since, ub.since)
-                until = _earlier(block.until, ub.until)
-                src = self.source(union.sources[ub.source])
                 for actor in ub.actors:
-                    self.membership(org_iri, self.actor(actor), block.role, block, rec.sources, since, until,
-                                    extra_sources=[src], via=entity("org", block.via))
+                    bloc_sources.setdefault(actor, []).append(self.source(union.sources[ub.source]))
+            for actor, srcs in bloc_sources.items():
+                self.membership(org_iri, self.actor(actor), block.role, block, rec.sources, block.since, block.until,
+                                extra_sources=srcs, via=entity("org", block.via))
 
     def country_nodes(self) -> None:
         regions: set[tuple[str, str | None]] = set()
@@ -518,20 +572,16 @@ class _Emitter:
                 self.add(iri, SKOS.broader, region_iri(parent))
 
 
+def _date_literal(value: YearOrDate) -> Literal:
+    if value.precision == "year":
+        return Literal(str(value), datatype=XSD.gYear)
+    if value.precision == "month":
+        return Literal(str(value), datatype=XSD.gYearMonth)
+    return Literal(value.start(), datatype=XSD.date)
+
+
 def region_iri(name: str) -> URIRef:
     return entity("region", "-".join(name.lower().replace(",", "").split()))
-
-
-def _later(a: YearOrDate | None, b: YearOrDate | None) -> YearOrDate | None:
-    if a is None or b is None:
-        return a if b is None else b
-    return a if a.start() >= b.start() else b
-
-
-def _earlier(a: YearOrDate | None, b: YearOrDate | None) -> YearOrDate | None:
-    if a is None or b is None:
-        return a if b is None else b
-    return a if a.end() <= b.end() else b
 
 
 def _all_dated(rec: CollaborationFile) -> Iterator[Dated]:

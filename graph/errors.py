@@ -73,3 +73,7 @@ class QueryTimeoutError(ISCMError, TimeoutError):
 
 class ConvergenceError(ISCMError, ArithmeticError):
     """An iterative measure (e.g. eigenvector centrality) did not converge."""
+
+
+class ParameterError(ISCMError, ValueError):
+    """A parameter outside what a function or route accepts (an unknown kind, a malformed as-of date)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from functools import cached_property
@@ -11,8 +12,8 @@ import networkx as nx
 import pandas as pd
 from rdflib import Dataset
 
-from graph import views
-from graph.build import MEMBERSHIPS_FILE, QUADS_FILE, STORE_DIR, current_release
+from graph import temporal, views
+from graph.build import MEMBERSHIPS_FILE, QUADS_FILE, STORE_DIR, TENURES_FILE, current_release
 from graph.store import OxigraphStore, RdflibStore, RemoteStore, Result, Store
 
 DEFAULT_BUILD_DIR = Path("build")
@@ -65,10 +66,31 @@ class ISCMGraph:
             return views.read_memberships(saved)
         return views.memberships(self.store)
 
-    def bipartite(self, *, roles: str | tuple[str, ...] = "members", as_of: int | None = None,
-                  regions: tuple[str, ...] | None = None) -> nx.Graph:
+    @cached_property
+    def release_date(self) -> dt.date:
+        """What "current" means for this release: the manifest's release date (today without one)."""
+        stamp = self.manifest.get("release_date")
+        return dt.date.fromisoformat(stamp) if stamp else dt.date.today()
+
+    @cached_property
+    def tenures(self) -> pd.DataFrame:
+        """Every tenure: who held which role in which body, from when to when, on what evidence
+        (see :mod:`graph.temporal`). Read from the release when saved with it, else resolved here."""
+        saved = self.release / TENURES_FILE if self.release is not None else None
+        if saved is not None and self.store.name != "remote" and saved.exists():
+            return temporal.read_tenures(saved)
+        return temporal.tenures(self.memberships, release_date=self.release_date)
+
+    def holding(self, *, as_of: int | str | dt.date | None = None) -> pd.DataFrame:
+        """The tenures that hold ``as_of`` (a year, a month or a date), or on the release date."""
+        return temporal.holding(self.tenures, as_of=as_of)
+
+    def bipartite(self, *, roles: str | tuple[str, ...] = "members", as_of: int | str | dt.date | None = None,
+                  regions: tuple[str, ...] | None = None, kinds: tuple[str, ...] | None = None,
+                  statuses: tuple[str, ...] | None = None, derivation: str = "all") -> nx.Graph:
         """The bipartite actor–ISCM graph (see :func:`graph.views.bipartite`)."""
-        return views.bipartite(self.memberships, roles=roles, as_of=as_of, regions=regions)
+        return views.bipartite(self.tenures, roles=roles, as_of=as_of, regions=regions, kinds=kinds,
+                               statuses=statuses, derivation=derivation)
 
     def __len__(self) -> int:
         return len(self.store)

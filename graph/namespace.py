@@ -99,6 +99,19 @@ class ISCM(DefinedNamespace):
     subregion: URIRef
     via: URIRef
     current: URIRef
+    asOfPrecision: URIRef
+    asOfInferred: URIRef
+    ended: URIRef
+    dormantSince: URIRef
+    Tenure: URIRef
+    heldFrom: URIRef
+    heldUntil: URIRef
+    fromPrecision: URIRef
+    startInferred: URIRef
+    startBasis: URIRef
+    endReason: URIRef
+    lastSeen: URIRef
+    derived: URIRef
     funding: URIRef
     structure: URIRef
     contribution: URIRef
@@ -159,7 +172,7 @@ SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items(
 # Entity IRI scheme: https://w3id.org/iscm/id/<collection>/<local id>
 COLLECTIONS = ("state", "iscm", "org", "network", "programme", "action", "event", "source",
                "region", "membership", "claim", "cooperation", "association", "deployment",
-               "interval", "change", "document", "speaker")
+               "interval", "change", "document", "speaker", "tenure")
 
 
 def entity(collection: str, local_id: str) -> URIRef:

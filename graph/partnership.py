@@ -70,12 +70,17 @@ def _select(store: Store, body: str) -> SelectResult:
     return result
 
 
-def partnership_edges(store: Store, *, as_of: int | None = None) -> pd.DataFrame:
+def partnership_edges(store: Store, *, as_of: int | str | None = None,
+                       tenures: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every relation between two actors as a table: ``source_id``, ``target_id``, ``relation``,
-    ``role``, ``source_url`` — the edge list behind :func:`partnership_graph`."""
+    ``role``, ``source_url`` — the edge list behind :func:`partnership_graph`.
+
+    ``tenures``: the release's tenure table (``ISCMGraph.tenures``); without it the store's claims
+    are resolved here, with today as the release date."""
     ents = views.entities(store).set_index("entity")
     frames = []
-    mem = views.filter_memberships(views.memberships(store), roles="all", as_of=as_of,
+    table = views.memberships(store) if tenures is None else tenures
+    mem = views.filter_memberships(table, roles="all", as_of=as_of,
                                    organisation_types=("iscm", "union", "organisation"))
     if not mem.empty:
         frames.append(pd.DataFrame({"source_id": mem["actor_id"], "target_id": mem["organisation_id"],
@@ -98,10 +103,11 @@ def partnership_edges(store: Store, *, as_of: int | None = None) -> pd.DataFrame
     return out.sort_values(["relation", "source_id", "target_id", "role"]).reset_index(drop=True)
 
 
-def partnership_graph(store: Store, *, as_of: int | None = None) -> nx.MultiGraph:
+def partnership_graph(store: Store, *, as_of: int | str | None = None,
+                      tenures: pd.DataFrame | None = None) -> nx.MultiGraph:
     """All actors and their relations as a multigraph (one edge per relation and role)."""
     ents = views.entities(store).set_index("id")
-    edges = partnership_edges(store, as_of=as_of)
+    edges = partnership_edges(store, as_of=as_of, tenures=tenures)
     G = nx.MultiGraph()
     for row in edges.itertuples(index=False):
         for n in (row.source_id, row.target_id):

@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from graph import views
+from graph import temporal, views
 from graph.errors import UnknownEntityError
 from graph.loader import ISCMGraph
 from graph.namespace import SPARQL_PREFIXES
@@ -42,15 +42,29 @@ def _iso(value: Any) -> str | None:
 
 
 def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Tenure rows as plain data: the interval as stored (ISO dates) and as people read it
+    (``since``/``until`` with precision, ``≈`` when inferred), why it ended, and its evidence."""
     out = []
+    tenure = "end_reason" in df.columns
     for row in df.itertuples(index=False):
-        out.append({
+        item = {
             "organisation": row.organisation_id, "organisation_label": row.organisation_label,
             "organisation_type": row.organisation_type, "actor": row.actor_id, "actor_label": row.actor_label,
             "actor_type": row.actor_type, "role": row.role, "start": _iso(row.start), "end": _iso(row.end),
             "as_of": _iso(row.as_of), "source": _iso(row.source_url) or _iso(row.source),
             "complete_list": bool(row.complete_list), "via": _iso(row.via),
-        })
+        }
+        if tenure:
+            item.update({
+                "since": temporal.label(row.start, row.start_precision, inferred=bool(row.start_inferred)),
+                "until": temporal.label(row.end, row.end_precision, inferred=bool(row.end_inferred)),
+                "start_inferred": bool(row.start_inferred), "start_basis": row.start_basis,
+                "end_reason": _iso(row.end_reason), "end_inferred": bool(row.end_inferred),
+                "last_seen": _iso(row.last_seen), "derived": bool(row.derived),
+                "as_of_inferred": bool(row.as_of_inferred), "evidence": int(row.evidence),
+                "current": bool(row.current),
+            })
+        out.append(item)
     return out
 
 
@@ -101,11 +115,18 @@ class Catalogue:
     # ------------------------------------------------------------------ tables built once
     @cached_property
     def memberships(self) -> pd.DataFrame:
+        """Every membership claim, as sourced (see :func:`graph.views.memberships`)."""
         return self.g.memberships
 
     @cached_property
+    def tenures(self) -> pd.DataFrame:
+        """The claims resolved by the time model (:mod:`graph.temporal`): what every answer reads."""
+        return self.g.tenures
+
+    @cached_property
     def current(self) -> pd.DataFrame:
-        return views.resolve(self.memberships)
+        """The tenures holding on the release date."""
+        return temporal.holding(self.tenures)
 
     @cached_property
     def entities(self) -> pd.DataFrame:
@@ -127,30 +148,32 @@ class Catalogue:
 
     @cached_property
     def bipartite(self) -> nx.Graph:
-        return views.bipartite(self.memberships)
+        return views.bipartite(self.tenures)
 
-    def bipartite_at(self, *, as_of: int | None = None, roles: str = "members",
-                     regions: tuple[str, ...] | None = None) -> nx.Graph:
-        if as_of is None and roles == "members" and regions is None:
+    def bipartite_at(self, *, as_of: int | str | None = None, roles: str = "members",
+                     regions: tuple[str, ...] | None = None, **filters: Any) -> nx.Graph:
+        """``filters``: ``kinds``, ``statuses``, ``derivation`` (see :func:`graph.views.filter_memberships`)."""
+        if as_of is None and roles == "members" and regions is None and not any(filters.values()):
             return self.bipartite
-        return views.bipartite(self.memberships, roles=roles, as_of=as_of, regions=regions)
+        return views.bipartite(self.tenures, roles=roles, as_of=as_of, regions=regions, **filters)
 
     @cached_property
     def _partnership_now(self):  # noqa: ANN202 - networkx multigraph
         from graph import partnership
 
-        return partnership.partnership_graph(self.g.store)
+        return partnership.partnership_graph(self.g.store, tenures=self.tenures)
 
-    def partnership(self, as_of: int | None = None):  # noqa: ANN201 - networkx multigraph
+    def partnership(self, as_of: int | str | None = None):  # noqa: ANN201 - networkx multigraph
         """The partnership multigraph (today's is built once and reused)."""
         if as_of is None:
             return self._partnership_now
         from graph import partnership
 
-        return partnership.partnership_graph(self.g.store, as_of=as_of)
+        return partnership.partnership_graph(self.g.store, as_of=as_of, tenures=self.tenures)
 
-    def memberships_at(self, as_of: int | None) -> pd.DataFrame:
-        return self.current if as_of is None else views.resolve(self.memberships, year=as_of)
+    def memberships_at(self, as_of: int | str | None) -> pd.DataFrame:
+        """The tenures holding ``as_of`` (a year, a month or a date; the release date if None)."""
+        return self.current if as_of is None else temporal.holding(self.tenures, as_of=as_of)
 
     # ------------------------------------------------------------------ lookup and search
     def entity(self, entity_id: str, *, kind: str | None = None) -> pd.Series:
@@ -212,20 +235,20 @@ class Catalogue:
         return hits[:limit]
 
 
-    def state_profile(self, code: str, *, as_of: int | None = None) -> dict[str, Any]:
+    def state_profile(self, code: str, *, as_of: int | str | None = None) -> dict[str, Any]:
         """A State's ISCMs by role, unions and IGOs, full ISCM history, actions and liaison links."""
         return self.memo(("state", code.upper(), as_of), lambda: self._state_profile(code, as_of=as_of))
 
-    def iscm_profile(self, iscm_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+    def iscm_profile(self, iscm_id: str, *, as_of: int | str | None = None) -> dict[str, Any]:
         """An ISCM's facts, members, observers, chairs, secretariat, partners and sources."""
         return self.memo(("iscm", iscm_id, as_of), lambda: self._iscm_profile(iscm_id, as_of=as_of))
 
-    def organisation_profile(self, org_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+    def organisation_profile(self, org_id: str, *, as_of: int | str | None = None) -> dict[str, Any]:
         """An organisation's roles in ISCMs and, for unions and IGOs, its members."""
         return self.memo(("org", org_id, as_of), lambda: self._organisation_profile(org_id, as_of=as_of))
 
     # ------------------------------------------------------------------ profiles (uncached)
-    def _state_profile(self, code: str, *, as_of: int | None = None) -> dict[str, Any]:
+    def _state_profile(self, code: str, *, as_of: int | str | None = None) -> dict[str, Any]:
         row = self.entity(code, kind="state")
         code = code.upper()
         held = self.memberships_at(as_of)
@@ -234,15 +257,15 @@ class Catalogue:
         unions = mine[mine["organisation_type"].isin(["union", "organisation"])]
         return {
             "id": code, "label": row["label"], "type": "state", "region": _iso(row["region"]),
-            "subregion": _iso(row["subregion"]), "as_of": as_of,
+            "subregion": _iso(row["subregion"]), "as_of": None if as_of is None else str(as_of),
             "iscm_count": int(iscms[iscms["role"] == "member"]["organisation_id"].nunique()),
             "iscms": _rows(iscms), "unions_and_igos": _rows(unions),
-            "history": _rows(self.memberships[(self.memberships["actor_id"] == code)
-                                              & (self.memberships["organisation_type"] == "iscm")]),
+            "history": _rows(self.tenures[(self.tenures["actor_id"] == code)
+                                          & (self.tenures["organisation_type"] == "iscm")]),
             "actions": self._actions_of(code), "liaison": self._deployments_to(code),
         }
 
-    def _iscm_profile(self, iscm_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+    def _iscm_profile(self, iscm_id: str, *, as_of: int | str | None = None) -> dict[str, Any]:
         row = self.entity(iscm_id, kind="iscm")
         held = self.memberships_at(as_of)
         mine = held[held["organisation_id"] == iscm_id]
@@ -251,22 +274,28 @@ class Catalogue:
         def by_role(*roles: str) -> list[dict[str, Any]]:
             return _rows(mine[mine["role"].isin(roles)])
 
-        all_claims = self.memberships[self.memberships["organisation_id"] == iscm_id]
+        ever = self.tenures[self.tenures["organisation_id"] == iscm_id]
+        ended = ever[(ever["role"] == "member") & ever["end"].notna()]
+        # ended before the period asked for (or before the release date)
+        ended = ended[ended["end"] < temporal.period(as_of)[0]] if as_of is not None else ended[~ended["current"]]
+        ended = ended[~ended["actor_id"].isin(mine[mine["role"] == "member"]["actor_id"])]
         return {
-            "id": iscm_id, "label": row["label"], "type": "iscm", "as_of": as_of, **facts,
+            "id": iscm_id, "label": row["label"], "type": "iscm", "as_of": None if as_of is None else str(as_of),
+            **facts,
             "member_count": int(mine[(mine["role"] == "member")]["actor_id"].nunique()),
             "members": by_role("member"), "observers": by_role("observer"),
-            "chairs": _rows(all_claims[all_claims["role"].isin(["chair", "co-chair", "presidency-pro-tempore"])]),
+            "chairs": by_role(*temporal.ROTATING_ROLES),
+            "chair_history": _rows(ever[ever["role"].isin(temporal.ROTATING_ROLES)]),
             "secretariat": by_role("secretariat", "technical-support-unit"),
             "partners": by_role("partner", "funder", "steering-committee-member"),
-            "former_members": _rows(all_claims[all_claims["role"] == "former-member"]),
+            "former_members": _rows(ended),
         }
 
-    def _organisation_profile(self, org_id: str, *, as_of: int | None = None) -> dict[str, Any]:
+    def _organisation_profile(self, org_id: str, *, as_of: int | str | None = None) -> dict[str, Any]:
         row = self.entity(org_id, kind="organisation")
         held = self.memberships_at(as_of)
         return {
-            "id": org_id, "label": row["label"], "type": row["type"], "as_of": as_of,
+            "id": org_id, "label": row["label"], "type": row["type"], "as_of": None if as_of is None else str(as_of),
             "roles_in_iscms": _rows(held[(held["actor_id"] == org_id)]),
             "members": _rows(held[(held["organisation_id"] == org_id) & (held["role"] == "member")]),
         }
@@ -363,9 +392,11 @@ class Catalogue:
 
     @_per_release
     def list_states(self, *, min_iscms: int = 0, region: str | None = None, role: str = "member",
-                    as_of: int | None = None) -> pd.DataFrame:
-        held = self.memberships_at(as_of)
-        held = held[(held["organisation_type"] == "iscm") & (held["role"] == role) & (held["actor_type"] == "state")]
+                    as_of: int | str | None = None, kinds: tuple[str, ...] | None = None,
+                    statuses: tuple[str, ...] | None = None, derivation: str = "all") -> pd.DataFrame:
+        held = views.filter_memberships(self.tenures, roles=(role,), as_of=as_of, kinds=kinds, statuses=statuses,
+                                        derivation=derivation)
+        held = held[held["actor_type"] == "state"]
         counts = held.groupby("actor_id")["organisation_id"].nunique()
         ents = self.entities[self.entities["type"] == "state"]
         df = pd.DataFrame({"id": ents.index, "label": ents["label"].to_numpy(),
@@ -375,6 +406,15 @@ class Catalogue:
         if region:
             df = df[(df["region"] == region) | (df["subregion"] == region)]
         return df.sort_values(["iscms", "id"], ascending=[False, True]).reset_index(drop=True)
+
+    def panel(self, name: str, *, kinds: tuple[str, ...] | None = None, derivation: str = "all") -> pd.DataFrame:
+        """A panel dataset of this release (``state-iscm-year`` or ``dyad-year``; see :mod:`graph.panels`)."""
+        from graph import panels
+
+        build = {"state-iscm-year": panels.state_iscm_year, "dyad-year": panels.dyad_year}[name]
+        last = self.g.release_date.year
+        return self.memo(("panel", name, kinds, derivation),
+                         lambda: build(self.tenures, last_year=last, kinds=kinds, derivation=derivation))
 
     @_per_release
     def list_organisations(self, *, type: str | None = None) -> pd.DataFrame:

@@ -103,17 +103,15 @@ class SourceRecord(_Strict):
 
 
 class Dated(_Strict):
-    """Every fact: which source says it, and as of when."""
+    """Every fact: which source says it, and as of when.
+
+    ``as_of`` keeps its precision (``2019``, ``2019-05`` or ``2019-05-14``); ``as_of_inferred`` says
+    the source carries no date and ours was inferred (e.g. from the latest event the page reports).
+    """
 
     source: str
-    as_of: dt.date
-
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _as_of(cls, value: Any) -> Any:
-        if isinstance(value, int):
-            raise ValueError("as_of must be a date YYYY-MM-DD (use YYYY-01-01 if only the year is known)")
-        return value
+    as_of: YearOrDate
+    as_of_inferred: bool = False
 
 
 class Fact(Dated):
@@ -123,8 +121,17 @@ class Fact(Dated):
     note: str | None = None
 
 
+class DateFact(Dated):
+    """A dated point in an ISCM's life (``ended``, ``dormant_since``): a year, a month or a date."""
+
+    value: YearOrDate
+    note: str | None = None
+
+
 class Facts(_Strict):
     established: list[Fact] = []
+    ended: list[DateFact] = []
+    dormant_since: list[DateFact] = []
     status: list[Fact] = []
     themes: list[Fact] = []
     succeeded_by: list[Fact] = []
@@ -191,4 +198,5 @@ class OrganisationRecord(_Strict):
     aliases: list[str] = []
     country: str | None = None  # for government agencies: the State they belong to
     source: SourceRecord
-    as_of: dt.date
+    as_of: YearOrDate
+    as_of_inferred: bool = False

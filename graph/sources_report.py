@@ -31,7 +31,7 @@ def render(data_dir: Path) -> str:
             counts: dict[str, int] = defaultdict(int)
             for item in _all_dated(rec):
                 counts[item.source] += 1
-                newest[item.source] = max(newest.get(item.source, ""), item.as_of.isoformat())
+                newest[item.source] = max(newest.get(item.source, ""), str(item.as_of))
             lines += [f"### {rec.name} (`{rec.id}`)", "",
                       "| source | publisher | as of | facts |", "| --- | --- | --- | --- |"]
             for skey, src in sorted(rec.sources.items(), key=lambda kv: newest.get(kv[0], ""), reverse=True):
@@ -46,5 +46,5 @@ def render(data_dir: Path) -> str:
         src = rec.source
         label = (src.title or src.url or src.document or "").replace("|", "/")
         where = f"[{label}]({src.url})" if src.url else f"{label}, {src.locator}"
-        lines.append(f"| {rec.name} (`{rec.id}`) | {where} | {rec.as_of.isoformat()} |")
+        lines.append(f"| {rec.name} (`{rec.id}`) | {where} | {rec.as_of!s} |")
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph import views
+from graph import temporal, views
 from graph.loader import ISCMGraph
 from graph.namespace import SPARQL_PREFIXES
 from graph.store import SelectResult
@@ -39,7 +39,7 @@ def _select(g: ISCMGraph, body: str) -> SelectResult:
 
 
 def current_members(df: Any, roles: tuple[str, ...] = ("member",)) -> Any:
-    """Memberships holding today by the newest-claim rule (:func:`graph.views.resolve`)."""
+    """Tenures holding on the release date (:func:`graph.views.resolve`)."""
     current = views.resolve(df)
     return current[current["role"].isin(roles)]
 
@@ -63,7 +63,6 @@ def graph_stats(g: ISCMGraph) -> dict[str, Any]:
                 OPTIONAL { ?m iscm:asOf ?d . BIND(?m AS ?md) } }""")
     n, with_source, with_date = (int(c.toPython()) for c in prov.rows[0])
 
-    df = g.memberships
     iscm_rows = _select(g, """
         SELECT ?id ?kind ?status (COUNT(DISTINCT ?src) AS ?sources) WHERE {
           ?i a iscm:ISCM ; dcterms:identifier ?id ; iscm:kind ?k .
@@ -72,8 +71,8 @@ def graph_stats(g: ISCMGraph) -> dict[str, Any]:
           { ?i prov:wasDerivedFrom ?src } UNION { ?f prov:wasDerivedFrom ?src ; org:organization ?i }
           UNION { ?f prov:wasDerivedFrom ?src ; iscm:subject ?i }
         } GROUP BY ?id ?kind ?status ORDER BY ?id""")
-    iscm_df = df[df["organisation_type"] == "iscm"]
-    current = views.resolve(iscm_df)
+    current = temporal.holding(g.tenures)
+    current = current[current["organisation_type"] == "iscm"]
     iscms = []
     for row in iscm_rows.rows:
         iscm_id = str(row[0])

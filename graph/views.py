@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from graph import temporal
 from graph.namespace import SPARQL_PREFIXES
 from graph.store import Store
 
@@ -25,8 +26,12 @@ MEMBERSHIP_COLUMNS = [
     "membership", "organisation", "organisation_id", "organisation_label", "organisation_type",
     "actor", "actor_id", "actor_label", "actor_type", "actor_region", "actor_subregion",
     "role", "start", "end", "as_of", "source", "source_url", "complete_list", "via", "graph",
+    # what the time model (graph.temporal) needs besides: precisions, inferred flags, the body's lifetime
+    "start_precision", "end_precision", "as_of_precision", "as_of_inferred",
+    "organisation_kind", "organisation_status", "organisation_start", "organisation_end", "organisation_end_reason",
+    "organisation_end_inferred",
 ]
-_DATE_COLUMNS = ("start", "end", "as_of")
+_DATE_COLUMNS = ("start", "end", "as_of", "organisation_start", "organisation_end")
 
 # The table is assembled in pandas from one flat query per property: each is a scan of one
 # predicate, where a star join over every membership makes the store look each one up property by
@@ -48,7 +53,31 @@ MEMBERSHIP_OPTIONAL_PARTS = {
     "end": _q("?membership ?end", "?membership org:memberDuring/time:hasEnd/time:inXSDDate ?end"),
     "complete_list": _q("?membership ?complete_list", "?membership iscm:completeList ?complete_list"),
     "via": _q("?membership ?via", "?membership iscm:via/dcterms:identifier ?via"),
+    "start_precision": _q("?membership ?start_precision",
+                          "?membership org:memberDuring/time:hasBeginning ?i . "
+                          "{ ?i time:inXSDGYear [] BIND('year' AS ?start_precision) } UNION "
+                          "{ ?i time:inXSDGYearMonth [] BIND('month' AS ?start_precision) }"),
+    "end_precision": _q("?membership ?end_precision",
+                        "?membership org:memberDuring/time:hasEnd ?i . "
+                        "{ ?i time:inXSDGYear [] BIND('year' AS ?end_precision) } UNION "
+                        "{ ?i time:inXSDGYearMonth [] BIND('month' AS ?end_precision) }"),
+    "as_of_precision": _q("?membership ?as_of_precision", "?membership iscm:asOfPrecision ?as_of_precision"),
+    "as_of_inferred": _q("?membership ?as_of_inferred", "?membership iscm:asOfInferred ?as_of_inferred"),
 }
+
+# An organisation's lifetime, read by graph.temporal: established, and how and when it ended.
+LIFETIMES_QUERY = _q(
+    "?organisation ?kind ?status ?established ?ended ?dormant ?succeeded",
+    """?organisation a iscm:ISCM .
+    OPTIONAL { ?organisation iscm:kind ?kind }
+    OPTIONAL { ?organisation iscm:status ?status }
+    OPTIONAL { ?claim iscm:subject ?organisation ; iscm:property iscm:established ; iscm:value ?established }
+    OPTIONAL { ?organisation iscm:ended ?ended }
+    OPTIONAL { ?organisation iscm:dormantSince ?dormant }
+    OPTIONAL { ?change org:originalOrganization ?organisation ; dcterms:date ?succeeded }""")
+STATUS_CLAIMS_QUERY = _q("?organisation ?value ?as_of",
+                         "?claim iscm:subject ?organisation ; iscm:property iscm:status ; iscm:value ?value ; "
+                         "iscm:asOf ?as_of . ?organisation a iscm:ISCM")
 MEMBERSHIP_SOURCES_QUERY = _q("?membership ?source", "?membership prov:wasDerivedFrom ?source")
 SOURCE_PAGES_QUERY = _q("?source ?source_url", "?source foaf:page ?source_url")
 
@@ -119,12 +148,69 @@ def memberships(store: Store) -> pd.DataFrame:
     graphs = _frame(store, MEMBERSHIP_GRAPHS_QUERY).drop_duplicates("membership").set_index("membership")
     core["graph"] = core["membership"].map(graphs["graph"])
     df = core.dropna(subset=["organisation_id", "actor_id"]).copy()
+    df = df.merge(lifetimes(store), on="organisation", how="left")
     for col in _DATE_COLUMNS:
         df[col] = pd.to_datetime(df[col], errors="coerce")
     df["complete_list"] = df["complete_list"].isin(["true", "1"])
+    df["as_of_precision"] = df["as_of_precision"].fillna("day")
+    df["as_of_inferred"] = df["as_of_inferred"].isin(["true", "1"])
+    df["organisation_end_inferred"] = df["organisation_end_inferred"].fillna(False).astype(bool)
     df = df[MEMBERSHIP_COLUMNS]
     # the membership IRI last: one order whatever order the store returned the rows in
     return df.sort_values(["organisation_id", "role", "actor_id", "as_of", "membership"]).reset_index(drop=True)
+
+
+def lifetimes(store: Store) -> pd.DataFrame:
+    """Each ISCM's kind, status and lifetime: ``organisation_start`` (the earliest year any source gives
+    for its establishment: a disputed founding date must not cut history short), ``organisation_end``
+    and ``organisation_end_reason`` (``iscm-ended``, ``iscm-succeeded`` or ``iscm-dormant``).
+
+    Only an ISCM whose newest status is not ``active`` has an end: its ``ended`` or ``dormant_since``
+    date, else the year it was succeeded, else (``organisation_end_inferred``) the date of the first
+    source after its last "active" one that calls it dormant, succeeded or ended.
+    """
+    raw = _frame(store, LIFETIMES_QUERY)
+    statuses = _frame(store, STATUS_CLAIMS_QUERY)
+    statuses["value"] = statuses["value"].str.rsplit("/", n=1).str[-1]
+    rows = []
+    for oid, group in raw.groupby("organisation"):
+        first = group.iloc[0]
+        status = str(first["status"]).rsplit("/", 1)[-1] if isinstance(first["status"], str) else None
+        kind = str(first["kind"]).rsplit("/", 1)[-1] if isinstance(first["kind"], str) else None
+        start = _year_start(group["established"].dropna().min()) if group["established"].notna().any() else None
+        end, reason, inferred = None, None, False
+        if status in ("ended", "dormant", "succeeded"):
+            for col, why in (("ended", "iscm-ended"), ("dormant", "iscm-dormant"), ("succeeded", "iscm-succeeded")):
+                if group[col].notna().any():
+                    end, reason = _period_end(group[col].dropna().min()), why
+                    break
+            else:
+                said = statuses[statuses["organisation"] == oid]
+                last_active = said[said["value"] == "active"]["as_of"].max()
+                later = said[(said["value"] != "active") & ~(said["as_of"] <= last_active)]
+                if not later.empty:
+                    first = later.sort_values("as_of").iloc[0]
+                    end, reason, inferred = first["as_of"], f"iscm-{first['value']}", True
+        rows.append({"organisation": oid, "organisation_kind": kind, "organisation_status": status,
+                     "organisation_start": start, "organisation_end": end, "organisation_end_reason": reason,
+                     "organisation_end_inferred": inferred})
+    return pd.DataFrame(rows, columns=["organisation", "organisation_kind", "organisation_status",
+                                       "organisation_start", "organisation_end", "organisation_end_reason",
+                                       "organisation_end_inferred"])
+
+
+def _year_start(value: str) -> str:
+    return f"{str(value)[:4]}-01-01"
+
+
+def _period_end(value: str) -> str:
+    """The last day of a year (``2011``), a month (``2011-05``) or a date."""
+    text = str(value)
+    if len(text) == 4:
+        return f"{text}-12-31"
+    if len(text) == 7:
+        return (pd.Timestamp(f"{text}-01") + pd.offsets.MonthEnd(0)).date().isoformat()
+    return text[:10]
 
 
 def write_memberships(df: pd.DataFrame, path: Path) -> None:
@@ -144,84 +230,39 @@ def read_memberships(path: Path) -> pd.DataFrame:
         raise ValueError(f"{path}: not a membership table (columns {list(df.columns)})")
     for col in _DATE_COLUMNS:
         df[col] = pd.to_datetime(df[col], errors="coerce")
-    df["complete_list"] = df["complete_list"].map({"True": True, "False": False}).astype(bool)
+    for col in ("complete_list", "as_of_inferred", "organisation_end_inferred"):
+        df[col] = df[col].map({"True": True, "False": False}).fillna(False).astype(bool)
     return df
 
 
-ROTATING_ROLES = ("chair", "co-chair", "presidency-pro-tempore")
+def is_tenure_table(df: pd.DataFrame) -> bool:
+    """Whether ``df`` is already resolved into tenures (:func:`graph.temporal.tenures`)."""
+    return "end_reason" in df.columns
 
 
-def resolve(df: pd.DataFrame, *, year: int | None = None, today: dt.date | None = None) -> pd.DataFrame:
-    """The memberships that hold in ``year`` (or today), by the newest-claim rule.
+def resolve(df: pd.DataFrame, *, year: int | str | dt.date | None = None,
+            today: dt.date | None = None) -> pd.DataFrame:
+    """The tenures that hold in ``year`` (a year, a month or a date), or on the release date.
 
-    Sources disagree and age, so every claim is kept in the graph; this decides which hold:
-
-    1. A claim counts for the period if its explicit start is before the period's end (or, with
-       no start, if its source is dated by then) and its end, if any, is not before the period.
-    2. For each organisation and role, the newest *complete* list counts, with every newer
-       partial claim added to it; older claims without an explicit end are superseded.
-    3. A former-member claim ends a membership unless a member claim is newer than the exit
-       (the exit's ``until`` date, or else the date of the source saying so).
-    4. Chairs, co-chairs and presidencies rotate: of the open-ended claims, only those with the
-       latest start (or, without a start, the newest source) hold.
+    ``df`` is a tenure table (``ISCMGraph.tenures``, resolved once per release) or a claims table,
+    which is resolved here by :func:`graph.temporal.tenures` (with ``today`` as the release date).
+    The rules are in :mod:`graph.temporal`; nothing else decides whether a membership holds.
 
     Examples
     --------
-    >>> rows = pd.DataFrame({
-    ...     "organisation_id": ["igc"] * 4, "actor_id": ["AUS", "FRA", "AUS", "AUT"],
-    ...     "role": ["member", "member", "member", "former-member"],
-    ...     "start": pd.NaT, "end": pd.NaT, "complete_list": [True, True, True, False],
-    ...     "as_of": pd.to_datetime(["2009-06-04", "2009-06-04", "2021-01-01", "2019-01-01"])})
-    >>> sorted(resolve(rows, today=dt.date(2024, 1, 1))["actor_id"])   # the 2021 list supersedes 2009
+    >>> from graph import temporal
+    >>> claims = temporal.example_claims()
+    >>> sorted(resolve(claims, today=dt.date(2024, 1, 1))["actor_id"])   # the 2021 list omits FRA
     ['AUS']
-    >>> sorted(resolve(rows, year=2010)["actor_id"])
+    >>> sorted(resolve(claims, year=2010)["actor_id"])
     ['AUS', 'FRA']
     """
     if df.empty:
         return df
-    if year is None:
-        ref = pd.Timestamp(today or dt.date.today())
-        period_start = period_end = ref
-    else:
-        period_start, period_end = pd.Timestamp(dt.date(year, 1, 1)), pd.Timestamp(dt.date(year, 12, 31))
-    known = (df["start"].notna() & (df["start"] <= period_end)) | (df["start"].isna() & (df["as_of"] <= period_end))
-    claims = df[known & (df["end"].isna() | (df["end"] >= period_start))]
-
-    holding = claims[claims["role"] != "former-member"]
-    baseline = (holding[holding["complete_list"]].groupby(["organisation_id", "role"])["as_of"].max()
-                .rename("_baseline"))
-    holding = holding.join(baseline, on=["organisation_id", "role"])
-    keep = holding["_baseline"].isna() | (holding["as_of"] >= holding["_baseline"]) | holding["end"].notna()
-    holding = holding[keep].drop(columns="_baseline")
-
-    # rotating roles: an open-ended chair claim is superseded by any later chair (the newest start wins)
-    # (a later chair with a closed period also supersedes an earlier open-ended one)
-    rotating = holding["role"].isin(ROTATING_ROLES) & holding["end"].isna()
-    if rotating.any():
-        known_rot = df[known & df["role"].isin(ROTATING_ROLES)]
-        latest = known_rot["start"].fillna(known_rot["as_of"]).groupby(known_rot["organisation_id"]).max()
-        key = holding["start"].fillna(holding["as_of"])
-        stale = rotating & (key < holding["organisation_id"].map(latest))
-        holding = holding[~stale]
-
-    exits = df[(df["role"] == "former-member") & (df["as_of"] <= period_end)].copy()
-    if not exits.empty:
-        exits["_exit"] = exits["end"].fillna(exits["as_of"])
-        exits = exits[exits["_exit"] <= period_end]
-        last_exit = exits.groupby(["organisation_id", "actor_id"])["_exit"].max().rename("_exit")
-        newest_member = (holding[holding["role"] == "member"].groupby(["organisation_id", "actor_id"])["as_of"]
-                         .max().rename("_newest"))
-        gone = pd.concat([last_exit, newest_member], axis=1).dropna()
-        gone = gone[gone["_exit"] >= gone["_newest"]].index
-        if len(gone):
-            idx = pd.MultiIndex.from_frame(holding[["organisation_id", "actor_id"]])
-            holding = holding[~(idx.isin(gone) & (holding["role"] == "member").to_numpy())]
-    return holding
-
-
-def active_in(df: pd.DataFrame, year: int | None) -> pd.DataFrame:
-    """Memberships holding in ``year``, or today when ``year`` is None (see :func:`resolve`)."""
-    return resolve(df, year=year)
+    table = df if is_tenure_table(df) else temporal.tenures(df, release_date=today)
+    if today is not None and year is None and is_tenure_table(df):
+        return temporal.holding(table, as_of=today)
+    return temporal.holding(table, as_of=year)
 
 
 ROLE_PRESETS: dict[str, tuple[str, ...]] = {
@@ -241,17 +282,35 @@ def role_set(roles: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(roles)
 
 
-def filter_memberships(df: pd.DataFrame, *, roles: str | Iterable[str] = "members", as_of: int | None = None,
+def filter_memberships(df: pd.DataFrame, *, roles: str | Iterable[str] = "members",
+                       as_of: int | str | dt.date | None = None,
                        regions: Iterable[str] | None = None,
                        organisation_types: Iterable[str] = ("iscm",),
-                       graphs: Iterable[str] | None = None) -> pd.DataFrame:
-    """Memberships holding ``as_of`` (today if None) in one of ``roles``, optionally only for actors
-    in ``regions`` (UN M49 region or sub-region names, e.g. ``"Africa"``, ``"Western Africa"``) and
-    only from the named ``graphs`` (e.g. leave out what was ingested from documents)."""
+                       graphs: Iterable[str] | None = None,
+                       kinds: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+                       derivation: str = "all") -> pd.DataFrame:
+    """Tenures holding ``as_of`` (the release date if None) in one of ``roles``, optionally only for
+    actors in ``regions`` (UN M49 region or sub-region names, e.g. ``"Africa"``, ``"Western Africa"``),
+    only from the named ``graphs`` (e.g. leave out what was ingested from documents), only for ISCMs
+    of ``kinds`` (``regional-consultative-process``, ``interregional-forum``, ``global-process``) and
+    ``statuses`` (``active``, ``dormant``, ``succeeded``, ``ended``: the status on the release date;
+    as of a past date only ISCMs alive then have tenures, so all count as ``active``), and
+    ``derivation`` ``"named"`` (listed by a source), ``"derived"`` (held through a bloc) or ``"all"``."""
     if graphs is not None and "graph" in df:
         df = df[df["graph"].isin(set(graphs))]
     df = resolve(df, year=as_of)
     df = df[df["role"].isin(role_set(roles)) & df["organisation_type"].isin(list(organisation_types))]
+    if kinds is not None:
+        df = df[df["organisation_kind"].isin(list(kinds))]
+    if statuses is not None:
+        if as_of is None:  # the ISCM's status on the release date
+            df = df[df["organisation_status"].isin(list(statuses))]
+        elif "active" not in statuses:  # as of a past date every ISCM with a tenure then was alive
+            df = df.iloc[0:0]
+    if derivation != "all":
+        if derivation not in ("named", "derived"):
+            raise ValueError(f"derivation must be 'named', 'derived' or 'all', got {derivation!r}")
+        df = df[df["derived"] == (derivation == "derived")]
     if regions is not None:
         wanted = set(regions)
         df = df[df["actor_region"].isin(wanted) | df["actor_subregion"].isin(wanted)]
@@ -259,8 +318,10 @@ def filter_memberships(df: pd.DataFrame, *, roles: str | Iterable[str] = "member
 
 
 def bipartite(store_or_df: Store | pd.DataFrame, *, roles: str | Iterable[str] = "members",
-              as_of: int | None = None, regions: Iterable[str] | None = None,
-              organisation_types: Iterable[str] = ("iscm",), graphs: Iterable[str] | None = None) -> nx.Graph:
+              as_of: int | str | dt.date | None = None, regions: Iterable[str] | None = None,
+              organisation_types: Iterable[str] = ("iscm",), graphs: Iterable[str] | None = None,
+              kinds: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+              derivation: str = "all") -> nx.Graph:
     """The bipartite actor–ISCM graph: an edge per actor holding one of ``roles`` in an ISCM.
 
     Nodes carry ``bipartite`` (0 for actors, 1 for ISCMs), ``label``, ``type`` (state, iscm,
@@ -279,7 +340,7 @@ def bipartite(store_or_df: Store | pd.DataFrame, *, roles: str | Iterable[str] =
     """
     df = store_or_df if isinstance(store_or_df, pd.DataFrame) else memberships(store_or_df)
     df = filter_memberships(df, roles=roles, as_of=as_of, regions=regions, organisation_types=organisation_types,
-                            graphs=graphs)
+                            graphs=graphs, kinds=kinds, statuses=statuses, derivation=derivation)
     g = nx.Graph()
     for row in df.itertuples(index=False):
         g.add_node(row.actor_id, bipartite=0, label=row.actor_label, type=row.actor_type,

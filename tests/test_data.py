@@ -21,9 +21,8 @@ def test_every_iscm_has_sources_and_members_or_a_documented_gap(kg):
     assert len(files) >= 40
     for iscm_id, doc in files.items():
         assert doc["sources"], iscm_id
-    current = views.resolve(kg.memberships)
-    with_members = set(current[(current["organisation_type"] == "iscm") & (current["role"] == "member")]
-                       ["organisation_id"])
+    ever = kg.tenures  # members of any date: an ended ISCM keeps its history
+    with_members = set(ever[(ever["organisation_type"] == "iscm") & (ever["role"] == "member")]["organisation_id"])
     without = set(files) - with_members
     gaps = set(re.findall(r"^\| `([a-z0-9-]+)` \| no member list", README, flags=re.M))
     assert without == gaps, f"ISCMs without members must be listed under 'Known gaps' in data/README.md: {without}"
@@ -39,18 +38,26 @@ def test_iom_headline_over_200_countries_and_territories(kg, capsys):
 
 
 def test_states_in_both_budapest_and_prague_processes(kg):
-    """Expected answer recomputed from the cited member lists in data/iscms/*.yaml."""
+    """Expected answer recomputed from the cited member lists in data/iscms/*.yaml: a State listed
+    by any source holds until a later complete list omits it or a block gives its end."""
     files = _iscm_files()
 
     def current_members(doc: dict) -> set[str]:
-        blocks = [b for b in doc["memberships"] if b["role"] == "member" and not b.get("until")
-                  and b.get("actors")]
-        complete = [b["as_of"] for b in blocks if b.get("complete")]
-        newest = max(complete) if complete else None  # no complete list: every claim counts
-        members: set[str] = set()
-        for b in blocks:
-            if newest is None or b["as_of"] >= newest:
-                members |= set(b["actors"])
+        blocks = [b for b in doc["memberships"] if b["role"] == "member" and b.get("actors")]
+        complete = [b for b in blocks if b.get("complete")]
+
+        def key(b: dict) -> str:
+            return str(b["as_of"])
+
+        members = set()
+        for actor in {a for b in blocks for a in b["actors"]}:
+            mine = [b for b in blocks if actor in b["actors"]]
+            last = max(mine, key=key)
+            if last.get("until"):
+                continue
+            if any(key(c) > key(last) and actor not in c["actors"] for c in complete):
+                continue
+            members.add(actor)
         return members
 
     expected = current_members(files["budapest-process"]) & current_members(files["prague-process"])
@@ -86,11 +93,12 @@ def test_disagreeing_sources_are_kept_side_by_side(kg):
 
 
 def test_uk_left_the_eu_and_its_eu_celac_membership_ended(kg):
-    df = kg.memberships
-    uk_eu = df[(df["organisation_id"] == "eu-celac-dialogue") & (df["actor_id"] == "GBR") & (df["via"] == "eu")]
-    assert not uk_eu.empty and (uk_eu["end"].dt.year == 2020).all()
-    assert "GBR" not in set(views.bipartite(df)["eu-celac-dialogue"])
-    assert "GBR" in set(views.bipartite(df, as_of=2015)["eu-celac-dialogue"])
+    t = kg.tenures
+    uk = t[(t["organisation_id"] == "eu-celac-dialogue") & (t["actor_id"] == "GBR")]
+    assert len(uk) == 1 and uk["derived"].all() and (uk["via"] == "eu").all()
+    assert (uk["end"].dt.year == 2020).all() and (uk["end_reason"] == "bloc-exit").all()
+    assert "GBR" not in set(kg.bipartite()["eu-celac-dialogue"])
+    assert "GBR" in set(kg.bipartite(as_of=2015)["eu-celac-dialogue"])
 
 
 def test_sources_md_is_generated_from_the_data():

@@ -4,8 +4,10 @@ and the whole graph can be downloaded."""
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
+import pandas as pd
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
@@ -14,6 +16,7 @@ from api.models import PROBLEMS
 from api.pages import downloads_page, entity_page
 from graph.errors import UnknownEntityError
 from graph.namespace import BASE, COLLECTIONS, SPARQL_PREFIXES
+from graph.profiles import Catalogue
 from graph.sparql import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat, serialize
 from graph.store import GraphResult, QueryForm
 
@@ -27,7 +30,14 @@ DUMPS = {
     "iscm.nt": ("application/n-triples", "the whole graph, N-Triples"),
     "iscm.nq": ("application/n-quads", "the whole graph with named graphs (curated data, each document), N-Quads"),
     "memberships.csv": ("text/csv", "every membership claim with role, dates, as-of date and source"),
+    "tenures.csv": ("text/csv", "every tenure (the claims resolved by the time model): interval, precision, "
+                                "inferred flags, end reason, named or derived, evidence and source"),
+    "panel-state-iscm-year.csv": ("text/csv", "panel: State × ISCM × year of membership (codebook: docs/panels.md)"),
+    "panel-state-iscm-year.parquet": ("application/vnd.apache.parquet", "the same panel as Parquet"),
+    "panel-dyad-year.csv": ("text/csv", "panel: pairs of States × year with their joint ISCM memberships"),
+    "panel-dyad-year.parquet": ("application/vnd.apache.parquet", "the same panel as Parquet"),
 }
+_PANELS = {"panel-state-iscm-year": "state-iscm-year", "panel-dyad-year": "dyad-year"}
 
 
 def _negotiate_entity(accept: str | None, fmt: str | None) -> ResultFormat | None:
@@ -99,15 +109,37 @@ def dump(graph: GraphDep, cat: CatalogueDep, name: str) -> Response:
     if name not in DUMPS:
         raise UnknownEntityError("dump", name)
     media, _desc = DUMPS[name]
-    if name == "memberships.csv":
-        cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
-                "source_url", "complete_list", "via"]
-        current = set(cat.current["membership"])
-        df = cat.memberships[["membership", *cols]].copy()
-        df["current"] = df["membership"].isin(current)
-        body = df.drop(columns="membership").to_csv(index=False)
-        return Response(body, media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="memberships.csv"'})
+    if name in ("memberships.csv", "tenures.csv"):
+        return _csv(name, cat.memo(("dump", name), lambda: _table_dump(cat, name)))
+    stem, _, ext = name.rpartition(".")
+    if stem in _PANELS:
+        df = cat.panel(_PANELS[stem])
+        if ext == "csv":
+            return _csv(name, cat.memo(("dump", name), lambda: df.to_csv(index=False)))
+        body = cat.memo(("dump", name), lambda: _parquet(df))
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
     if graph.release is None:
         raise UnknownEntityError("dump", name)
     return FileResponse(graph.release / name, media_type=media, filename=name)
+
+
+def _table_dump(cat: Catalogue, name: str) -> str:
+    if name == "tenures.csv":
+        return cat.tenures.to_csv(index=False, date_format="%Y-%m-%d")
+    cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
+            "as_of_inferred", "source_url", "complete_list", "via"]
+    current = {c for claims in cat.current["claims"] for c in str(claims).split()}
+    df = cat.memberships[["membership", *cols]].copy()
+    df["current"] = df["membership"].isin(current)  # the claim is evidence of a tenure holding on the release date
+    return df.drop(columns="membership").to_csv(index=False, date_format="%Y-%m-%d")
+
+
+def _csv(name: str, body: str) -> Response:
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _parquet(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()

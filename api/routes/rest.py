@@ -16,9 +16,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from api.deps import AsOf, CatalogueDep, PageDep
+from api.deps import AsOf, CatalogueDep, FiltersDep, PageDep
 from api.models import PROBLEMS, ISCMProfile, OrganisationProfile, SearchHit, SearchResult, StateProfile, Table
-from graph import centrality, change, comembership, membership, overlap, partnership
+from graph import centrality, change, comembership, membership, overlap, panels, partnership, temporal
 from graph.errors import UnknownEntityError
 from graph.profiles import Catalogue
 
@@ -46,26 +46,32 @@ def _clean(value: Any) -> Any:
 
 
 def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *, index: str | None = None,
-          cache: tuple[Catalogue, tuple] | None = None) -> Response:
+          cache: tuple[Catalogue, tuple] | None = None, filters: dict[str, Any] | None = None) -> Response:
     """One page of ``df`` as JSON (``Table``) or CSV (``format=csv`` or ``Accept: text/csv``).
 
     ``cache=(catalogue, key)``: ``key`` names ``df`` fully (route and arguments), so the rendered page
-    is kept with the catalogue's other per-release answers.
+    is kept with the catalogue's other per-release answers. ``filters``: the time and ISCM filters
+    that produced ``df``, returned in the JSON and, for CSV too, in the ``X-ISCM-Filter`` header.
     """
     wants_csv = fmt == "csv" or (fmt is None and "text/csv" in request.headers.get("accept", ""))
 
     def render() -> tuple[str, str, int]:
-        return _render_page(df, page, wants_csv, index)
+        return _render_page(df, page, wants_csv, index, filters)
 
     if cache is not None:
         cat, key = cache
         body, media_type, total = cat.memo(("page", *key, page.offset, page.limit, wants_csv), render)
     else:
         body, media_type, total = render()
-    return Response(body, media_type=media_type, headers={"X-Total-Count": str(total)} if wants_csv else None)
+    headers = {"X-Total-Count": str(total)} if wants_csv else {}
+    if filters is not None:
+        headers["X-ISCM-Filter"] = "; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
+                                             for k, v in filters.items())
+    return Response(body, media_type=media_type, headers=headers or None)
 
 
-def _render_page(df: pd.DataFrame, page: PageDep, wants_csv: bool, index: str | None) -> tuple[str, str, int]:
+def _render_page(df: pd.DataFrame, page: PageDep, wants_csv: bool, index: str | None,
+                 filters: dict[str, Any] | None = None) -> tuple[str, str, int]:
     if index is not None:
         df = df.reset_index().rename(columns={"index": index})
     total = len(df)
@@ -75,8 +81,8 @@ def _render_page(df: pd.DataFrame, page: PageDep, wants_csv: bool, index: str | 
         window.to_csv(buf, index=False)
         return buf.getvalue(), "text/csv; charset=utf-8", total
     items = [{k: _clean(v) for k, v in row.items()} for row in window.to_dict(orient="records")]
-    body = Table(total=total, limit=page.limit, offset=page.offset, columns=[str(c) for c in df.columns],
-                 items=items)
+    body = Table(filters=filters, total=total, limit=page.limit, offset=page.offset,
+                 columns=[str(c) for c in df.columns], items=items)
     # already a validated Table: serialise it here instead of FastAPI validating it again
     return body.model_dump_json(), "application/json", total
 
@@ -136,7 +142,7 @@ def _profile(cat: Catalogue, model: type[BaseModel], key: tuple, compute: Callab
             tags=["lists"], summary="ISCMs with kind, status and member count")
 def list_iscms(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
                kind: Annotated[str | None, Query(pattern=_KINDS)] = None,
-               status: Annotated[str | None, Query(pattern="^(active|dormant|succeeded)$")] = None) -> Any:
+               status: Annotated[str | None, Query(pattern="^(active|dormant|succeeded|ended)$")] = None) -> Any:
     return table(cat.list_iscms(kind=kind, status=status), request, page, format,
                  cache=(cat, ("iscms", kind, status)))
 
@@ -144,13 +150,15 @@ def list_iscms(request: Request, cat: CatalogueDep, page: PageDep, format: Forma
 @router.get("/states", response_model=Table, responses=CSV_TABLE,
             tags=["lists"],
             summary="States with the number of ISCMs they belong to (filter by count, region, role, year)")
-def list_states(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def list_states(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None,
                 min_iscms: Annotated[int, Query(ge=0, le=1000)] = 0,
                 region: Annotated[str | None, Query(max_length=60, description="UN M49 region or sub-region")] = None,
                 role: Annotated[str, Query(pattern="^(member|observer|chair|secretariat|partner)$")] = "member",
                 as_of: AsOf = None) -> Any:
-    return table(cat.list_states(min_iscms=min_iscms, region=region, role=role, as_of=as_of), request, page, format,
-                 cache=(cat, ("states", min_iscms, region, role, as_of)))
+    df = cat.list_states(min_iscms=min_iscms, region=region, role=role, as_of=as_of, **filters.kwargs())
+    return table(df, request, page, format, cache=(cat, ("states", min_iscms, region, role, as_of, filters)),
+                 filters=filters.describe(as_of))
 
 
 @router.get("/organisations", response_model=Table, responses=CSV_TABLE,
@@ -180,25 +188,83 @@ def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Form
 
 @router.get("/memberships", response_model=Table, responses=CSV_TABLE,
             tags=["lists"],
-            summary="Membership facts with source and as-of date (current, or as of a year, or every claim)")
-def list_memberships(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+            summary="Tenures with their interval, evidence and source (at the release date, as of a date, "
+                    "every tenure, or every claim)")
+def list_memberships(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None,
                      iscm: Annotated[str | None, Query(max_length=80)] = None,
                      state: Annotated[str | None, Query(max_length=80)] = None,
                      role: Annotated[str | None, Query(max_length=40)] = None,
                      as_of: AsOf = None,
-                     claims: Annotated[bool, Query(description="every claim of every date, not only current")] = False,
+                     history: Annotated[bool, Query(description="every tenure of any date, not only those "
+                                                                "holding at as_of")] = False,
+                     claims: Annotated[bool, Query(description="the sourced claims themselves, of every date "
+                                                               "(before the time model resolves them)")] = False,
                      ) -> Any:
-    df = cat.memberships if claims else cat.memberships_at(as_of)
+    if claims:
+        df = cat.memberships
+        cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
+                "as_of_inferred", "source_url", "complete_list", "via", "membership"]
+    else:
+        df = _filtered(cat.tenures if history else cat.memberships_at(as_of), filters)
+        cols = ["organisation_id", "organisation_type", "actor_id", "actor_label", "actor_type", "role", "start",
+                "end", "since", "until", "start_inferred", "end_reason", "derived", "via", "evidence", "as_of",
+                "as_of_inferred", "source_url", "current"]
+        df = df.assign(since=[temporal.label(d, p, inferred=i) for d, p, i in
+                              zip(df["start"], df["start_precision"], df["start_inferred"], strict=True)],
+                       until=[temporal.label(d, p, inferred=i) for d, p, i in
+                              zip(df["end"], df["end_precision"], df["end_inferred"], strict=True)])
     if iscm:
         df = df[df["organisation_id"] == iscm]
     if state:
         df = df[df["actor_id"] == state.upper() if len(state) == 3 else df["actor_id"] == state]
     if role:
         df = df[df["role"] == role]
-    cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
-            "source_url", "complete_list", "via"]
     return table(df[cols].rename(columns={"organisation_id": "organisation", "actor_id": "actor",
-                                          "source_url": "source"}), request, page, format)
+                                          "source_url": "source"}), request, page, format,
+                 filters=None if claims else filters.describe(None if history else as_of) | {"history": history})
+
+
+# ------------------------------------------------------------------------------------ timelines and panels
+
+@router.get("/iscms/{iscm_id}/timeline", response_model=Table, responses=CSV_TABLE, tags=["timelines"],
+            summary="An ISCM's members and observers per year, or (changes=true) its joins and leaves with sources")
+def iscm_timeline(request: Request, cat: CatalogueDep, page: PageDep, iscm_id: str, format: Format = None,
+                  changes: Annotated[bool, Query(description="joins and leaves instead of counts")] = False) -> Any:
+    cat.entity(iscm_id, kind="iscm")
+    if changes:
+        roles = ("member", "observer", *temporal.ROTATING_ROLES)
+        df = panels.changes(cat.tenures, organisation_id=iscm_id, roles=roles)
+    else:
+        df = panels.counts_per_year(cat.tenures, organisation_id=iscm_id, last_year=cat.g.release_date.year)
+    return table(df, request, page, format, cache=(cat, ("iscm-timeline", iscm_id, changes)))
+
+
+@router.get("/states/{code}/timeline", response_model=Table, responses=CSV_TABLE, tags=["timelines"],
+            summary="Every role a State ever held, with its interval, evidence and source (joins and leaves)")
+def state_timeline(request: Request, cat: CatalogueDep, page: PageDep, code: Annotated[str, Path(max_length=12)],
+                   format: Format = None) -> Any:
+    cat.entity(code, kind="state")
+    df = panels.changes(cat.tenures, actor_id=code.upper())
+    return table(df, request, page, format, cache=(cat, ("state-timeline", code.upper())))
+
+
+@router.get("/panels/state-iscm-year", response_model=Table, responses=CSV_TABLE, tags=["panels"],
+            summary="Panel: one row per State, ISCM and year of membership (codebook: docs/panels.md)")
+def panel_state_iscm_year(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None) -> Any:
+    df = cat.panel("state-iscm-year", kinds=filters.kinds, derivation=filters.derivation)
+    if filters.statuses:
+        df = df[df["iscm"].isin(cat.list_iscms().query("status in @filters.statuses")["id"])]
+    return table(df, request, page, format, cache=(cat, ("panel-siy", filters)), filters=filters.describe("every year"))
+
+
+@router.get("/panels/dyad-year", response_model=Table, responses=CSV_TABLE, tags=["panels"],
+            summary="Panel: pairs of States per year with the number of ISCMs both were members of")
+def panel_dyad_year(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None) -> Any:
+    df = cat.panel("dyad-year", kinds=filters.kinds, derivation=filters.derivation)
+    return table(df, request, page, format, cache=(cat, ("panel-dy", filters)), filters=filters.describe("every year"))
 
 
 # ------------------------------------------------------------------------------------ analytics
@@ -209,86 +275,105 @@ Iscms = Annotated[list[str], Query(min_length=1, max_length=50, description="ISC
 @router.get("/analytics/states-in-all", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="States that belong to every one of the given ISCMs")
-def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
+def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep, iscm: Iscms,
+        format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
-    B = cat.bipartite_at(as_of=as_of, roles=roles)
-    return table(_labelled(B, membership.states_in_all(B, iscm)), request, page, format)
+    B = cat.bipartite_at(as_of=as_of, roles=roles, **filters.kwargs())
+    return table(_labelled(B, membership.states_in_all(B, iscm)), request, page, format,
+                 filters=filters.describe(as_of))
 
 
 @router.get("/analytics/states-in-any", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="States that belong to at least one of the given ISCMs")
-def states_in_any(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
+def states_in_any(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep, iscm: Iscms,
+        format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
-    B = cat.bipartite_at(as_of=as_of, roles=roles)
-    return table(_labelled(B, membership.states_in_any(B, iscm)), request, page, format)
+    B = cat.bipartite_at(as_of=as_of, roles=roles, **filters.kwargs())
+    return table(_labelled(B, membership.states_in_any(B, iscm)), request, page, format,
+                 filters=filters.describe(as_of))
 
 
 @router.get("/analytics/multi-membership", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="States by number of ISCMs (at least min_iscms)")
-def multi_membership(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def multi_membership(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None,
                      min_iscms: Annotated[int, Query(ge=0, le=1000)] = 1, as_of: AsOf = None,
                      roles: Roles = "members") -> Any:
-    df = membership.states_in_at_least(cat.bipartite_at(as_of=as_of, roles=roles), min_iscms).drop(columns="roles")
-    return table(df, request, page, format, index="state")
+    df = membership.states_in_at_least(cat.bipartite_at(as_of=as_of, roles=roles, **filters.kwargs()),
+                                      min_iscms).drop(columns="roles")
+    return table(df, request, page, format, index="state",
+                 filters=filters.describe(as_of))
 
 
 @router.get("/analytics/comembership", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="Pairs of States by shared ISCMs, or one State's closest partners")
-def comembership_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def comembership_route(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None,
                        state: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
                        min_shared: Annotated[int, Query(ge=1, le=1000)] = 1, as_of: AsOf = None,
                        roles: Roles = "members") -> Any:
-    B = cat.bipartite_at(as_of=as_of, roles=roles)
+    B = cat.bipartite_at(as_of=as_of, roles=roles, **filters.kwargs())
     if state:
         df = comembership.closest_partners(B, state.upper(), k=10_000)
     else:
         df = comembership.pairs(B, min_shared=min_shared)
-    return table(df, request, page, format)
+    return table(df, request, page, format,
+                 filters=filters.describe(as_of))
 
 
 @router.get("/analytics/overlap", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="ISCM pairs: shared members, Jaccard, overlap coefficient")
-def overlap_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def overlap_route(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None,
                   min_shared: Annotated[int, Query(ge=0, le=1000)] = 1, as_of: AsOf = None,
                   roles: Roles = "members") -> Any:
-    return table(overlap.member_overlap(cat.bipartite_at(as_of=as_of, roles=roles), min_shared=min_shared),
-                 request, page, format)
+    B = cat.bipartite_at(as_of=as_of, roles=roles, **filters.kwargs())
+    return table(overlap.member_overlap(B, min_shared=min_shared),
+                 request, page, format,
+                 filters=filters.describe(as_of))
 
 
 @router.get("/analytics/centrality", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="Degree, betweenness, closeness and eigenvector centrality")
-def centrality_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def centrality_route(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None,
                      on: Annotated[str, Query(pattern="^(bipartite|projection)$")] = "bipartite",
                      as_of: AsOf = None, roles: Roles = "members") -> Any:
-    B = cat.bipartite_at(as_of=as_of, roles=roles)
+    B = cat.bipartite_at(as_of=as_of, roles=roles, **filters.kwargs())
     df = centrality.bipartite_centrality(B) if on == "bipartite" else centrality.projection_centrality(B)
-    return table(df, request, page, format, index="node" if on == "bipartite" else "state")
+    return table(df, request, page, format, index="node" if on == "bipartite" else "state",
+                 filters=filters.describe(as_of))
 
 
 @router.get("/analytics/communities", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="Louvain communities of States or ISCMs (seeded, so repeatable)")
-def communities_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def communities_route(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None,
                       side: Annotated[str, Query(pattern="^(states|iscms)$")] = "states",
                       resolution: Annotated[float, Query(gt=0, le=10)] = 1.0,
                       seed: Annotated[int, Query(ge=0, le=2**31)] = 42, as_of: AsOf = None) -> Any:
-    df = centrality.communities(cat.bipartite_at(as_of=as_of), side=side, resolution=resolution, seed=seed)
-    return table(df, request, page, format, index="node")
+    B = cat.bipartite_at(as_of=as_of, **filters.kwargs())
+    df = centrality.communities(B, side=side, resolution=resolution, seed=seed)
+    return table(df, request, page, format, index="node",
+                 filters=filters.describe(as_of))
 
 
 @router.get("/analytics/brokers", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="States that bridge separate clusters of ISCMs")
-def brokers_route(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def brokers_route(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+        format: Format = None,
                   resolution: Annotated[float, Query(gt=0, le=10)] = 1.0,
                   seed: Annotated[int, Query(ge=0, le=2**31)] = 42, as_of: AsOf = None) -> Any:
-    df = centrality.brokers(cat.bipartite_at(as_of=as_of), resolution=resolution, seed=seed)
-    return table(df, request, page, format, index="state")
+    df = centrality.brokers(cat.bipartite_at(as_of=as_of, **filters.kwargs()), resolution=resolution, seed=seed)
+    return table(df, request, page, format, index="state",
+                 filters=filters.describe(as_of))
 
 
 @router.get("/analytics/path", response_model=Table, responses=CSV_TABLE,
@@ -320,7 +405,19 @@ def ego_route(request: Request, cat: CatalogueDep, page: PageDep,
 def changes_route(request: Request, cat: CatalogueDep, page: PageDep,
                   year_from: Annotated[int, Query(alias="from", ge=1900, le=2100)],
                   year_to: Annotated[int, Query(alias="to", ge=1900, le=2100)], format: Format = None) -> Any:
-    return table(change.membership_changes(cat.memberships, year_from, year_to), request, page, format)
+    return table(change.membership_changes(cat.tenures, year_from, year_to), request, page, format)
+
+
+def _filtered(df: pd.DataFrame, filters: Any) -> pd.DataFrame:
+    """Tenures of ISCMs of the filter's kinds and statuses, named or derived as asked (other bodies'
+    tenures — unions, IGOs — have no kind or status and pass only when those filters are unset)."""
+    if filters.kinds:
+        df = df[df["organisation_kind"].isin(filters.kinds)]
+    if filters.statuses:
+        df = df[df["organisation_status"].isin(filters.statuses)]
+    if filters.derivation != "all":
+        df = df[df["derived"] == (filters.derivation == "derived")]
+    return df
 
 
 def _labelled(B: Any, states: list[str]) -> pd.DataFrame:

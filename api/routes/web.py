@@ -22,6 +22,7 @@ def home(cat: CatalogueDep) -> HTMLResponse:
         "iscms": int((cat.entities["type"] == "iscm").sum()),
         "states": int(cur[cur["actor_type"] == "state"]["actor_id"].nunique()),
         "memberships": len(cat.memberships),
+        "release_date": cat.g.release_date.isoformat(),
     }
     return HTMLResponse(home_page(stats))
 

@@ -1,8 +1,9 @@
-// Explorer page: search, profiles and the map builder. All text from the API goes in via
-// textContent, never innerHTML, so names in the data cannot become markup.
+// Explorer page: search, profiles (as of any date), the researchers' question and the map builder.
+// All text from the API goes in via textContent, never innerHTML, so names in the data cannot become markup.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
+  const SVG = "http://www.w3.org/2000/svg";
   function el(tag, text, attrs) {
     const node = document.createElement(tag);
     if (text !== undefined && text !== null) { node.textContent = String(text); }
@@ -15,34 +16,88 @@
     if (!resp.ok) { throw new Error(body.detail || resp.statusText); }
     return body;
   }
+  function asOf() { return $("as-of").value.trim(); }
+  function withAsOf(url) { return asOf() ? url + (url.includes("?") ? "&" : "?") + "as_of=" + encodeURIComponent(asOf()) : url; }
+  // how a tenure's interval reads: "≈2015 –", "2009 – 2020-12-31 (omitted)"
+  const REASONS = {omitted: "left out of a later complete list", until: "end given by the source", exit: "exit recorded",
+    "role-change": "role changed", successor: "successor took over", suspended: "suspended", "iscm-ended": "ISCM ended",
+    "iscm-dormant": "ISCM went dormant", "iscm-succeeded": "ISCM succeeded", "bloc-exit": "left the bloc", "bloc-ended": "bloc participation ended"};
+  function interval(r) {
+    if (r.since === undefined) { return r.start || ""; }
+    const from = r.since ? (r.start_inferred ? "at least since " + r.since.replace("≈", "") : "since " + r.since) : "";
+    if (!r.until) { return from; }
+    return (r.since || "") + " – " + r.until + (r.end_reason ? " (" + (REASONS[r.end_reason] || r.end_reason) + ")" : "");
+  }
   function membershipTable(rows, cols) {
     const table = el("table");
     const head = table.insertRow();
     cols.forEach(([key, title]) => head.appendChild(el("th", title)));
     rows.forEach((r) => {
       const tr = table.insertRow();
+      if (r.start_inferred || r.as_of_inferred) { tr.className = "inferred"; }
       cols.forEach(([key]) => {
         const td = tr.insertCell();
         if (key === "source" && r.source) {
           if (/^https?:\/\//.test(r.source)) { td.appendChild(el("a", "source", {href: r.source, rel: "noopener", class: "source"})); }
           else { td.appendChild(el("span", r.source, {class: "source"})); }
+        } else if (key === "interval") { td.textContent = interval(r);
+        } else if (key === "how") { td.textContent = r.derived ? "through " + (r.via || "a bloc") : "named";
         } else { td.textContent = r[key] === null || r[key] === undefined ? "" : String(r[key]); }
       });
     });
     return table;
   }
+  const COLS = [["organisation_label", "ISCM"], ["role", "role"], ["interval", "held"], ["how", "how"], ["as_of", "as of"], ["source", "source"]];
+  const ACTOR_COLS = [["actor_label", "actor"], ["role", "role"], ["interval", "held"], ["how", "how"], ["as_of", "as of"], ["source", "source"]];
+  function byLabel(key) { return (a, b) => String(a[key] || "").localeCompare(String(b[key] || "")); }
+  function timelineChart(rows) {
+    // members per year as bars; observers as a thin line on top
+    const w = 640, h = 140, pad = 24, n = rows.length;
+    const max = Math.max(1, ...rows.map((r) => r.member + (r.observer || 0)));
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", `0 0 ${w} ${h + pad}`);
+    svg.setAttribute("class", "timeline");
+    svg.setAttribute("role", "img");
+    const bw = (w - pad) / Math.max(n, 1);
+    rows.forEach((r, i) => {
+      const bh = (r.member / max) * h;
+      const rect = document.createElementNS(SVG, "rect");
+      rect.setAttribute("x", String(pad + i * bw)); rect.setAttribute("y", String(h - bh));
+      rect.setAttribute("width", String(Math.max(bw - 1, 1))); rect.setAttribute("height", String(bh));
+      const t = document.createElementNS(SVG, "title"); t.textContent = r.year + ": " + r.member + " members, " + (r.observer || 0) + " observers";
+      rect.appendChild(t);
+      svg.appendChild(rect);
+      if (i % Math.ceil(n / 8) === 0 || i === n - 1) {
+        const label = document.createElementNS(SVG, "text");
+        label.setAttribute("x", String(pad + i * bw)); label.setAttribute("y", String(h + 16));
+        label.textContent = String(r.year);
+        svg.appendChild(label);
+      }
+    });
+    const top = document.createElementNS(SVG, "text");
+    top.setAttribute("x", "0"); top.setAttribute("y", "12"); top.textContent = String(max);
+    svg.appendChild(top);
+    svg.setAttribute("aria-label", "members per year " + rows[0].year + "–" + rows[n - 1].year);
+    return svg;
+  }
   async function showProfile(hit) {
     const box = $("profile");
     box.textContent = "";
     try {
+      const when = asOf() ? "as of " + asOf() : "on the release date";
       if (hit.type === "state") {
-        const p = await getJSON("/api/states/" + encodeURIComponent(hit.id));
+        const p = await getJSON(withAsOf("/api/states/" + encodeURIComponent(hit.id)));
         box.appendChild(el("h2", p.label + " (" + p.id + ")", {id: "profile-title"}));
-        box.appendChild(el("p", (p.subregion || p.region || "") + " · member of " + p.iscm_count + " ISCMs", {id: "profile-summary"}));
-        box.appendChild(membershipTable(p.iscms, [["organisation_label", "ISCM"], ["role", "role"], ["start", "since"], ["as_of", "as of"], ["source", "source"]]));
+        box.appendChild(el("p", (p.subregion || p.region || "") + " · member of " + p.iscm_count + " ISCMs " + when, {id: "profile-summary"}));
+        box.appendChild(membershipTable(p.iscms.sort(byLabel("organisation_label")), COLS));
         if (p.unions_and_igos.length) {
           box.appendChild(el("h3", "Regional unions and IGOs"));
-          box.appendChild(membershipTable(p.unions_and_igos, [["organisation_label", "organisation"], ["role", "role"], ["as_of", "as of"], ["source", "source"]]));
+          box.appendChild(membershipTable(p.unions_and_igos.sort(byLabel("organisation_label")), COLS));
+        }
+        const past = p.history.filter((r) => r.until);
+        if (past.length) {
+          box.appendChild(el("h3", "Past roles", {id: "past-roles"}));
+          box.appendChild(membershipTable(past.sort(byLabel("organisation_label")), COLS));
         }
         if (p.actions.length) {
           box.appendChild(el("h3", "Capacity-building actions"));
@@ -50,40 +105,88 @@
         }
         $("map-actor").value = p.id;
       } else if (hit.type === "iscm") {
-        const p = await getJSON("/api/iscms/" + encodeURIComponent(hit.id));
+        const p = await getJSON(withAsOf("/api/iscms/" + encodeURIComponent(hit.id)));
         box.appendChild(el("h2", p.label, {id: "profile-title"}));
-        box.appendChild(el("p", [p.kind, p.status, p.established ? "est. " + p.established : ""].filter(Boolean).join(" · ") + " · " + p.member_count + " members", {id: "profile-summary"}));
+        box.appendChild(el("p", [p.kind, p.status, p.established ? "est. " + p.established : ""].filter(Boolean).join(" · ") + " · " + p.member_count + " members " + when, {id: "profile-summary"}));
         if (p.themes.length) { box.appendChild(el("p", "Themes: " + p.themes.join(", "))); }
-        box.appendChild(membershipTable(p.members.concat(p.observers, p.secretariat), [["actor_label", "actor"], ["role", "role"], ["as_of", "as of"], ["source", "source"]]));
+        const tl = await getJSON("/api/iscms/" + encodeURIComponent(hit.id) + "/timeline?limit=1000");
+        if (tl.items.length) {
+          box.appendChild(el("h3", "Members per year"));
+          box.appendChild(timelineChart(tl.items));
+        }
+        box.appendChild(membershipTable(p.members.sort(byLabel("actor_label")).concat(p.observers.sort(byLabel("actor_label")), p.chairs, p.secretariat), ACTOR_COLS));
+        if (p.former_members.length) {
+          box.appendChild(el("h3", "Former members"));
+          box.appendChild(membershipTable(p.former_members.sort(byLabel("actor_label")), ACTOR_COLS));
+        }
+        if (p.chair_history.length) {
+          box.appendChild(el("h3", "Chairs over time"));
+          box.appendChild(membershipTable(p.chair_history, ACTOR_COLS));
+        }
         $("map-iscms").value = p.id;
       } else {
-        const p = await getJSON("/api/organisations/" + encodeURIComponent(hit.id));
+        const p = await getJSON(withAsOf("/api/organisations/" + encodeURIComponent(hit.id)));
         box.appendChild(el("h2", p.label, {id: "profile-title"}));
-        box.appendChild(membershipTable(p.roles_in_iscms.concat(p.members), [["organisation_label", "in"], ["actor_label", "actor"], ["role", "role"], ["as_of", "as of"], ["source", "source"]]));
+        box.appendChild(membershipTable(p.roles_in_iscms.concat(p.members), [["organisation_label", "in"], ["actor_label", "actor"], ["role", "role"], ["interval", "held"], ["as_of", "as of"], ["source", "source"]]));
         $("map-actor").value = p.id;
       }
       box.appendChild(el("a", "Linked data", {href: hit.url}));
     } catch (err) { box.appendChild(el("p", "Error: " + err.message, {class: "error"})); }
   }
+  let lastHit = null;
   $("search-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const list = $("hits");
     list.textContent = "";
     const q = $("search").value.trim();
-    if (!q) { return; }
+    if (!q) { if (lastHit) { showProfile(lastHit); } return; }
     try {
       const res = await getJSON("/api/search?q=" + encodeURIComponent(q));
-      if (!res.hits.length) { list.appendChild(el("li", "No match for " + q)); }
+      if (!res.hits.length) { list.appendChild(el("li", "No match for " + q)); $("profile").textContent = ""; }
       res.hits.forEach((hit) => {
         const li = el("li");
         const a = el("a", hit.label, {href: "#", "data-id": hit.id});
-        a.addEventListener("click", (ev) => { ev.preventDefault(); showProfile(hit); });
+        a.addEventListener("click", (ev) => { ev.preventDefault(); lastHit = hit; showProfile(hit); });
         li.appendChild(a);
         li.appendChild(el("span", hit.type, {class: "type"}));
         list.appendChild(li);
       });
-      if (res.hits.length) { showProfile(res.hits[0]); }
+      if (res.hits.length) { lastHit = res.hits[0]; showProfile(res.hits[0]); }
     } catch (err) { list.appendChild(el("li", "Error: " + err.message, {class: "error"})); }
+  });
+  $("question-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const params = new URLSearchParams();
+    params.set("min_iscms", $("q-min").value || "1");
+    const year = $("q-year").value.trim();
+    if (year) { params.set("as_of", year); }
+    document.querySelectorAll("#question-form input[name=kind]:checked").forEach((c) => params.append("kind", c.value));
+    params.set("derivation", $("q-derivation").value);
+    params.set("limit", "1000");
+    const out = $("q-result");
+    out.textContent = "";
+    try {
+      const res = await getJSON("/api/analytics/multi-membership?" + params.toString());
+      $("q-status").textContent = res.total + " States " + (year ? "in " + year : "on the release date");
+      $("q-status").setAttribute("data-total", String(res.total));
+      const table = el("table", null, {id: "q-table"});
+      const head = table.insertRow();
+      ["State", "ISCMs", "which"].forEach((t) => head.appendChild(el("th", t)));
+      res.items.forEach((r) => {
+        const tr = table.insertRow();
+        tr.insertCell().textContent = r.label || r.state;
+        tr.insertCell().textContent = String(r.n_iscms);
+        tr.insertCell().textContent = (r.iscms || "").toString();
+      });
+      out.appendChild(table);
+      const csv = "/api/analytics/multi-membership?" + params.toString() + "&format=csv";
+      out.appendChild(el("a", "CSV", {href: csv, download: "states-in-" + params.get("min_iscms") + "-iscms-" + (year || "now") + ".csv"}));
+      if (year) {
+        const changes = "/api/analytics/changes?from=" + encodeURIComponent(year.slice(0, 4)) + "&to=" + encodeURIComponent(String(new Date().getFullYear())) + "&format=csv";
+        out.appendChild(document.createTextNode(" · "));
+        out.appendChild(el("a", "who joined or left since " + year.slice(0, 4) + " (CSV)", {href: changes}));
+      }
+    } catch (err) { $("q-status").textContent = "Error: " + err.message; }
   });
   $("map-form").addEventListener("submit", async (e) => {
     e.preventDefault();
