@@ -101,7 +101,8 @@ def home_page(stats: dict[str, Any]) -> str:
 <label class="asof">As of <input id="as-of" name="as_of" placeholder="release date" size="10"
  pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" title="a year (2010), a month (2010-05) or a date (2010-05-14)"
  aria-describedby="as-of-help"></label>
-<span id="as-of-help" class="hint">year, month or date; empty = the release date ({escape(str(stats.get('release_date', '')))})</span>
+<span id="as-of-help" class="hint">year, month or date; empty = the release date
+({escape(str(stats.get('release_date', '')))})</span>
 </form>
 <ul id="hits"></ul></section>
 <section id="profile" aria-live="polite"></section>
@@ -110,7 +111,8 @@ def home_page(stats: dict[str, Any]) -> str:
 <label>at least <input id="q-min" type="number" min="1" max="60" value="5" size="3"> ISCMs</label>
 <label>in <input id="q-year" placeholder="year" size="6" value="2010"></label>
 <fieldset><legend>kinds</legend>
-<label><input type="checkbox" name="kind" value="regional-consultative-process" checked> regional consultative processes</label>
+<label><input type="checkbox" name="kind" value="regional-consultative-process" checked>
+ regional consultative processes</label>
 <label><input type="checkbox" name="kind" value="interregional-forum" checked> interregional forums</label>
 <label><input type="checkbox" name="kind" value="global-process"> global processes</label></fieldset>
 <label>membership <select id="q-derivation"><option value="all">named and through blocs</option>

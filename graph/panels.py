@@ -113,11 +113,29 @@ def dyad_year(tenures: pd.DataFrame, *, roles: Iterable[str] = ("member",), firs
                             derivation=derivation)
     if panel.empty:
         return pd.DataFrame(columns=DYAD_COLUMNS)
+    # each State's ISCMs in a year as a bit mask; a pair's joint ISCMs are the bits both masks share
+    codes = {iscm: i for i, iscm in enumerate(sorted(panel["iscm"].unique()))}
+    if len(codes) > 63:  # pragma: no cover - one int64 mask holds 63 ISCMs; a larger graph needs blocks
+        raise ValueError(f"dyad_year handles up to 63 ISCMs at once, got {len(codes)}")
     slim = panel[["state", "iscm", "year"]].drop_duplicates()
-    pairs = slim.merge(slim, on=["iscm", "year"], suffixes=("_a", "_b"))
-    pairs = pairs[pairs["state_a"] < pairs["state_b"]]
-    out = (pairs.groupby(["state_a", "state_b", "year"])["iscm"]
-           .agg(joint_iscms="nunique", iscms=lambda s: " ".join(sorted(set(s)))).reset_index())
+    slim = slim.assign(bit=np.left_shift(1, slim["iscm"].map(codes).to_numpy(dtype=np.int64)))
+    masks = slim.groupby(["year", "state"])["bit"].sum().reset_index()
+    names = {}
+    frames = []
+    for year, group in masks.groupby("year"):
+        states, bits = group["state"].to_numpy(), group["bit"].to_numpy(dtype=np.int64)
+        i, j = np.triu_indices(len(states), k=1)
+        shared = bits[i] & bits[j]
+        keep = shared != 0
+        frames.append(pd.DataFrame({"state_a": states[i[keep]], "state_b": states[j[keep]], "year": year,
+                                    "joint_iscms": np.bitwise_count(shared[keep]).astype(int),
+                                    "mask": shared[keep]}))
+    out = pd.concat(frames, ignore_index=True)
+    order = sorted(codes, key=codes.get)
+    for m in out["mask"].unique():
+        names[m] = " ".join(order[k] for k in range(len(order)) if m >> k & 1)
+    out["iscms"] = out["mask"].map(names)
+    # states are sorted within a year (groupby), so state_a < state_b already
     return out.sort_values(["state_a", "state_b", "year"]).reset_index(drop=True)[DYAD_COLUMNS]
 
 

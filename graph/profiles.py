@@ -279,6 +279,12 @@ class Catalogue:
         # ended before the period asked for (or before the release date)
         ended = ended[ended["end"] < temporal.period(as_of)[0]] if as_of is not None else ended[~ended["current"]]
         ended = ended[~ended["actor_id"].isin(mine[mine["role"] == "member"]["actor_id"])]
+        # exits a source records for actors no member claim names (IOM: "France, Austria and Italy have left")
+        claims = self.memberships[(self.memberships["organisation_id"] == iscm_id)
+                                  & (self.memberships["role"] == "former-member")]
+        if as_of is not None:
+            claims = claims[claims["as_of"] <= temporal.period(as_of)[1]]
+        exits = claims[~claims["actor_id"].isin(set(ended["actor_id"]) | set(mine["actor_id"]))]
         return {
             "id": iscm_id, "label": row["label"], "type": "iscm", "as_of": None if as_of is None else str(as_of),
             **facts,
@@ -288,7 +294,7 @@ class Catalogue:
             "chair_history": _rows(ever[ever["role"].isin(temporal.ROTATING_ROLES)]),
             "secretariat": by_role("secretariat", "technical-support-unit"),
             "partners": by_role("partner", "funder", "steering-committee-member"),
-            "former_members": _rows(ended),
+            "former_members": _rows(ended) + _rows(exits.drop_duplicates("actor_id")),
         }
 
     def _organisation_profile(self, org_id: str, *, as_of: int | str | None = None) -> dict[str, Any]:

@@ -227,25 +227,37 @@ def _subtract(span: _Span, holes: Iterable[tuple[pd.Timestamp, pd.Timestamp]]) -
     return pieces
 
 
-def _rotating(recs: list[dict], idxs: Iterable[int]) -> dict[str, list[_Span]]:
-    """Terms of one (organisation, rotating role): each ends when the next starts."""
+def _rotating(recs: list[dict], idxs: Iterable[int], role: str) -> list[tuple[str, str, _Span]]:
+    """Terms of one (organisation, rotating role) as (actor, role, span): each ends when the next starts.
+
+    A claim without a start for an actor whose stated term had begun by then is evidence of that
+    term, not a new one (lists of past chairs). Several sole chairs from one start are co-chairs
+    (never two sole chairs at once); a stated end that runs past the successor's start (a year
+    given for a term that changed mid-year) is cut there.
+    """
     keyed = []
+    stated: dict[str, list[pd.Timestamp]] = defaultdict(list)
     for idx in idxs:
         row = recs[idx]
         since, seen, until = _point(row)
         keyed.append((since if since is not None else seen, since is not None, until, idx, row["actor_id"]))
-    keyed.sort(key=lambda k: (k[0], k[3]))
-    # group by start: the actors in office from that date
-    groups: list[tuple[pd.Timestamp, bool, list]] = []
+        if since is not None:
+            stated[row["actor_id"]].append(since)
+    attach: dict[int, pd.Timestamp] = {}  # claim index → the stated term it supports
+    for key, explicit, _until, idx, actor in keyed:
+        if not explicit and any(s <= key for s in stated.get(actor, ())):
+            attach[idx] = max(s for s in stated[actor] if s <= key)
+    keyed = sorted((k for k in keyed if k[3] not in attach), key=lambda k: (k[0], k[3]))
+    groups: list[tuple[pd.Timestamp, bool, list]] = []  # (start, stated, holders): who took office then
     for key, explicit, until, idx, actor in keyed:
         if groups and groups[-1][0] == key:
             groups[-1][2].append((actor, idx, until))
             groups[-1] = (key, groups[-1][1] or explicit, groups[-1][2])
         else:
             groups.append((key, explicit, [(actor, idx, until)]))
-    out: dict[str, list[_Span]] = defaultdict(list)
+    out: list[tuple[str, str, _Span]] = []
     open_terms: dict[str, _Span] = {}
-    for i, (key, explicit, holders) in enumerate(groups):
+    for key, explicit, holders in groups:
         actors = {a for a, _, _ in holders}
         # the previous holders not named again leave when this group starts
         for actor in list(open_terms):
@@ -253,6 +265,7 @@ def _rotating(recs: list[dict], idxs: Iterable[int]) -> dict[str, list[_Span]]:
                 term = open_terms.pop(actor)
                 if term.end is None or term.end >= key:
                     term.end, term.end_reason, term.end_precision = key - _DAY, "successor", "day"
+        held_as = "co-chair" if role != "co-chair" and len(actors) > 1 else role
         for actor, idx, until in holders:
             row = recs[idx]
             term = open_terms.get(actor)
@@ -260,7 +273,7 @@ def _rotating(recs: list[dict], idxs: Iterable[int]) -> dict[str, list[_Span]]:
                 term = _Span(start=key, end=None,
                              start_precision=(row["start_precision"] if explicit else row["as_of_precision"]) or "day",
                              start_inferred=not explicit, start_basis="explicit" if explicit else "evidence")
-                out[actor].append(term)
+                out.append((actor, held_as, term))
                 open_terms[actor] = term
             term.rows.append(idx)
             term.last_seen = max(term.last_seen or key, row["as_of"] if pd.notna(row["as_of"]) else key)
@@ -268,7 +281,16 @@ def _rotating(recs: list[dict], idxs: Iterable[int]) -> dict[str, list[_Span]]:
                 term.end, term.end_reason = until, "until"
                 term.end_precision = row["end_precision"] or "day"
                 open_terms.pop(actor, None)
-        del i
+    for idx, since in attach.items():
+        for actor, _r, term in out:
+            if actor == recs[idx]["actor_id"] and term.start == since:
+                term.rows.append(idx)
+    # a stated end past the next holder's start gives way to the successor
+    starts = sorted({term.start for _a, _r, term in out})
+    for _actor, _r, term in out:
+        later = [s for s in starts if s > term.start]
+        if later and term.stop() >= later[0]:
+            term.end, term.end_reason, term.end_precision = later[0] - _DAY, "successor", "day"
     return out
 
 
@@ -364,8 +386,7 @@ def tenures(claims: pd.DataFrame, *, release_date: dt.date | None = None) -> pd.
     rotating = named["role"].isin(ROTATING_ROLES)
     # groupby(...).groups: labels of `claims` rows (the positions of `recs`)
     for (oid, role), labels in named[rotating].groupby(["organisation_id", "role"]).groups.items():
-        for actor, terms in _rotating(recs, labels).items():
-            spans.extend((oid, actor, role, s, False) for s in terms)
+        spans.extend((oid, actor, held_as, s, False) for actor, held_as, s in _rotating(recs, labels, role))
     for (oid, actor, role), labels in named[~rotating].groupby(["organisation_id", "actor_id", "role"]).groups.items():
         spans.extend((oid, actor, role, s, False)
                      for s in _walk(recs, labels, absences.get((oid, actor, role), [])))
@@ -452,6 +473,10 @@ def _normalise(claims: pd.DataFrame) -> pd.DataFrame:
     for col in ("as_of_precision", "start_precision", "end_precision"):
         claims[col] = claims[col].where(claims[col].notna(), None)
     claims["via"] = claims["via"].where(claims["via"].notna(), None)
+    # "former member from 1973 until 2020" also says it was a member then: a member claim for that period
+    past = claims[(claims["role"] == "former-member") & claims["start"].notna()]
+    if not past.empty:
+        claims = pd.concat([claims, past.assign(role="member", complete_list=False)], ignore_index=True)
     return claims
 
 

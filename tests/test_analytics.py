@@ -271,7 +271,7 @@ def test_rotating_chairs_newest_wins():
         "organisation_id": ["x"] * 3, "actor_id": ["A", "B", "C"], "role": ["chair"] * 3,
         "start": pd.to_datetime(["2010-01-01", "2015-01-01", "2018-01-01"]),
         "end": pd.to_datetime([None, "2016-12-31", None]), "complete_list": False,
-        "as_of": pd.to_datetime(["2010-06-01", "2019-01-01", "2019-01-01"])})
+        "as_of": pd.to_datetime(["2010-06-01", "2019-01-01", "2019-01-01"]), "via": None})
     assert list(views.resolve(rows, today=__import__("datetime").date(2024, 1, 1))["actor_id"]) == ["C"]
     assert list(views.resolve(rows, year=2012)["actor_id"]) == ["A"]
     assert list(views.resolve(rows.iloc[:2], today=__import__("datetime").date(2024, 1, 1))["actor_id"]) == []

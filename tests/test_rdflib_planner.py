@@ -16,7 +16,8 @@ QUERIES = [
          ?a org:organization ?x ; org:role role:member ; org:member ?s .
          ?b org:organization ?y ; org:role role:member ; org:member ?s . FILTER(?x != ?y) } ORDER BY ?s""",
     "SELECT ?m ?p WHERE { ?m ?p ?o . ?o a iscm:ISCM } ORDER BY ?m ?p",
-    """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?m a org:Membership ; iscm:current true } }
+    # the build writes iscm:current (and the tenures) into their own graph, beside each claim's graph
+    """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?m a org:Membership } GRAPH ?t { ?m iscm:current true } }
        GROUP BY ?g ORDER BY ?g""",
     "SELECT ?m ?label WHERE { ?m a org:Membership OPTIONAL { ?m org:member/rdfs:label ?label } } ORDER BY ?m ?label",
 ]
