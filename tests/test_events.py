@@ -251,3 +251,12 @@ def test_iscm_network_from_joint_meetings_on_real_data(built: Path):
     edges = ea.network_edges(G)
     assert list(edges.columns) == ["a", "b", "weight", "events"]
     assert edges["weight"].is_monotonic_decreasing and (edges["a"] < edges["b"]).all()
+
+
+def test_doctests_of_events_analytics():
+    import doctest
+
+    from graph import events_analytics
+
+    result = doctest.testmod(events_analytics, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 4 and result.failed == 0
