@@ -51,6 +51,28 @@ class Related(BaseModel):
     source: str | None = None
 
 
+class EventOut(BaseModel):
+    id: str
+    title: str
+    iscm: str | None = Field(None, description="the ISCM the meeting was held under")
+    level: str | None = Field(None, description="ministerial, senior-officials, expert, thematic, summit, "
+                                                "global-meeting or other")
+    start: str | None = None
+    end: str | None = None
+    place: str | None = None
+    country: str | None = Field(None, description="ISO alpha-3 of the venue")
+    iscms: list[str] = Field([], description="other ISCMs that took part")
+    source: str | None = Field(None, description="URL (or document and locator) of the source")
+    as_of: str | None = Field(None, description="date the source says it")
+    as_of_inferred: bool = False
+
+
+class StateEvents(BaseModel):
+    hosted: list[EventOut] = []
+    chaired: list[EventOut] = []
+    attended: list[EventOut] = Field([], description="meetings whose published participant list names the State")
+
+
 class StateProfile(BaseModel):
     id: str = Field(examples=["MAR"])
     label: str
@@ -64,6 +86,7 @@ class StateProfile(BaseModel):
     history: list[MembershipOut] = Field(description="every ISCM tenure of the State, of any date")
     actions: list[dict[str, Any]]
     liaison: list[dict[str, Any]]
+    events: StateEvents = StateEvents()
 
 
 class ISCMProfile(BaseModel):
@@ -88,6 +111,7 @@ class ISCMProfile(BaseModel):
     secretariat: list[MembershipOut]
     partners: list[MembershipOut]
     former_members: list[MembershipOut] = Field(description="member tenures that ended before as_of")
+    events: list[EventOut] = Field([], description="meetings held under the ISCM or attended by it")
 
 
 class OrganisationProfile(BaseModel):

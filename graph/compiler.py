@@ -611,11 +611,13 @@ def compile_dataset(data_dir: Path, ontology: Graph) -> Dataset:
     """Check ``data_dir`` and compile it, with the ontology, into a dataset of named graphs:
     the ontology, the curated data, and one graph per ingested document."""
     from graph.documents import emit_documents, load_documents
+    from graph.events_data import emit_events, load_events
 
     vocab = Vocabulary.from_ontology(ontology)
     cat = load_catalog(data_dir, vocab)
     errors = _Errors()
     docs = load_documents(data_dir, cat, errors, vocab)
+    events = load_events(data_dir, cat, errors, docs)
     if errors.items:
         raise DataErrors(errors.items)
     ds = Dataset()
@@ -625,6 +627,7 @@ def compile_dataset(data_dir: Path, ontology: Graph) -> Dataset:
     used = emit_documents(ds, docs, cat)
     curated = ds.graph(CURATED_GRAPH)
     emit(cat, curated, extra_countries=used)
+    emit_events(events, curated, cat)
     curated.add((CURATED_GRAPH, RDF.type, PROV.Entity))
     curated.add((CURATED_GRAPH, RDFS.label, Literal("curated data from data/")))
     return ds

@@ -51,6 +51,7 @@ class ISCM(DefinedNamespace):
     IntensityScheme: URIRef
     ExpertTypeScheme: URIRef
     ActionStatusScheme: URIRef
+    EventLevelScheme: URIRef
     ThemeScheme: URIRef
     RegionScheme: URIRef
     # properties
@@ -130,6 +131,11 @@ class ISCM(DefinedNamespace):
     affiliation: URIRef
     purpose: URIRef
     supported: URIRef
+    eventLevel: URIRef
+    chairedBy: URIRef
+    participatingISCM: URIRef
+    participantsComplete: URIRef
+    outcome: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -143,6 +149,7 @@ THEME = Namespace(BASE + "theme/")
 INTENSITY = Namespace(BASE + "intensity/")
 EXPERT_TYPE = Namespace(BASE + "expert-type/")
 ACTION_STATUS = Namespace(BASE + "action-status/")
+EVENT_LEVEL = Namespace(BASE + "event-level/")
 ID = Namespace(BASE + "id/")
 
 PREFIXES: dict[str, str] = {
@@ -172,7 +179,7 @@ SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items(
 # Entity IRI scheme: https://w3id.org/iscm/id/<collection>/<local id>
 COLLECTIONS = ("state", "iscm", "org", "network", "programme", "action", "event", "source",
                "region", "membership", "claim", "cooperation", "association", "deployment",
-               "interval", "change", "document", "speaker", "tenure")
+               "interval", "change", "document", "speaker", "outcome", "tenure")
 
 
 def entity(collection: str, local_id: str) -> URIRef:

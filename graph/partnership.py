@@ -59,8 +59,11 @@ _EDGE_QUERIES = {
           { ?b a iscm:Event ; iscm:host ?a BIND("host" AS ?role) }
           UNION { ?b a iscm:Event ; iscm:organiser ?a BIND("organiser" AS ?role) }
           UNION { ?b a iscm:Event ; iscm:participant ?a BIND("participant" AS ?role) }
+          UNION { ?b a iscm:Event ; iscm:chairedBy ?a BIND("chair" AS ?role) }
+          UNION { ?b a iscm:Event ; iscm:participatingISCM ?a BIND("participating ISCM" AS ?role) }
           UNION { ?b a iscm:Event ; iscm:underISCM ?a BIND("held under" AS ?role) }
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?url } OPTIONAL { ?s iscm:locator ?loc }
+                     BIND(COALESCE(STR(?url), ?loc) AS ?source) } }""",
 }
 
 

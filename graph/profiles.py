@@ -263,6 +263,7 @@ class Catalogue:
             "history": _rows(self.tenures[(self.tenures["actor_id"] == code)
                                           & (self.tenures["organisation_type"] == "iscm")]),
             "actions": self._actions_of(code), "liaison": self._deployments_to(code),
+            "events": _state_events(self.events, code),
         }
 
     def _iscm_profile(self, iscm_id: str, *, as_of: int | str | None = None) -> dict[str, Any]:
@@ -295,6 +296,7 @@ class Catalogue:
             "secretariat": by_role("secretariat", "technical-support-unit"),
             "partners": by_role("partner", "funder", "steering-committee-member"),
             "former_members": _rows(ended) + _rows(exits.drop_duplicates("actor_id")),
+            "events": _event_rows(self.events, iscm=iscm_id),
         }
 
     def _organisation_profile(self, org_id: str, *, as_of: int | str | None = None) -> dict[str, Any]:
@@ -453,18 +455,33 @@ class Catalogue:
             ORDER BY ?id""")
         return pd.DataFrame(rows, columns=["id", "label", "officers", "approximate"]).drop_duplicates("id")
 
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """Every meeting, one row each, list columns as lists (see :func:`graph.events_analytics.events`)."""
+        from graph import events_analytics
+
+        return events_analytics.events(self.g.store)
+
     @_per_release
-    def list_events(self) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?title ?iscm ?place ?start ?end WHERE {
-              ?e a iscm:Event ; dcterms:identifier ?id ; rdfs:label ?title .
-              OPTIONAL { ?e iscm:underISCM/dcterms:identifier ?iscm } OPTIONAL { ?e iscm:place ?place }
-              OPTIONAL { ?e iscm:period/time:hasBeginning/time:inXSDDate ?start }
-              OPTIONAL { ?e iscm:period/time:hasEnd/time:inXSDDate ?end } } ORDER BY ?start ?id""")
-        df = pd.DataFrame(rows, columns=["id", "title", "iscm", "place", "start", "end"])
-        for col in ("start", "end"):
-            df[col] = df[col].map(_iso)
-        return df.drop_duplicates("id").reset_index(drop=True)
+    def list_events(self, **filters: Any) -> pd.DataFrame:
+        """Meetings matching ``filters`` (:func:`graph.events_analytics.filter_events`), lists joined by ``;``."""
+        from graph import events_analytics
+
+        return events_analytics.as_table(events_analytics.filter_events(self.events, **filters))
+
+
+def _event_rows(df: pd.DataFrame, **filters: Any) -> list[dict[str, Any]]:
+    from graph import events_analytics
+
+    cols = ["id", "title", "iscm", "level", "start", "end", "place", "country", "iscms", "source", "as_of",
+            "as_of_inferred"]
+    rows = events_analytics.filter_events(df, **filters)[cols].to_dict(orient="records")
+    return [{k: v if isinstance(v, (list, bool)) else _iso(v) for k, v in r.items()} for r in rows]
+
+
+def _state_events(df: pd.DataFrame, code: str) -> dict[str, list[dict[str, Any]]]:
+    return {"hosted": _event_rows(df, state=code, role="host"), "chaired": _event_rows(df, state=code, role="chair"),
+            "attended": _event_rows(df, state=code, role="participant")}
 
 
 def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from graph.build import load_ontology
 from graph.compiler import Vocabulary, _all_dated, load_catalog
+from graph.datafiles import load_yaml
+from graph.events_data import EVENTS_DIR, EventsFile
 
 
 def render(data_dir: Path) -> str:
@@ -40,6 +42,7 @@ def render(data_dir: Path) -> str:
                 lines.append(f"| {where} | {(src.publisher or '').replace('|', '/')} | "
                              f"{newest.get(skey, '—')} | {counts.get(skey, 0)} |")
             lines.append("")
+    lines += _meetings(data_dir)
     lines += ["## Organisations", "", "| organisation | source | as of |", "| --- | --- | --- |"]
     for oid in sorted(cat.organisations):
         rec = cat.organisations[oid][0]
@@ -48,3 +51,26 @@ def render(data_dir: Path) -> str:
         where = f"[{label}]({src.url})" if src.url else f"{label}, {src.locator}"
         lines.append(f"| {rec.name} (`{rec.id}`) | {where} | {rec.as_of!s} |")
     return "\n".join(lines) + "\n"
+
+
+def _meetings(data_dir: Path) -> list[str]:
+    """One table per ``data/events/`` file: its sources, the newest as-of date and the meetings on each."""
+    files = sorted((data_dir / EVENTS_DIR).glob("*.yaml"))
+    if not files:
+        return []
+    lines = ["## Meetings (data/events/)", ""]
+    for path in files:
+        rec = EventsFile.model_validate(load_yaml(path))  # load_catalog's build has checked these already
+        newest: dict[str, str] = {}
+        counts: dict[str, int] = defaultdict(int)
+        for ev in rec.events:
+            counts[ev.source] += 1
+            newest[ev.source] = max(newest.get(ev.source, ""), ev.as_of.start().isoformat())
+        lines += [f"### `{path.name}`", "", "| source | publisher | as of | meetings |", "| --- | --- | --- | --- |"]
+        for skey, src in sorted(rec.sources.items(), key=lambda kv: (newest.get(kv[0], ""), kv[0]), reverse=True):
+            label = (src.title or src.url or src.document or skey).replace("|", "/")
+            where = f"[{label}]({src.url})" if src.url else f"{label}, {src.locator}"
+            lines.append(f"| {where} | {(src.publisher or '').replace('|', '/')} | "
+                         f"{newest.get(skey, '—')} | {counts.get(skey, 0)} |")
+        lines.append("")
+    return lines

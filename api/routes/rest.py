@@ -180,10 +180,28 @@ def list_networks(request: Request, cat: CatalogueDep, page: PageDep, format: Fo
     return table(cat.list_networks(), request, page, format, cache=(cat, ("networks",)))
 
 
+Year = Annotated[int | None, Query(ge=1900, le=2100)]
+
+
 @router.get("/events", response_model=Table, responses=CSV_TABLE,
-            tags=["lists"], summary="Meetings and events")
-def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
-    return table(cat.list_events(), request, page, format, cache=(cat, ("events",)))
+            tags=["lists"],
+            summary="Meetings with level, place, hosts, chairs, participants, source and as-of date")
+def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                iscm: Annotated[str | None, Query(max_length=80, description="held under or attended by")] = None,
+                state: Annotated[str | None, Query(max_length=80,
+                                                   description="a State (alpha-3) or organisation id that "
+                                                               "hosted, chaired or took part")] = None,
+                role: Annotated[str | None, Query(pattern="^(host|chair|participant)$",
+                                                  description="with state: only this part")] = None,
+                year: Annotated[Year, Query(description="took place (partly) in this year")] = None,
+                year_from: Annotated[Year, Query(alias="from")] = None,
+                year_to: Annotated[Year, Query(alias="to")] = None,
+                level: Annotated[str | None, Query(pattern="^(ministerial|senior-officials|expert|thematic|summit|"
+                                                           "global-meeting|other)$")] = None) -> Any:
+    filters = {"iscm": iscm, "state": _actor(state) if state else None, "role": role, "year": year,
+               "year_from": year_from, "year_to": year_to, "level": level}
+    return table(cat.list_events(**filters), request, page, format,
+                 cache=(cat, ("events", *filters.values())))
 
 
 @router.get("/memberships", response_model=Table, responses=CSV_TABLE,
