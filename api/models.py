@@ -31,6 +31,8 @@ class MembershipOut(BaseModel):
     current: bool | None = Field(None, description="holds on the release date")
     as_of: str | None = Field(None, description="date the newest source says this holds")
     as_of_inferred: bool = Field(False, description="that source carries no date; as_of was inferred")
+    as_of_label: str | None = Field(None, description="as_of as people read it: 2019, 2019-05 or a date; ≈ when "
+                                                      "inferred")
     source: str | None = Field(None, description="URL (or document and locator) of the newest source")
     complete_list: bool = False
     via: str | None = Field(None, description="union or IGO whose membership this follows")

@@ -101,7 +101,8 @@ def home_page(stats: dict[str, Any]) -> str:
 <label class="asof">As of <input id="as-of" name="as_of" placeholder="release date" size="10"
  pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" title="a year (2010), a month (2010-05) or a date (2010-05-14)"
  aria-describedby="as-of-help"></label>
-<span id="as-of-help" class="hint">year, month or date; empty = the release date
+<span id="as-of-help" class="hint" data-release-year="{escape(str(stats.get('release_date', ''))[:4])}">
+year, month or date; empty = the release date
 ({escape(str(stats.get('release_date', '')))})</span>
 </form>
 <ul id="hits"></ul></section>

@@ -15,7 +15,7 @@ import os
 import time
 from pathlib import Path
 
-from common import median
+from common import median, percentile
 
 
 def main() -> None:
@@ -34,7 +34,9 @@ def main() -> None:
     from api.app import create_app
 
     paths = ["/health", "/api/states/MAR", f"/api/iscms/{args.iscm}", "/api/search?q=morocco",
-             "/api/states?min_iscms=10"]
+             "/api/states?min_iscms=10",
+             # as-of profiles: the time model's answers for a past year and a past date
+             "/api/states/MAR?as_of=2010", f"/api/iscms/{args.iscm}?as_of=2015-06-30"]
     out: dict[str, object] = {"iscm": args.iscm, "endpoints": {}}
     with TestClient(create_app()) as client:
         out["startup_s"] = round(time.perf_counter() - t, 3)  # imports + lifespan (load, catalogue)
@@ -55,7 +57,14 @@ def main() -> None:
                 samples.append(time.perf_counter() - t)
             out["endpoints"][path.replace(args.iscm, "<id>")] = {
                 "first_ms": round(first * 1000, 3), "repeat_ms": round(median(samples) * 1000, 3),
-                "n": len(samples)}
+                "p99_ms": round(percentile(samples, 99) * 1000, 3), "n": len(samples)}
+        # both panel datasets from the release's tenures (what /dumps and the panel routes serve)
+        from graph import panels
+
+        for name, fn in (("state_iscm_year", panels.state_iscm_year), ("dyad_year", panels.dyad_year)):
+            t = time.perf_counter()
+            rows = len(fn(cat.tenures))
+            out.setdefault("panels", {})[name] = {"seconds": round(time.perf_counter() - t, 3), "rows": rows}
         # the transport's own cost, to subtract: an endpoint that does nothing
         t = time.perf_counter()
         for _ in range(200):

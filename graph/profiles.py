@@ -63,6 +63,7 @@ def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
                 "last_seen": _iso(row.last_seen), "derived": bool(row.derived),
                 "as_of_inferred": bool(row.as_of_inferred), "evidence": int(row.evidence),
                 "current": bool(row.current),
+                "as_of_label": temporal.label(row.as_of, row.as_of_precision, inferred=bool(row.as_of_inferred)),
             })
         out.append(item)
     return out
@@ -292,7 +293,7 @@ class Catalogue:
             "member_count": int(mine[(mine["role"] == "member")]["actor_id"].nunique()),
             "members": by_role("member"), "observers": by_role("observer"),
             "chairs": by_role(*temporal.ROTATING_ROLES),
-            "chair_history": _rows(ever[ever["role"].isin(temporal.ROTATING_ROLES)]),
+            "chair_history": _rows(ever[ever["role"].isin(temporal.ROTATING_ROLES)].sort_values("start")),
             "secretariat": by_role("secretariat", "technical-support-unit"),
             "partners": by_role("partner", "funder", "steering-committee-member"),
             "former_members": _rows(ended) + _rows(exits.drop_duplicates("actor_id")),

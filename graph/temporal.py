@@ -81,7 +81,7 @@ TENURE_COLUMNS = [
     "actor", "actor_id", "actor_label", "actor_type", "actor_region", "actor_subregion",
     "role", "start", "start_precision", "start_inferred", "start_basis",
     "end", "end_precision", "end_reason", "end_inferred", "last_seen",
-    "derived", "via", "as_of", "as_of_inferred", "source", "source_url", "complete_list",
+    "derived", "via", "as_of", "as_of_precision", "as_of_inferred", "source", "source_url", "complete_list",
     "evidence", "claims", "graph", "current",
 ]
 
@@ -227,6 +227,16 @@ def _subtract(span: _Span, holes: Iterable[tuple[pd.Timestamp, pd.Timestamp]]) -
     return pieces
 
 
+def _precision_of_day_before(start: pd.Timestamp, precision: str | None) -> str:
+    """A term that ends the day before a successor starts on 1 January (or on the 1st of a month) is
+    known to the year (or month) its own start is known to: "2000 – 2000", not "2000 – 2000-12-31"."""
+    if start.month == 1 and start.day == 1 and precision in ("year", "month"):
+        return precision
+    if start.day == 1 and precision == "month":
+        return "month"
+    return "day"
+
+
 def _rotating(recs: list[dict], idxs: Iterable[int], role: str) -> list[tuple[str, str, _Span]]:
     """Terms of one (organisation, rotating role) as (actor, role, span): each ends when the next starts.
 
@@ -264,7 +274,8 @@ def _rotating(recs: list[dict], idxs: Iterable[int], role: str) -> list[tuple[st
             if actor not in actors:
                 term = open_terms.pop(actor)
                 if term.end is None or term.end >= key:
-                    term.end, term.end_reason, term.end_precision = key - _DAY, "successor", "day"
+                    term.end, term.end_reason = key - _DAY, "successor"
+                    term.end_precision = _precision_of_day_before(key, term.start_precision)
         held_as = "co-chair" if role != "co-chair" and len(actors) > 1 else role
         for actor, idx, until in holders:
             row = recs[idx]
@@ -290,7 +301,8 @@ def _rotating(recs: list[dict], idxs: Iterable[int], role: str) -> list[tuple[st
     for _actor, _r, term in out:
         later = [s for s in starts if s > term.start]
         if later and term.stop() >= later[0]:
-            term.end, term.end_reason, term.end_precision = later[0] - _DAY, "successor", "day"
+            term.end, term.end_reason = later[0] - _DAY, "successor"
+            term.end_precision = _precision_of_day_before(later[0], term.start_precision)
     return out
 
 
@@ -499,7 +511,8 @@ def _row(recs: list[dict], oid: str, actor: str, role: str, span: _Span, is_deri
         "end": span.end, "end_precision": span.end_precision, "end_reason": span.end_reason,
         "end_inferred": bool(span.end_inferred),
         "last_seen": span.last_seen, "derived": is_derived, "via": via,
-        "as_of": newest["as_of"], "as_of_inferred": bool(newest["as_of_inferred"]),
+        "as_of": newest["as_of"], "as_of_precision": newest["as_of_precision"] or "day",
+        "as_of_inferred": bool(newest["as_of_inferred"]),
         "source": newest.get("source"), "source_url": newest.get("source_url"),
         "complete_list": any(bool(r["complete_list"]) for r in own), "evidence": len(own),
         "claims": " ".join(sorted({r["membership"] for r in own if isinstance(r.get("membership"), str)})),

@@ -220,3 +220,58 @@ def test_markup_in_names_is_shown_as_text(payload_server, guarded):
     page.screenshot(path=str(ARTIFACTS / "browser-xss.png"), full_page=True)
     assert guarded.dialogs == [], guarded.dialogs
     assert guarded.external == [], guarded.external
+
+
+def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(server, api_backend, built, guarded):
+    """"Which States were in ≥ 5 regional or interregional ISCMs in 2010, and who joined since?" —
+    the web page, REST and Python give the same answer (one backend: the numbers are the release's)."""
+    if api_backend != "oxigraph-memory":
+        pytest.skip("the answer comes from the release's tenures, the same on every backend")
+    import graph
+    from graph import change, membership
+
+    kinds = ("regional-consultative-process", "interregional-forum")
+    g = graph.load(built)
+    python = set(membership.states_in_at_least(g.bipartite(as_of=2010, kinds=kinds), 5).index)
+    regional = g.tenures[g.tenures["organisation_kind"].isin(kinds)]
+    moves = change.membership_changes(regional, 2010, g.release_date.year)
+    python_joined = len(moves[(moves["change"] == "joined") & moves["state"].isin(python)])
+    assert len(python) > 10
+
+    rest = httpx.get(server.base_url + "/api/analytics/multi-membership",
+                     params=[("min_iscms", 5), ("as_of", 2010), ("kind", kinds[0]), ("kind", kinds[1]),
+                             ("limit", 1000)]).json()
+    assert rest["filters"] == {"as_of": "2010", "kinds": sorted(kinds), "statuses": "all", "derivation": "all"}
+    assert {r["state"] for r in rest["items"]} == python
+
+    page = guarded.page
+    page.goto(server.base_url + "/")
+    page.fill("#q-min", "5")
+    page.fill("#q-year", "2010")
+    page.click("#question-form button")
+    page.wait_for_selector("#q-joined")
+    assert page.get_attribute("#q-status", "data-total") == str(len(python))
+    shown = set(page.locator("#q-table tr td:first-child").all_inner_texts())
+    assert shown == {g.bipartite(as_of=2010, kinds=kinds).nodes[s]["label"] for s in python}
+    assert page.get_attribute("#q-joined", "data-joined") == str(python_joined)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "researchers-question.png"), full_page=True)
+    assert not guarded.external and not guarded.dialogs and not guarded.errors
+
+
+def test_profile_as_of_a_past_year_shows_intervals(server, api_backend, guarded):
+    if api_backend != "oxigraph-memory":
+        pytest.skip("one backend is enough for the page itself")
+    page = guarded.page
+    page.goto(server.base_url + "/")
+    page.fill("#as-of", "2015")
+    page.fill("#search", "IGC")
+    page.click("#search-form button")
+    page.wait_for_selector("#profile-summary")
+    assert "as of 2015" in page.inner_text("#profile-summary")
+    assert page.locator("svg.timeline rect").count() > 10
+    held = page.locator("#profile table").first.inner_text()
+    assert "since" in held  # every row states its interval
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "iscm-profile-as-of-2015.png"), full_page=True)
+    assert not guarded.external and not guarded.errors

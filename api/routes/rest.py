@@ -420,10 +420,11 @@ def ego_route(request: Request, cat: CatalogueDep, page: PageDep,
 @router.get("/analytics/changes", response_model=Table, responses=CSV_TABLE,
             tags=["analytics"],
             summary="Which States joined or left which ISCMs between two years")
-def changes_route(request: Request, cat: CatalogueDep, page: PageDep,
+def changes_route(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
                   year_from: Annotated[int, Query(alias="from", ge=1900, le=2100)],
                   year_to: Annotated[int, Query(alias="to", ge=1900, le=2100)], format: Format = None) -> Any:
-    return table(change.membership_changes(cat.tenures, year_from, year_to), request, page, format)
+    df = change.membership_changes(_filtered(cat.tenures, filters), year_from, year_to)
+    return table(df, request, page, format, filters=filters.describe(f"{year_from} → {year_to}"))
 
 
 def _filtered(df: pd.DataFrame, filters: Any) -> pd.DataFrame:

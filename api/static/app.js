@@ -41,6 +41,7 @@
           if (/^https?:\/\//.test(r.source)) { td.appendChild(el("a", "source", {href: r.source, rel: "noopener", class: "source"})); }
           else { td.appendChild(el("span", r.source, {class: "source"})); }
         } else if (key === "interval") { td.textContent = interval(r);
+        } else if (key === "as_of") { td.textContent = r.as_of_label || r.as_of || "";
         } else if (key === "how") { td.textContent = r.derived ? "through " + (r.via || "a bloc") : "named";
         } else { td.textContent = r[key] === null || r[key] === undefined ? "" : String(r[key]); }
       });
@@ -52,13 +53,13 @@
   function byLabel(key) { return (a, b) => String(a[key] || "").localeCompare(String(b[key] || "")); }
   function timelineChart(rows) {
     // members per year as bars; observers as a thin line on top
-    const w = 640, h = 140, pad = 24, n = rows.length;
+    const w = 660, h = 140, pad = 24, n = rows.length;
     const max = Math.max(1, ...rows.map((r) => r.member + (r.observer || 0)));
     const svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", `0 0 ${w} ${h + pad}`);
     svg.setAttribute("class", "timeline");
     svg.setAttribute("role", "img");
-    const bw = (w - pad) / Math.max(n, 1);
+    const bw = (w - 2 * pad) / Math.max(n, 1);
     rows.forEach((r, i) => {
       const bh = (r.member / max) * h;
       const rect = document.createElementNS(SVG, "rect");
@@ -95,9 +96,10 @@
           box.appendChild(membershipTable(p.unions_and_igos.sort(byLabel("organisation_label")), COLS));
         }
         const past = p.history.filter((r) => r.until);
-        if (past.length) {
-          box.appendChild(el("h3", "Past roles", {id: "past-roles"}));
-          box.appendChild(membershipTable(past.sort(byLabel("organisation_label")), COLS));
+        if (p.history.length) {
+          // every role the State ever held in an ISCM, oldest first: joins, and leaves with their reason
+          box.appendChild(el("h3", "Timeline: every ISCM role (" + past.length + " ended)", {id: "past-roles"}));
+          box.appendChild(membershipTable(p.history.slice().sort((a, b) => String(a.start).localeCompare(String(b.start))), COLS));
         }
         if (p.actions.length) {
           box.appendChild(el("h3", "Capacity-building actions"));
@@ -182,9 +184,20 @@
       const csv = "/api/analytics/multi-membership?" + params.toString() + "&format=csv";
       out.appendChild(el("a", "CSV", {href: csv, download: "states-in-" + params.get("min_iscms") + "-iscms-" + (year || "now") + ".csv"}));
       if (year) {
-        const changes = "/api/analytics/changes?from=" + encodeURIComponent(year.slice(0, 4)) + "&to=" + encodeURIComponent(String(new Date().getFullYear())) + "&format=csv";
-        out.appendChild(document.createTextNode(" · "));
-        out.appendChild(el("a", "who joined or left since " + year.slice(0, 4) + " (CSV)", {href: changes}));
+        // who joined or left these kinds of ISCMs between that year and the release year, among these States
+        const since = new URLSearchParams(params);
+        ["min_iscms", "as_of", "limit"].forEach((k) => since.delete(k));
+        since.set("from", year.slice(0, 4));
+        since.set("to", $("as-of-help").getAttribute("data-release-year"));
+        since.set("limit", "1000");
+        const moves = await getJSON("/api/analytics/changes?" + since.toString());
+        const mine = new Set(res.items.map((r) => r.state));
+        const joined = moves.items.filter((m) => m.change === "joined" && mine.has(m.state));
+        const p = el("p", joined.length + " joins by these States since " + year.slice(0, 4) + ": ", {id: "q-joined", "data-joined": String(joined.length)});
+        p.appendChild(el("span", joined.map((m) => m.state + " → " + m.iscm).join(", ")));
+        out.appendChild(p);
+        since.set("format", "csv");
+        out.appendChild(el("a", "every join and leave since " + year.slice(0, 4) + " (CSV)", {href: "/api/analytics/changes?" + since.toString()}));
       }
     } catch (err) { $("q-status").textContent = "Error: " + err.message; }
   });
