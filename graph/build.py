@@ -1,9 +1,11 @@
 """``iscm build``: data/ + ontology/ → a validated, published release of the graph.
 
-Releases are immutable folders under ``<out>/releases/``; ``<out>/current`` is a symbolic link to
-the newest good one. A build writes its release into a temporary folder, validates it, and only then
-swaps the link with an atomic rename, so a failed or interrupted build leaves the previous release
-byte-identical and still current. A lock file keeps two builds from interleaving.
+Releases are immutable folders under ``<out>/releases/``, named after the data they hold (see
+:mod:`graph.releases`); ``<out>/current`` is a symbolic link to the newest good one. A build writes its
+release into a temporary folder, validates it, and only then swaps the link with an atomic rename, so
+a failed or interrupted build leaves the previous release byte-identical and still current. A build
+whose inputs did not change publishes nothing. A lock file keeps two builds from interleaving; the
+next build removes what a killed one left behind, and pruning keeps releases a server still reads.
 """
 
 from __future__ import annotations
@@ -20,26 +22,24 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pandas as pd
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from graph import views
+from graph import releases, views
 from graph.compiler import CURATED_GRAPH, compile_dataset
+from graph.dataset import read_metadata
 from graph.errors import BuildNotFoundError, ISCMError, ValidationError
 from graph.namespace import ISCM, PREFIXES
 from graph.store import OxigraphStore
 from ontology import ONTOLOGY_PATH, SHAPES_PATH
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 QUADS_FILE = "iscm.nq"
 STORE_DIR = "oxigraph"
 MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
 DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE)  # sha256 in manifest.json
-KEEP_RELEASES = 3
+KEEP_RELEASES = releases.KEEP_RELEASES
 
 Progress = Callable[[str], None]
 
@@ -51,6 +51,8 @@ class BuildResult:
     quads: int
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    unchanged: bool = False  # the inputs matched the current release: nothing was published
+    pruned: list[str] = field(default_factory=list)
 
 
 class BuildLockedError(ISCMError, BlockingIOError):
@@ -93,11 +95,24 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def load_ontology() -> Graph:
-    return Graph().parse(ONTOLOGY_PATH, format="turtle")
+def ontology_dir(data_dir: Path | None = None) -> Path:
+    """Where the build reads the ontology: ``$ISCM_ONTOLOGY_DIR``, else the working tree's
+    ``ontology/`` beside ``data_dir`` (so edits count without reinstalling), else the installed copy."""
+    env = os.environ.get("ISCM_ONTOLOGY_DIR")
+    if env:
+        return Path(env)
+    if data_dir is not None:
+        beside = data_dir.resolve().parent / "ontology"
+        if (beside / ONTOLOGY_PATH.name).is_file() and (beside / SHAPES_PATH.name).is_file():
+            return beside
+    return ONTOLOGY_PATH.parent
 
 
-def validate_shapes(dataset: Dataset, ontology: Graph) -> None:
+def load_ontology(folder: Path | None = None) -> Graph:
+    return Graph().parse((folder or ONTOLOGY_PATH.parent) / ONTOLOGY_PATH.name, format="turtle")
+
+
+def validate_shapes(dataset: Dataset, ontology: Graph, *, shapes: Path | None = None) -> None:
     """Run the SHACL shapes over all data graphs (with the ontology for schemes and classes).
 
     Raises :class:`ValidationError` with one line per violation: focus node, path and message.
@@ -108,8 +123,8 @@ def validate_shapes(dataset: Dataset, ontology: Graph) -> None:
     for graph in dataset.graphs():  # curated data and every ingested document (ontology included)
         for t in graph:
             data.add(t)
-    shapes = Graph().parse(SHAPES_PATH, format="turtle")
-    conforms, report, _text = validate(data, shacl_graph=shapes, inference="none",
+    shapes_graph = Graph().parse(shapes or SHAPES_PATH, format="turtle")
+    conforms, report, _text = validate(data, shacl_graph=shapes_graph, inference="none",
                                        allow_warnings=True, advanced=True)
     if conforms:
         return
@@ -189,24 +204,58 @@ def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: p
                 os.fsync(handle.fileno())
 
 
-def _publish(out_dir: Path, staged: Path, name: str) -> Path:
-    releases = out_dir / "releases"
-    final = releases / name
-    os.replace(staged, final)
+def _point_current(out_dir: Path, name: str) -> None:
     link_tmp = out_dir / f".current-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         link_tmp.unlink()
-    link_tmp.symlink_to(Path("releases") / name)
+    link_tmp.symlink_to(Path(releases.RELEASES) / name)
     os.replace(link_tmp, out_dir / "current")  # atomic: readers see the old or the new release
-    old = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for stale in old[:-KEEP_RELEASES]:
-        if stale != final:
-            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _publish(out_dir: Path, staged: Path, name: str) -> Path:
+    final = out_dir / releases.RELEASES / name
+    if final.exists():  # the same inputs built again the same day (e.g. after --force): replace it
+        shutil.rmtree(final)
+    os.replace(staged, final)
+    _point_current(out_dir, name)
     return final
 
 
-def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Progress | None = None) -> BuildResult:
-    """Compile, validate and publish a release; raise without touching ``out_dir/current`` on failure."""
+def _intact(release: Path) -> bool:
+    return (release / QUADS_FILE).is_file() and (release / "manifest.json").is_file()
+
+
+def _reusable(out_dir: Path, name: str, fingerprint: str, today: dt.date) -> Path | None:
+    """A published release the build would reproduce: same inputs, and no membership starts or ends
+    between the day its ``iscm:current`` flags were computed and today (they would differ)."""
+    candidates = [out_dir / releases.RELEASES / name]
+    current = releases.current_name(out_dir)
+    if current:
+        candidates.insert(0, out_dir / releases.RELEASES / current)
+    for release in candidates:
+        manifest = releases.read_manifest(release)
+        if not _intact(release) or manifest.get("fingerprint") != fingerprint:
+            continue
+        try:
+            flagged = dt.date.fromisoformat(manifest["current_as_of"])
+            table = views.read_memberships(release / MEMBERSHIPS_FILE)
+        except (KeyError, ValueError, OSError):
+            continue
+        lo, hi = pd.Timestamp(min(flagged, today)), pd.Timestamp(max(flagged, today))
+        dates = [table[c].dropna() for c in ("start", "end")]
+        if any(((d > lo) & (d <= hi)).any() for d in dates):
+            continue
+        return release
+    return None
+
+
+def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Progress | None = None,
+          force: bool = False, ontology: Path | None = None) -> BuildResult:
+    """Compile, validate and publish a release; raise without touching ``out_dir/current`` on failure.
+
+    If the inputs match a published release (and its current-membership flags still hold), that
+    release becomes current again and nothing is written, unless ``force``.
+    """
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -216,43 +265,64 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
         timings[name] = round(now - start, 3)
         return now
 
+    onto_dir = ontology or ontology_dir(data_dir)
+    meta = read_metadata(data_dir)
     with build_lock(out_dir):
-        say("reading ontology")
+        releases.clean_staging(out_dir)  # what a killed build left behind
+        today = dt.datetime.now(dt.UTC).date()
+        fingerprint = releases.fingerprint(data_dir, onto_dir, options={"validate": validate})
+        name = releases.release_name(meta.version, today, fingerprint)
+        reuse = None if force else _reusable(out_dir, name, fingerprint, today)
+        if reuse is not None:
+            if releases.current_name(out_dir) != reuse.name:
+                _point_current(out_dir, reuse.name)
+            manifest = releases.read_manifest(reuse)
+            say(f"unchanged: {reuse.name}")
+            return BuildResult(release=reuse, triples=manifest.get("triples", 0), quads=manifest.get("quads", 0),
+                               seconds=round(time.perf_counter() - t0, 3), unchanged=True)
+        previous = releases.current_name(out_dir)
+        say(f"reading ontology from {onto_dir}")
         t = time.perf_counter()
-        ontology = load_ontology()
+        ontology_graph = load_ontology(onto_dir)
         say(f"compiling {data_dir}")
-        dataset = compile_dataset(data_dir, ontology)
+        dataset = compile_dataset(data_dir, ontology_graph)
         t = lap("compile", t)
         if validate:
-            say("validating against ontology/shapes.ttl")
-            validate_shapes(dataset, ontology)
+            say(f"validating against {onto_dir / SHAPES_PATH.name}")
+            validate_shapes(dataset, ontology_graph, shapes=onto_dir / SHAPES_PATH.name)
             t = lap("validate", t)
         store = _to_store(dataset)
         memberships = views.memberships(OxigraphStore.wrap(store))
-        mark_current(store, table=memberships)
+        mark_current(store, table=memberships, today=today)
         t = lap("current", t)
-        releases = out_dir / "releases"
-        releases.mkdir(parents=True, exist_ok=True)
-        staged = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
+        folder = out_dir / releases.RELEASES
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
         try:
             say("writing artefacts")
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
             manifest = {
+                "release": name,
+                "version": meta.version,
+                "fingerprint": fingerprint,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "current_as_of": today.isoformat(),
+                "previous": previous,
                 "data_dir": str(data_dir),
+                "ontology_dir": str(onto_dir),
                 "quads": len(store),
                 "graphs": sorted(str(g) for g in store.named_graphs()),
                 "validated": validate,
             }
             _write_release(store, staged, manifest, memberships)
             t = lap("write", t)
-            final = _publish(out_dir, staged, stamp)
+            final = _publish(out_dir, staged, name)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
+        pruned = releases.prune(out_dir)
         say(f"published {final}")
     return BuildResult(release=final, triples=manifest["triples"], quads=manifest["quads"],
-                       seconds=round(time.perf_counter() - t0, 3), timings=timings)
+                       seconds=round(time.perf_counter() - t0, 3), timings=timings, pruned=pruned)
 
 
 def current_release(out_dir: Path) -> Path:

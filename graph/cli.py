@@ -33,21 +33,48 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     with err.status("building…") as status:
         result = build(_data_dir(args.data), _build_dir(args.out), validate=not args.no_validate,
-                       progress=lambda msg: status.update(msg))
+                       progress=lambda msg: status.update(msg), force=args.force,
+                       ontology=Path(args.ontology) if args.ontology else None)
+    if result.unchanged:
+        err.print(f"[green]unchanged[/]: the inputs match {result.release.name}, which stays current "
+                  "(nothing was written; --force rebuilds)")
+        return 0
     err.print(f"[green]built[/] {result.triples} triples ({result.quads} quads) in {result.seconds:.2f}s "
               f"→ {result.release}")
+    if result.pruned:
+        err.print(f"pruned {len(result.pruned)} old release(s): {', '.join(result.pruned)}")
+    return 0
+
+
+def cmd_releases(args: argparse.Namespace) -> int:
+    from graph.releases import list_releases
+
+    infos = list_releases(_build_dir(args.build))
+    if args.format == "json":
+        print(json.dumps([{"name": r.name, "current": r.current, "version": r.manifest.get("version"),
+                           "built_at": r.manifest.get("built_at"), "fingerprint": r.manifest.get("fingerprint"),
+                           "triples": r.manifest.get("triples"), "leased_by": list(r.leased_by)}
+                          for r in infos], indent=2))
+        return 0
+    t = Table("release", "version", "built at", "triples", "in use by", title=f"Releases in {_build_dir(args.build)}")
+    for r in infos:
+        mark = " [bold](current)[/]" if r.current else ""
+        t.add_row(r.name + mark, str(r.manifest.get("version", "")), r.built_at, str(r.manifest.get("triples", "")),
+                  ", ".join(f"pid {p}" for p in r.leased_by))
+    out.print(t)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from graph.build import load_ontology, validate_shapes
+    from graph.build import load_ontology, ontology_dir, validate_shapes
     from graph.compiler import compile_dataset
 
+    folder = ontology_dir(_data_dir(args.data))
     with err.status("validating…"):
-        onto = load_ontology()
+        onto = load_ontology(folder)
         ds = compile_dataset(_data_dir(args.data), onto)
-        validate_shapes(ds, onto)
-    err.print(f"[green]valid[/]: {_data_dir(args.data)} compiles and conforms to ontology/shapes.ttl")
+        validate_shapes(ds, onto, shapes=folder / "shapes.ttl")
+    err.print(f"[green]valid[/]: {_data_dir(args.data)} compiles and conforms to {folder / 'shapes.ttl'}")
     return 0
 
 
@@ -198,7 +225,14 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     b.add_argument("--out", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (not for releases)")
+    b.add_argument("--force", action="store_true", help="build even if the inputs match the current release")
+    b.add_argument("--ontology", help="ontology folder (default: ontology/ beside the data folder, else installed)")
     b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("releases", help="list the published releases (current one, and which are in use)")
+    r.add_argument("--format", choices=["table", "json"], default="table")
+    r.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    r.set_defaults(func=cmd_releases)
 
     v = sub.add_parser("validate", help="check data/ without publishing anything")
     v.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")

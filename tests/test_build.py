@@ -125,6 +125,7 @@ def test_failed_build_leaves_previous_release_byte_identical(tiny_copy: Path, tm
 def test_rebuild_publishes_new_release_and_keeps_previous(tiny_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     first = build(tiny_copy, out).release
+    _edit(tiny_copy / "iscms" / "alpha-process.yaml", "actors: [MAR, ESP, FRA]", "actors: [MAR, ESP, FRA, ITA]")
     second = build(tiny_copy, out).release
     assert first != second and first.exists()
     assert current_release(out) == second
