@@ -127,6 +127,8 @@ class _Errors:
                 msg = f"unknown key {loc[-1]!r} (misspelt? see data/README.md)"
             elif err["type"] == "missing":
                 msg = f"missing required key {loc[-1]!r}"
+            elif err["type"] == "string_type" and isinstance(err.get("input"), (list, dict)):
+                msg = _not_an_id(err["input"])
             self.add(msg, path=path, doc=doc, loc=loc)
 
 
@@ -196,6 +198,18 @@ def _actor_hint(name: str) -> str:
     return f" (did you mean {code}?)" if code else ""
 
 
+def _is_id(value: Any, *, list_ok: bool = False) -> bool:
+    if isinstance(value, str):
+        return True
+    return list_ok and isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _not_an_id(value: Any) -> str:
+    kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+    return (f"expected an id (text), got {kind} — write the id itself (e.g. igc or MAR), "
+            "not a list or a nested mapping")
+
+
 def _check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
     org_ids = set(cat.organisations) | set(cat.unions)
     for rec, shown, _line in cat.organisations.values():
@@ -225,6 +239,9 @@ def _check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
                 loc = ("facts", fname, i)
                 check_dated(fact, loc)
                 v = fact.value
+                if fname != "established" and not _is_id(v, list_ok=fname == "themes"):
+                    errors.add(_not_an_id(v), path=shown, doc=doc, loc=(*loc, "value"))
+                    continue
                 if fname == "established" and not (isinstance(v, int) and 1900 <= v <= dt.date.today().year):
                     errors.add(f"established must be a year, got {v!r}", path=shown, doc=doc, loc=(*loc, "value"))
                 elif fname == "status" and v not in vocab.statuses:

@@ -34,6 +34,7 @@ from graph.namespace import (
     TIME,
     entity,
 )
+from graph.schema import HttpIri
 
 Id = Annotated[str, Field(min_length=1, max_length=120)]
 
@@ -219,7 +220,7 @@ class DocumentInfo(BaseModel):
     title: str
     kind: str
     file: str | None = None
-    url: str | None = None
+    url: HttpIri | None = None
     sha256: str
     as_of: dt.date
     extractor: str
