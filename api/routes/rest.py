@@ -212,7 +212,10 @@ Iscms = Annotated[list[str], Query(min_length=1, max_length=50, description="ISC
 def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
     B = cat.bipartite_at(as_of=as_of, roles=roles)
-    return table(_labelled(B, membership.states_in_all(B, iscm)), request, page, format)
+    present = _members_known(cat, B, iscm)
+    # a known ISCM with no members in this view empties the intersection; it is not "unknown"
+    states = membership.states_in_all(B, present) if len(present) == len(set(iscm)) else []
+    return table(_labelled(B, states), request, page, format)
 
 
 @router.get("/analytics/states-in-any", response_model=Table, responses=CSV_TABLE,
@@ -221,7 +224,7 @@ def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscm
 def states_in_any(request: Request, cat: CatalogueDep, page: PageDep, iscm: Iscms, format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
     B = cat.bipartite_at(as_of=as_of, roles=roles)
-    return table(_labelled(B, membership.states_in_any(B, iscm)), request, page, format)
+    return table(_labelled(B, membership.states_in_any(B, _members_known(cat, B, iscm))), request, page, format)
 
 
 @router.get("/analytics/multi-membership", response_model=Table, responses=CSV_TABLE,
@@ -321,6 +324,13 @@ def changes_route(request: Request, cat: CatalogueDep, page: PageDep,
                   year_from: Annotated[int, Query(alias="from", ge=1900, le=2100)],
                   year_to: Annotated[int, Query(alias="to", ge=1900, le=2100)], format: Format = None) -> Any:
     return table(change.membership_changes(cat.memberships, year_from, year_to), request, page, format)
+
+
+def _members_known(cat: Catalogue, B: Any, ids: list[str]) -> list[str]:
+    """The ISCMs of ``ids`` that have members in ``B``; 404 only for an id that names no ISCM."""
+    for i in ids:
+        cat.entity(i, kind="iscm")
+    return [i for i in dict.fromkeys(ids) if i in B]
 
 
 def _labelled(B: Any, states: list[str]) -> pd.DataFrame:
