@@ -208,13 +208,32 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.server import BODY_TIMEOUT_ENV, HEADER_TIMEOUT_ENV, MAX_HEADER_BYTES_ENV, LimitedHttpToolsProtocol
+
+    if args.host not in LOOPBACK and not args.public:
+        raise ISCMError(f"--host {args.host} would expose uvicorn directly: put a reverse proxy in front "
+                        "(docs/deploy.md) and keep the default 127.0.0.1, or pass --public if a proxy or "
+                        "firewall already stands between this address and clients")
     os.environ["ISCM_BUILD_DIR"] = str(_build_dir(args.build))
+    # the protocol class reads these in each worker process
+    os.environ[HEADER_TIMEOUT_ENV] = str(args.header_timeout)
+    os.environ[BODY_TIMEOUT_ENV] = str(args.body_timeout)
+    os.environ[MAX_HEADER_BYTES_ENV] = str(args.max_header_bytes)
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level)
+                workers=args.workers, log_level=args.log_level, http=LimitedHttpToolsProtocol,
+                timeout_keep_alive=args.keep_alive_timeout, limit_concurrency=args.max_connections or None,
+                backlog=args.backlog, timeout_graceful_shutdown=args.shutdown_timeout)
     return 0
+
+
+def _env_number(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -272,9 +291,27 @@ def make_parser() -> argparse.ArgumentParser:
     pb.set_defaults(func=cmd_publish)
 
     sv = sub.add_parser("serve", help="serve the API and web page with uvicorn")
-    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --public)")
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--workers", type=int, default=1)
+    sv.add_argument("--public", action="store_true", default=os.environ.get("ISCM_PUBLIC") == "1",
+                    help="allow a non-loopback --host (only behind a reverse proxy or firewall: docs/deploy.md; "
+                         "$ISCM_PUBLIC=1)")
+    sv.add_argument("--header-timeout", type=float, default=_env_number("ISCM_HEADER_TIMEOUT", 10),
+                    help="seconds a client has to send the request headers (default 10; $ISCM_HEADER_TIMEOUT)")
+    sv.add_argument("--body-timeout", type=float, default=_env_number("ISCM_BODY_TIMEOUT", 30),
+                    help="seconds a client has to send the request body (default 30; $ISCM_BODY_TIMEOUT)")
+    sv.add_argument("--max-header-bytes", type=int, default=int(_env_number("ISCM_MAX_HEADER_BYTES", 65536)),
+                    help="largest request head accepted, in bytes (default 65536; $ISCM_MAX_HEADER_BYTES)")
+    sv.add_argument("--keep-alive-timeout", type=int, default=int(_env_number("ISCM_KEEPALIVE_TIMEOUT", 5)),
+                    help="seconds an idle kept-alive connection stays open (default 5; $ISCM_KEEPALIVE_TIMEOUT)")
+    sv.add_argument("--max-connections", type=int, default=int(_env_number("ISCM_MAX_CONNECTIONS", 256)),
+                    help="concurrent connections per worker before 503 (default 256; 0: no limit; "
+                         "$ISCM_MAX_CONNECTIONS)")
+    sv.add_argument("--backlog", type=int, default=int(_env_number("ISCM_BACKLOG", 256)),
+                    help="connections the kernel queues before accept (default 256; $ISCM_BACKLOG)")
+    sv.add_argument("--shutdown-timeout", type=int, default=int(_env_number("ISCM_SHUTDOWN_TIMEOUT", 15)),
+                    help="seconds running requests get to finish on shutdown (default 15)")
     sv.add_argument("--log-level", default="info")
     sv.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     sv.set_defaults(func=cmd_serve)
