@@ -27,7 +27,7 @@ import pandas as pd
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from graph import releases, views
+from graph import changes, releases, views
 from graph.compiler import CURATED_GRAPH, compile_dataset
 from graph.dataset import read_metadata
 from graph.errors import BuildNotFoundError, ISCMError, ValidationError
@@ -38,7 +38,9 @@ from ontology import ONTOLOGY_PATH, SHAPES_PATH
 QUADS_FILE = "iscm.nq"
 STORE_DIR = "oxigraph"
 MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
-DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE)  # sha256 in manifest.json
+CHANGELOG_FILE = "CHANGELOG.md"
+DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE, changes.FACTS_FILE,
+            CHANGELOG_FILE)  # sha256 in manifest.json
 KEEP_RELEASES = releases.KEEP_RELEASES
 
 Progress = Callable[[str], None]
@@ -204,6 +206,25 @@ def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: p
                 os.fsync(handle.fileno())
 
 
+def _write_changes(store: ox.Store, folder: Path, manifest: dict, memberships: pd.DataFrame, out_dir: Path,
+                   previous: str | None) -> None:
+    """The facts table and the CHANGELOG section (claims added, removed, changed since ``previous``)."""
+    facts = changes.facts(OxigraphStore.wrap(store))
+    changes.write_facts(facts, folder / changes.FACTS_FILE)
+    before = None
+    if previous is not None:
+        try:
+            before = changes.release_tables(out_dir / releases.RELEASES / previous)
+        except Exception:  # an unreadable previous release: say so rather than fail the build
+            previous = None
+    empty = (memberships.iloc[0:0], facts.iloc[0:0])
+    diff = changes.diff(before or empty, (memberships, facts))
+    manifest["changes"] = {"since": previous, **changes.summary(diff)}
+    text = changes.changelog(diff, release=manifest["release"], previous=previous, version=manifest["version"],
+                             built_at=manifest["built_at"])
+    (folder / CHANGELOG_FILE).write_text(text, encoding="utf-8")
+
+
 def _point_current(out_dir: Path, name: str) -> None:
     link_tmp = out_dir / f".current-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
@@ -313,6 +334,7 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
                 "graphs": sorted(str(g) for g in store.named_graphs()),
                 "validated": validate,
             }
+            _write_changes(store, staged, manifest, memberships, out_dir, previous)
             _write_release(store, staged, manifest, memberships)
             t = lap("write", t)
             final = _publish(out_dir, staged, name)

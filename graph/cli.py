@@ -46,6 +46,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from graph import changes
+    from graph.releases import find_release
+
+    out_dir = _build_dir(args.build)
+    new = find_release(out_dir, args.to_release)
+    old = find_release(out_dir, args.from_release, previous_of=new if args.from_release is None else None)
+    diff = changes.diff(changes.release_tables(old), changes.release_tables(new))
+    if args.format == "csv":
+        diff.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(json.dumps({"from": old.name, "to": new.name, **changes.summary(diff),
+                          "changes": json.loads(diff.to_json(orient="records"))}, indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        sys.stdout.write(changes.changelog(diff, release=new.name, previous=old.name))
+    else:
+        t = Table("change", "organisation", "actor", "what", "now", "before", "source",
+                  title=f"{old.name} → {new.name}")
+        for row in diff.itertuples(index=False):
+            t.add_row(row.change, row.organisation, row.actor or "", row.what, row.after or "", row.before or "",
+                      row.source)
+        out.print(t)
+        err.print(", ".join(f"{n} {c}" for c, n in changes.summary(diff).items()))
+    return 0
+
+
 def cmd_releases(args: argparse.Namespace) -> int:
     from graph.releases import list_releases
 
@@ -247,6 +273,13 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="build even if the inputs match the current release")
     b.add_argument("--ontology", help="ontology folder (default: ontology/ beside the data folder, else installed)")
     b.set_defaults(func=cmd_build)
+
+    d = sub.add_parser("diff", help="claims added, removed, changed and ended between two releases")
+    d.add_argument("from_release", nargs="?", help="older release (default: the one the newer was built after)")
+    d.add_argument("to_release", nargs="?", help="newer release (default: current)")
+    d.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    d.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    d.set_defaults(func=cmd_diff)
 
     r = sub.add_parser("releases", help="list the published releases (current one, and which are in use)")
     r.add_argument("--format", choices=["table", "json"], default="table")

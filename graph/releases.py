@@ -215,3 +215,23 @@ def prune(out_dir: Path, *, keep: int = KEEP_RELEASES) -> list[str]:
         shutil.rmtree(info.path, ignore_errors=True)
         removed.append(info.name)
     return removed
+
+
+def find_release(out_dir: Path, name: str | None = None, *, previous_of: Path | None = None) -> Path:
+    """A published release folder by name (``None`` or ``current``: the current one; with
+    ``previous_of``: the release that one was built after). Raises LookupError for anything else."""
+    from graph.errors import UnknownEntityError
+
+    if previous_of is not None and name is None:
+        name = read_manifest(previous_of).get("previous")
+        if not name:
+            raise UnknownEntityError("release (no previous release is recorded for)", previous_of.name)
+    if name is None or name == "current":
+        name = current_name(out_dir)
+        if name is None:
+            raise UnknownEntityError("release (no current release in)", str(out_dir))
+    if not name or name.startswith(".") or "/" in name or "\\" in name or name not in {
+            r.name for r in list_releases(out_dir)}:
+        raise UnknownEntityError("release", name)
+    return out_dir / RELEASES / name
+

@@ -27,6 +27,7 @@ DUMPS = {
     "iscm.nt": ("application/n-triples", "the whole graph, N-Triples"),
     "iscm.nq": ("application/n-quads", "the whole graph with named graphs (curated data, each document), N-Quads"),
     "memberships.csv": ("text/csv", "every membership claim with role, dates, as-of date and source"),
+    "CHANGELOG.md": ("text/markdown", "what changed in this release, claim by claim, since the previous one"),
 }
 
 
@@ -108,6 +109,6 @@ def dump(graph: GraphDep, cat: CatalogueDep, name: str) -> Response:
         body = df.drop(columns="membership").to_csv(index=False)
         return Response(body, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="memberships.csv"'})
-    if graph.release is None:
-        raise UnknownEntityError("dump", name)
+    if graph.release is None or not (graph.release / name).is_file():  # e.g. a release older than its CHANGELOG
+        raise UnknownEntityError("dump (not in this release)", name)
     return FileResponse(graph.release / name, media_type=media, filename=name)
