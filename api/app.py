@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     app.include_router(health.router)
     app.include_router(rest.router)
     app.include_router(releases.router)
+    app.include_router(releases.wellknown)
     app.include_router(sparql.router)
     app.include_router(linked.router)
     app.include_router(web.router)

@@ -47,7 +47,8 @@ def _layout(title: str, body: str, *, scripts: tuple[str, ...] = ()) -> str:
         "<nav><a href=\"/\">Explore</a><a href=\"/sparql\">SPARQL</a><a href=\"/docs\">API</a>"
         "<a href=\"/dumps\">Downloads</a></nav></header>"
         f"<main>{body}</main><footer>Inter-State consultation mechanisms on migration — every fact with its "
-        "source and date.</footer></body></html>"
+        "source and date. Data under CC BY 4.0: <a href=\"/api/about\">how to cite</a> · "
+        "<a href=\"/.well-known/void\">dataset description</a>.</footer></body></html>"
     )
 
 
@@ -117,7 +118,16 @@ def home_page(stats: dict[str, Any]) -> str:
     return _layout("iscm-graph", body, scripts=("app.js",))
 
 
-def downloads_page(files: list[tuple[str, str]]) -> str:
+def downloads_page(files: list[tuple[str, str]], *, release: str | None = None, cite: str | None = None,
+                   licence: str | None = None, licence_url: str | None = None) -> str:
     items = "".join(f'<li><a href="/dumps/{escape(name)}">{escape(name)}</a> — {escape(desc)}</li>'
                     for name, desc in files)
-    return _layout("Downloads — iscm-graph", f"<h1>Downloads</h1><ul>{items}</ul>")
+    about = f"<p>Release <code>{escape(release)}</code>.</p>" if release else ""
+    if licence and licence_url:
+        about += (f'<p>Licence: <a href="{escape(licence_url)}">{escape(licence)}</a>; every fact cites its '
+                  "own source, keep those citations when you reuse a fact.</p>")
+    if cite:
+        about += f'<h2>How to cite</h2><p class="cite">{escape(cite)}</p>'
+    about += ('<p><a href="/dumps/CHANGELOG.md">What changed in this release</a> · '
+              '<a href="/.well-known/void">DCAT + VoID description</a> · <a href="/api/about">about</a></p>')
+    return _layout("Downloads — iscm-graph", f"<h1>Downloads</h1>{about}<ul>{items}</ul>")

@@ -29,7 +29,7 @@ from rdflib import Dataset, Graph
 
 from graph import changes, releases, views
 from graph.compiler import CURATED_GRAPH, compile_dataset
-from graph.dataset import read_metadata
+from graph.dataset import Metadata, citation, manifest_block, read_metadata
 from graph.errors import BuildNotFoundError, ISCMError, ValidationError
 from graph.namespace import ISCM, PREFIXES
 from graph.store import OxigraphStore
@@ -206,8 +206,19 @@ def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: p
                 os.fsync(handle.fileno())
 
 
+def _describe(store: ox.Store, manifest: dict, meta: Metadata, memberships: pd.DataFrame,
+              facts: pd.DataFrame) -> None:
+    """What the manifest says about the data set (for citations and the DCAT + VoID description)."""
+    counts: dict[str, int] = {}
+    for quad in store:
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else "default"
+        counts[name] = counts.get(name, 0) + 1
+    manifest["graph_triples"] = dict(sorted(counts.items()))
+    manifest["dataset"] = manifest_block(meta, manifest["built_at"], memberships, facts)
+
+
 def _write_changes(store: ox.Store, folder: Path, manifest: dict, memberships: pd.DataFrame, out_dir: Path,
-                   previous: str | None) -> None:
+                   previous: str | None) -> pd.DataFrame:
     """The facts table and the CHANGELOG section (claims added, removed, changed since ``previous``)."""
     facts = changes.facts(OxigraphStore.wrap(store))
     changes.write_facts(facts, folder / changes.FACTS_FILE)
@@ -221,8 +232,9 @@ def _write_changes(store: ox.Store, folder: Path, manifest: dict, memberships: p
     diff = changes.diff(before or empty, (memberships, facts))
     manifest["changes"] = {"since": previous, **changes.summary(diff)}
     text = changes.changelog(diff, release=manifest["release"], previous=previous, version=manifest["version"],
-                             built_at=manifest["built_at"])
+                             built_at=manifest["built_at"], cite=manifest.get("citation"))
     (folder / CHANGELOG_FILE).write_text(text, encoding="utf-8")
+    return facts
 
 
 def _point_current(out_dir: Path, name: str) -> None:
@@ -334,7 +346,9 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
                 "graphs": sorted(str(g) for g in store.named_graphs()),
                 "validated": validate,
             }
-            _write_changes(store, staged, manifest, memberships, out_dir, previous)
+            manifest["citation"] = citation({**meta.model_dump(), "built_at": manifest["built_at"]}, name)
+            facts = _write_changes(store, staged, manifest, memberships, out_dir, previous)
+            _describe(store, manifest, meta, memberships, facts)
             _write_release(store, staged, manifest, memberships)
             t = lap("write", t)
             final = _publish(out_dir, staged, name)

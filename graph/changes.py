@@ -158,11 +158,13 @@ def summary(changes: pd.DataFrame) -> dict[str, int]:
 
 
 def changelog(changes: pd.DataFrame, *, release: str, previous: str | None, version: str | None = None,
-              built_at: str | None = None) -> str:
+              built_at: str | None = None, cite: str | None = None) -> str:
     """The Markdown CHANGELOG section of a release: counts, then changes by ISCM and by State."""
     out = io.StringIO()
     when = f" — built {built_at}" if built_at else ""
     out.write(f"## {release}" + (f" (version {version})" if version else "") + f"{when}\n\n")
+    if cite:
+        out.write(f"How to cite: {cite}\n\n")
     if previous is None:
         out.write("First release in this build folder: every claim is new.\n\n")
     else:

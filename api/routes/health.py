@@ -26,6 +26,7 @@ class Health(BaseModel):
     version: str | None
     built_at: str | None
     fingerprint: str | None
+    cite: str | None  # how to cite the release served (more: /api/about)
 
 
 @router.get("/health", response_model=Health, summary="Is the service up, and what release does it serve?")
@@ -38,7 +39,8 @@ def health(served: ServedDep) -> Health:
     return Health(status="degraded" if problems else "ok", problems=problems,
                   quads=quads if quads is not None else len(graph), backend=graph.store.name,
                   release=served.release_name, version=manifest.get("version"),
-                  built_at=manifest.get("built_at"), fingerprint=manifest.get("fingerprint"))
+                  built_at=manifest.get("built_at"), fingerprint=manifest.get("fingerprint"),
+                  cite=manifest.get("citation"))
 
 
 @router.get("/stats", summary="Counts per class, provenance coverage and per-ISCM completeness")

@@ -90,8 +90,13 @@ def resolve_entity(request: Request, graph: GraphDep, collection: str, local_id:
 
 
 @router.get("/dumps", response_class=HTMLResponse, summary="Downloadable dumps of the graph")
-def dumps_index() -> HTMLResponse:
-    return HTMLResponse(downloads_page([(name, desc) for name, (_mt, desc) in DUMPS.items()]))
+def dumps_index(graph: GraphDep) -> HTMLResponse:
+    manifest = graph.manifest
+    meta = manifest.get("dataset") or {}
+    return HTMLResponse(downloads_page([(name, desc) for name, (_mt, desc) in DUMPS.items()],
+                                       release=graph.release.name if graph.release else None,
+                                       cite=manifest.get("citation"), licence=meta.get("licence"),
+                                       licence_url=meta.get("licence_url")))
 
 
 @router.get("/dumps/{name}", summary="Download the graph (Turtle, JSON-LD, N-Triples, N-Quads) or memberships CSV",
