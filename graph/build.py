@@ -114,10 +114,13 @@ def load_ontology(folder: Path | None = None) -> Graph:
     return Graph().parse((folder or ONTOLOGY_PATH.parent) / ONTOLOGY_PATH.name, format="turtle")
 
 
-def validate_shapes(dataset: Dataset, ontology: Graph, *, shapes: Path | None = None) -> None:
+def validate_shapes(dataset: Dataset, ontology: Graph, *, shapes: Path | None = None,
+                    origins: dict | None = None) -> None:
     """Run the SHACL shapes over all data graphs (with the ontology for schemes and classes).
 
-    Raises :class:`ValidationError` with one line per violation: focus node, path and message.
+    Raises :class:`ValidationError` with one line per violation: the file, line and record that
+    produced the node (``origins``, filled by :func:`graph.compiler.compile_dataset`; for ingested
+    documents, the document's file), the message, then the node and path.
     """
     from pyshacl import validate  # local: pyshacl is slow to import and only builds need it
 
@@ -132,13 +135,27 @@ def validate_shapes(dataset: Dataset, ontology: Graph, *, shapes: Path | None = 
         return
     from rdflib.namespace import SH
 
-    lines = []
+    lines = set()
     for result in report.subjects(SH.resultSeverity, SH.Violation):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         msg = report.value(result, SH.resultMessage)
-        lines.append(f"  {focus} {('path ' + str(path)) if path else ''}: {msg}")
+        where = _origin(dataset, focus, origins or {})
+        lines.add(f"  {where}{msg} (node {focus}{', path ' + str(path) if path else ''})")
     raise ValidationError(f"{len(lines)} SHACL violation(s):\n" + "\n".join(sorted(lines)[:200]))
+
+
+def _origin(dataset: Dataset, node: object, origins: dict) -> str:
+    """``file:line: record: `` for a node, as far as the build knows where it came from."""
+    if node in origins:
+        path, line, record = origins[node]
+        return f"{path}{f':{line}' if line else ''}: {record}: "
+    doc_prefix = str(CURATED_GRAPH).rsplit("/", 1)[0] + "/doc/"
+    for graph in dataset.graphs():  # a node from an ingested document: its file
+        name = str(graph.identifier)
+        if name.startswith(doc_prefix) and (node, None, None) in graph:
+            return f"data/documents/{name[len(doc_prefix):]}.yaml: "
+    return ""
 
 
 def _ox_term(term):  # noqa: ANN001, ANN202 - rdflib term in, pyoxigraph term out
@@ -318,11 +335,12 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
         t = time.perf_counter()
         ontology_graph = load_ontology(onto_dir)
         say(f"compiling {data_dir}")
-        dataset = compile_dataset(data_dir, ontology_graph)
+        origins: dict = {}
+        dataset = compile_dataset(data_dir, ontology_graph, origins=origins)
         t = lap("compile", t)
         if validate:
             say(f"validating against {onto_dir / SHAPES_PATH.name}")
-            validate_shapes(dataset, ontology_graph, shapes=onto_dir / SHAPES_PATH.name)
+            validate_shapes(dataset, ontology_graph, shapes=onto_dir / SHAPES_PATH.name, origins=origins)
             t = lap("validate", t)
         store = _to_store(dataset)
         memberships = views.memberships(OxigraphStore.wrap(store))

@@ -98,8 +98,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     folder = ontology_dir(_data_dir(args.data))
     with err.status("validating…"):
         onto = load_ontology(folder)
-        ds = compile_dataset(_data_dir(args.data), onto)
-        validate_shapes(ds, onto, shapes=folder / "shapes.ttl")
+        origins: dict = {}
+        ds = compile_dataset(_data_dir(args.data), onto, origins=origins)
+        validate_shapes(ds, onto, shapes=folder / "shapes.ttl", origins=origins)
     err.print(f"[green]valid[/]: {_data_dir(args.data)} compiles and conforms to {folder / 'shapes.ttl'}")
     return 0
 

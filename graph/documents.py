@@ -272,7 +272,7 @@ def _check_ids(doc: DocumentFile, cat: Catalog, errors: _Errors, shown: str, raw
         if value.isupper() and len(value) == 3:
             if not countries.is_country_code(value):
                 errors.add(f"unknown country code {value!r}", path=shown, doc=raw, loc=loc)
-        elif value not in known:
+        elif value not in known and not cat.explained(value):
             errors.add(f"unknown id {value!r} (not in data/ nor minted by this document)",
                        path=shown, doc=raw, loc=loc)
 

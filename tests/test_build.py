@@ -272,3 +272,42 @@ def test_a_list_or_mapping_where_an_id_is_expected(tiny_copy: Path, old: str, ne
     _edit(tiny_copy / "iscms" / "alpha-process.yaml", old, new)
     msg = _error_for(tiny_copy)
     assert "iscms/alpha-process.yaml:" in msg and where in msg, msg
+
+
+# ------------------------------------------------------------------ a build that explains itself
+
+def test_one_bad_file_reports_itself_and_no_echo_elsewhere(tiny_copy: Path):
+    (tiny_copy / "unions" / "north-union.yaml").write_text("id: north-union\nname: [unclosed\n")
+    with pytest.raises(DataErrors) as info:
+        build(tiny_copy, tiny_copy.parent / "out")
+    assert [e.path for e in info.value.errors] == ["data/unions/north-union.yaml"]  # not beta-forum's via
+
+
+def test_an_unreadable_organisations_file_does_not_cascade(tiny_copy: Path):
+    (tiny_copy / "organisations.yaml").write_text("- id: secretariat-org\n  name: [unclosed\n")
+    with pytest.raises(DataErrors) as info:
+        build(tiny_copy, tiny_copy.parent / "out")
+    assert [e.path for e in info.value.errors] == ["data/organisations.yaml"]
+
+
+def test_a_shacl_violation_names_file_line_and_record_and_the_working_tree_ontology_counts(tiny_copy: Path):
+    """The build reads ontology/ beside data/ (no reinstall); a shape added there that the data breaks
+    is reported at the record that produced the node, not only at a hashed IRI."""
+    from ontology import ONTOLOGY_PATH, SHAPES_PATH
+
+    onto = tiny_copy.parent / "ontology"
+    onto.mkdir()
+    shutil.copy(ONTOLOGY_PATH, onto / ONTOLOGY_PATH.name)
+    (onto / SHAPES_PATH.name).write_text(SHAPES_PATH.read_text() + """
+shape:NoChairs a sh:NodeShape ;
+    sh:targetClass org:Membership ;
+    sh:property [ sh:path org:role ; sh:not [ sh:hasValue <https://w3id.org/iscm/role/chair> ] ;
+                  sh:message "test shape: no chairs" ] .
+""")
+    proc = run_iscm("build", "--data", str(tiny_copy), "--out", str(tiny_copy.parent / "out"))
+    assert proc.returncode == 1
+    lines = (tiny_copy / "iscms" / "alpha-process.yaml").read_text().splitlines()
+    chair_line = next(i for i, line in enumerate(lines, 1) if "role: chair" in line)
+    assert f"data/iscms/alpha-process.yaml:{chair_line}: alpha-process: memberships[3]: test shape: no chairs" \
+        in proc.stderr, proc.stderr
+    assert "(node https://w3id.org/iscm/id/membership/" in proc.stderr
