@@ -91,11 +91,15 @@ def entity_page(iri: str, label: str, kind: str, rows: list[tuple[str, str, bool
     return _layout(f"{label} — iscm-graph", body)
 
 
-def home_page(stats: dict[str, Any]) -> str:
+def home_page(headline: dict[str, dict[str, Any]]) -> str:
+    from graph.stats import headline_sentence
+
+    counts = "".join(f"<li><strong>{escape(str(v['value']))}</strong> {escape(v['label'])}</li>"
+                     for v in headline.values())
     body = f"""
 <section class="intro"><h1>ISCM partnership explorer</h1>
-<p>{stats.get('iscms', 0)} inter-State consultation mechanisms on migration,
-{stats.get('states', 0)} States and territories, {stats.get('memberships', 0)} sourced membership facts.</p></section>
+<p id="headline">{escape(headline_sentence(headline))}</p>
+<details><summary>What each number counts</summary><ul class="counts">{counts}</ul></details></section>
 <section class="search"><form id="search-form" role="search">
 <input id="search" name="q" type="search" placeholder="Search a State, ISCM or organisation (e.g. Morocco, IGC)"
  autocomplete="off" aria-label="Search"><button type="submit">Search</button></form>

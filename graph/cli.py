@@ -153,10 +153,23 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from graph.loader import load
     from graph.stats import graph_stats
 
-    stats = graph_stats(load(_build_dir(args.build)))
+    g = load(_build_dir(args.build))
+    stats = graph_stats(g)
     if args.format == "json":
         print(json.dumps(stats, indent=2, default=str, ensure_ascii=False))
         return 0
+    if args.format == "markdown":  # the README's "Counts" table
+        import datetime as dt
+
+        from graph.stats import headline_markdown
+
+        as_of = dt.date.fromisoformat(g.manifest.get("current_as_of") or dt.date.today().isoformat())
+        sys.stdout.write(headline_markdown(stats["headline"], as_of=as_of))
+        return 0
+    t = Table("count", "what it counts", title="Headline")
+    for item in stats["headline"].values():
+        t.add_row(str(item["value"]), item["label"])
+    out.print(t)
     t = Table("class", "count", title="Entities by class")
     for name, n in stats["classes"].items():
         t.add_row(name, str(n))
@@ -178,7 +191,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if incomplete:
         out.print(f"[yellow]{len(incomplete)} ISCM(s) whose member list no source gives as complete:[/] "
                   + ", ".join(incomplete))
-    out.print(f"States and territories that are members of at least one ISCM: {stats['states_in_any_iscm']}")
+    out.print(stats["headline_text"])
     return 0
 
 
@@ -300,7 +313,8 @@ def make_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_query)
 
     s = sub.add_parser("stats", help="counts, provenance coverage and per-ISCM completeness")
-    s.add_argument("--format", choices=["table", "json"], default="table")
+    s.add_argument("--format", choices=["table", "json", "markdown"], default="table",
+                   help="markdown: the headline table of the README's Counts section")
     s.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     s.set_defaults(func=cmd_stats)
 

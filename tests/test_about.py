@@ -68,3 +68,31 @@ def test_about_health_and_dumps_say_how_to_cite(client):
     assert client.get("/health").json()["cite"] == about["cite"]
     page = client.get("/dumps").text
     assert "How to cite" in page and "/.well-known/void" in page and "CHANGELOG.md" in page
+
+
+def test_counts_are_the_same_on_the_page_in_stats_and_on_the_command_line(client, built: Path):
+    from conftest import run_iscm
+
+    stats = client.get("/stats").json()
+    assert stats["headline"]["states_now"]["value"] + stats["headline"]["territories_now"]["value"] \
+        == stats["states_in_any_iscm"]
+    assert stats["headline_text"] in client.get("/").text
+    cli = json.loads(run_iscm("stats", "--format", "json", "--build", str(built), check=True).stdout)
+    assert cli["headline"] == stats["headline"]
+
+
+def test_the_readme_counts_are_the_built_data_s(built: Path):
+    """README's Counts table, recomputed from the real data as of the date the table gives."""
+    import datetime as dt
+    import re
+
+    import graph
+    from graph.stats import graph_stats, headline, headline_markdown
+
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("<!-- counts:start -->\n")[1].split("<!-- counts:end -->")[0]
+    as_of = dt.date.fromisoformat(re.match(r"As of (\d{4}-\d{2}-\d{2}):", block).group(1))
+    g = graph.load(built)
+    ids = [row["id"] for row in graph_stats(g)["iscms"]]
+    assert block == headline_markdown(headline(g.memberships, ids, today=as_of), as_of=as_of), \
+        "README counts are stale: regenerate them with `iscm stats --format markdown`"
