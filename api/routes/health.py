@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from api.deps import ServedDep
 from api.models import PROBLEMS
 from api.serving import health_problems, reload
+from graph.errors import BuildNotFoundError
 from graph.stats import graph_stats
 
 router = APIRouter(tags=["meta"], responses=PROBLEMS)
@@ -65,4 +66,7 @@ async def admin_reload(request: Request, authorization: Annotated[str | None, He
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
         raise HTTPException(401, "wrong or missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-    return Reloaded(**await reload(request.app))
+    try:
+        return Reloaded(**await reload(request.app))
+    except BuildNotFoundError as exc:  # nothing to switch to: keep serving what is loaded
+        raise HTTPException(409, f"cannot reload: {exc}") from None
