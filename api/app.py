@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -12,12 +14,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import problems, security
+from api import problems, security, serving
 from api.config import Settings, get_settings
-from api.routes import health, linked, maps, rest, sparql, web
-from graph.loader import ISCMGraph, load
-from graph.profiles import Catalogue
-from graph.querypool import QueryPool
+from api.routes import health, linked, maps, releases, rest, sparql, web
+from graph.loader import ISCMGraph
 
 log = logging.getLogger("iscm.api")
 
@@ -36,22 +36,23 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        g = graph if graph is not None else load(settings.build_dir, backend=settings.backend)
-        app.state.graph = g
-        app.state.catalogue = Catalogue(g)
-        app.state.catalogue.current  # noqa: B018 - build the membership tables before the first request
-        # the loaded graph and tables live as long as the process: move them out of the collector's
+        served = serving.open_served(settings, graph)
+        serving.install(app, served)
+        app.state.reload_lock = asyncio.Lock()
+        app.state.retiring = set()
+        serving.install_sighup(app)
+        # the loaded graph and tables live as long as the release: move them out of the collector's
         # generations so a collection during a request does not rescan them (tail latency)
         gc.collect()
         gc.freeze()
-        app.state.graph_names = {str(n) for n in _graph_names(g)}
-        app.state.query_pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
-                                         queue_timeout=settings.sparql_queue_timeout) if g.release else None
         try:
             yield
         finally:
-            if app.state.query_pool is not None:
-                app.state.query_pool.close()
+            for task in list(app.state.retiring):
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*app.state.retiring, return_exceptions=True)
+            app.state.served.retire()
 
     app = FastAPI(title="ISCM graph API", version="0.1.0", lifespan=lifespan, description=DESCRIPTION,
                   docs_url=None, redoc_url=None)
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     security.install(app, settings.cors_origins)
     app.include_router(health.router)
     app.include_router(rest.router)
+    app.include_router(releases.router)
+    app.include_router(releases.wellknown)
     app.include_router(sparql.router)
     app.include_router(linked.router)
     app.include_router(web.router)
@@ -73,11 +76,3 @@ def _swagger_dir() -> str:
     import swagger_ui_bundle
 
     return str(Path(swagger_ui_bundle.swagger_ui_path))
-
-
-def _graph_names(g: ISCMGraph) -> list[str]:
-    from graph.store import SelectResult
-
-    result = g.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert isinstance(result, SelectResult)
-    return [str(row[0]) for row in result.rows]

@@ -9,16 +9,24 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, Request
 
 from api.config import Settings
+from api.serving import Served
 from graph.loader import ISCMGraph
 from graph.profiles import Catalogue
 
 
+def get_served(request: Request) -> Served:
+    # read once per request, so a reload between two dependencies cannot mix two releases
+    if "served" not in request.scope.setdefault("state", {}):
+        request.scope["state"]["served"] = request.app.state.served
+    return request.scope["state"]["served"]
+
+
 def get_graph(request: Request) -> ISCMGraph:
-    return request.app.state.graph
+    return get_served(request).graph
 
 
 def get_catalogue(request: Request) -> Catalogue:
-    return request.app.state.catalogue
+    return get_served(request).catalogue
 
 
 def get_settings(request: Request) -> Settings:
@@ -27,6 +35,7 @@ def get_settings(request: Request) -> Settings:
 
 GraphDep = Annotated[ISCMGraph, Depends(get_graph)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+ServedDep = Annotated[Served, Depends(get_served)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

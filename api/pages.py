@@ -47,7 +47,8 @@ def _layout(title: str, body: str, *, scripts: tuple[str, ...] = ()) -> str:
         "<nav><a href=\"/\">Explore</a><a href=\"/sparql\">SPARQL</a><a href=\"/docs\">API</a>"
         "<a href=\"/dumps\">Downloads</a></nav></header>"
         f"<main>{body}</main><footer>Inter-State consultation mechanisms on migration — every fact with its "
-        "source and date.</footer></body></html>"
+        "source and date. Data under CC BY 4.0: <a href=\"/api/about\">how to cite</a> · "
+        "<a href=\"/.well-known/void\">dataset description</a>.</footer></body></html>"
     )
 
 
@@ -90,20 +91,24 @@ def entity_page(iri: str, label: str, kind: str, rows: list[tuple[str, str, bool
     return _layout(f"{label} — iscm-graph", body)
 
 
-def home_page(stats: dict[str, Any]) -> str:
+def home_page(headline: dict[str, dict[str, Any]], *, release_date: str) -> str:
+    from graph.stats import headline_sentence
+
+    counts = "".join(f"<li><strong>{escape(str(v['value']))}</strong> {escape(v['label'])}</li>"
+                     for v in headline.values())
     body = f"""
 <section class="intro"><h1>ISCM partnership explorer</h1>
-<p>{stats.get('iscms', 0)} inter-State consultation mechanisms on migration,
-{stats.get('states', 0)} States and territories, {stats.get('memberships', 0)} sourced membership facts.</p></section>
+<p id="headline">{escape(headline_sentence(headline))}</p>
+<details><summary>What each number counts</summary><ul class="counts">{counts}</ul></details></section>
 <section class="search"><form id="search-form" role="search">
 <input id="search" name="q" type="search" placeholder="Search a State, ISCM or organisation (e.g. Morocco, IGC)"
  autocomplete="off" aria-label="Search"><button type="submit">Search</button>
 <label class="asof">As of <input id="as-of" name="as_of" placeholder="release date" size="10"
  pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" title="a year (2010), a month (2010-05) or a date (2010-05-14)"
  aria-describedby="as-of-help"></label>
-<span id="as-of-help" class="hint" data-release-year="{escape(str(stats.get('release_date', ''))[:4])}">
+<span id="as-of-help" class="hint" data-release-year="{escape(release_date[:4])}">
 year, month or date; empty = the release date
-({escape(str(stats.get('release_date', '')))})</span>
+({escape(release_date)})</span>
 </form>
 <ul id="hits"></ul></section>
 <section id="profile" aria-live="polite"></section>
@@ -138,7 +143,16 @@ year, month or date; empty = the release date
     return _layout("iscm-graph", body, scripts=("app.js",))
 
 
-def downloads_page(files: list[tuple[str, str]]) -> str:
+def downloads_page(files: list[tuple[str, str]], *, release: str | None = None, cite: str | None = None,
+                   licence: str | None = None, licence_url: str | None = None) -> str:
     items = "".join(f'<li><a href="/dumps/{escape(name)}">{escape(name)}</a> — {escape(desc)}</li>'
                     for name, desc in files)
-    return _layout("Downloads — iscm-graph", f"<h1>Downloads</h1><ul>{items}</ul>")
+    about = f"<p>Release <code>{escape(release)}</code>.</p>" if release else ""
+    if licence and licence_url:
+        about += (f'<p>Licence: <a href="{escape(licence_url)}">{escape(licence)}</a>; every fact cites its '
+                  "own source, keep those citations when you reuse a fact.</p>")
+    if cite:
+        about += f'<h2>How to cite</h2><p class="cite">{escape(cite)}</p>'
+    about += ('<p><a href="/dumps/CHANGELOG.md">What changed in this release</a> · '
+              '<a href="/.well-known/void">DCAT + VoID description</a> · <a href="/api/about">about</a></p>')
+    return _layout("Downloads — iscm-graph", f"<h1>Downloads</h1>{about}<ul>{items}</ul>")

@@ -1,9 +1,11 @@
 """``iscm build``: data/ + ontology/ → a validated, published release of the graph.
 
-Releases are immutable folders under ``<out>/releases/``; ``<out>/current`` is a symbolic link to
-the newest good one. A build writes its release into a temporary folder, validates it, and only then
-swaps the link with an atomic rename, so a failed or interrupted build leaves the previous release
-byte-identical and still current. A lock file keeps two builds from interleaving.
+Releases are immutable folders under ``<out>/releases/``, named after the data they hold (see
+:mod:`graph.releases`); ``<out>/current`` is a symbolic link to the newest good one. A build writes its
+release into a temporary folder, validates it, and only then swaps the link with an atomic rename, so
+a failed or interrupted build leaves the previous release byte-identical and still current. A build
+whose inputs did not change publishes nothing. A lock file keeps two builds from interleaving; the
+next build removes what a killed one left behind, and pruning keeps releases a server still reads.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ import pandas as pd
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from graph import temporal, views
-from graph.compiler import compile_dataset
+from graph import changes, releases, temporal, views
+from graph.compiler import CURATED_GRAPH, compile_dataset
+from graph.dataset import Metadata, citation, manifest_block, read_metadata
 from graph.errors import BuildNotFoundError, ISCMError, ValidationError
 from graph.namespace import BASE, ISCM, PREFIXES, ROLE, entity
 from graph.store import OxigraphStore
@@ -36,9 +39,11 @@ QUADS_FILE = "iscm.nq"
 STORE_DIR = "oxigraph"
 MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
 TENURES_FILE = "tenures.csv.gz"  # graph.temporal.tenures of the release: what "current" and "as of" read
-DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE, TENURES_FILE)  # sha256 in manifest
-TENURES_GRAPH = ox.NamedNode(BASE + "graph/tenures").value  # derived by the build, never edited by hand
-KEEP_RELEASES = 3
+CHANGELOG_FILE = "CHANGELOG.md"
+DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE, TENURES_FILE, changes.FACTS_FILE,
+            CHANGELOG_FILE)  # sha256 in manifest.json
+TENURES_GRAPH = BASE + "graph/tenures"  # derived by the build, never edited by hand
+KEEP_RELEASES = releases.KEEP_RELEASES
 
 Progress = Callable[[str], None]
 
@@ -50,6 +55,8 @@ class BuildResult:
     quads: int
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    unchanged: bool = False  # the inputs matched the current release: nothing was published
+    pruned: list[str] = field(default_factory=list)
 
 
 class BuildLockedError(ISCMError, BlockingIOError):
@@ -92,14 +99,30 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def load_ontology() -> Graph:
-    return Graph().parse(ONTOLOGY_PATH, format="turtle")
+def ontology_dir(data_dir: Path | None = None) -> Path:
+    """Where the build reads the ontology: ``$ISCM_ONTOLOGY_DIR``, else the working tree's
+    ``ontology/`` beside ``data_dir`` (so edits count without reinstalling), else the installed copy."""
+    env = os.environ.get("ISCM_ONTOLOGY_DIR")
+    if env:
+        return Path(env)
+    if data_dir is not None:
+        beside = data_dir.resolve().parent / "ontology"
+        if (beside / ONTOLOGY_PATH.name).is_file() and (beside / SHAPES_PATH.name).is_file():
+            return beside
+    return ONTOLOGY_PATH.parent
 
 
-def validate_shapes(dataset: Dataset, ontology: Graph) -> None:
+def load_ontology(folder: Path | None = None) -> Graph:
+    return Graph().parse((folder or ONTOLOGY_PATH.parent) / ONTOLOGY_PATH.name, format="turtle")
+
+
+def validate_shapes(dataset: Dataset, ontology: Graph, *, shapes: Path | None = None,
+                    origins: dict | None = None) -> None:
     """Run the SHACL shapes over all data graphs (with the ontology for schemes and classes).
 
-    Raises :class:`ValidationError` with one line per violation: focus node, path and message.
+    Raises :class:`ValidationError` with one line per violation: the file, line and record that
+    produced the node (``origins``, filled by :func:`graph.compiler.compile_dataset`; for ingested
+    documents, the document's file), the message, then the node and path.
     """
     from pyshacl import validate  # local: pyshacl is slow to import and only builds need it
 
@@ -107,20 +130,34 @@ def validate_shapes(dataset: Dataset, ontology: Graph) -> None:
     for graph in dataset.graphs():  # curated data and every ingested document (ontology included)
         for t in graph:
             data.add(t)
-    shapes = Graph().parse(SHAPES_PATH, format="turtle")
-    conforms, report, _text = validate(data, shacl_graph=shapes, inference="none",
+    shapes_graph = Graph().parse(shapes or SHAPES_PATH, format="turtle")
+    conforms, report, _text = validate(data, shacl_graph=shapes_graph, inference="none",
                                        allow_warnings=True, advanced=True)
     if conforms:
         return
     from rdflib.namespace import SH
 
-    lines = []
+    lines = set()
     for result in report.subjects(SH.resultSeverity, SH.Violation):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         msg = report.value(result, SH.resultMessage)
-        lines.append(f"  {focus} {('path ' + str(path)) if path else ''}: {msg}")
+        where = _origin(dataset, focus, origins or {})
+        lines.add(f"  {where}{msg} (node {focus}{', path ' + str(path) if path else ''})")
     raise ValidationError(f"{len(lines)} SHACL violation(s):\n" + "\n".join(sorted(lines)[:200]))
+
+
+def _origin(dataset: Dataset, node: object, origins: dict) -> str:
+    """``file:line: record: `` for a node, as far as the build knows where it came from."""
+    if node in origins:
+        path, line, record = origins[node]
+        return f"{path}{f':{line}' if line else ''}: {record}: "
+    doc_prefix = str(CURATED_GRAPH).rsplit("/", 1)[0] + "/doc/"
+    for graph in dataset.graphs():  # a node from an ingested document: its file
+        name = str(graph.identifier)
+        if name.startswith(doc_prefix) and (node, None, None) in graph:
+            return f"data/documents/{name[len(doc_prefix):]}.yaml: "
+    return ""
 
 
 def _ox_term(term):  # noqa: ANN001, ANN202 - rdflib term in, pyoxigraph term out
@@ -219,30 +256,91 @@ def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: p
                 os.fsync(handle.fileno())
 
 
-def _publish(out_dir: Path, staged: Path, name: str) -> Path:
-    releases = out_dir / "releases"
-    final = releases / name
-    os.replace(staged, final)
+def _describe(store: ox.Store, manifest: dict, meta: Metadata, memberships: pd.DataFrame,
+              facts: pd.DataFrame) -> None:
+    """What the manifest says about the data set (for citations and the DCAT + VoID description)."""
+    counts: dict[str, int] = {}
+    for quad in store:
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else "default"
+        counts[name] = counts.get(name, 0) + 1
+    manifest["graph_triples"] = dict(sorted(counts.items()))
+    manifest["dataset"] = manifest_block(meta, manifest["built_at"], memberships, facts)
+
+
+def _write_changes(store: ox.Store, folder: Path, manifest: dict, memberships: pd.DataFrame, out_dir: Path,
+                   previous: str | None) -> pd.DataFrame:
+    """The facts table and the CHANGELOG section (claims added, removed, changed since ``previous``)."""
+    facts = changes.facts(OxigraphStore.wrap(store))
+    changes.write_facts(facts, folder / changes.FACTS_FILE)
+    before = None
+    if previous is not None:
+        try:
+            before = changes.release_tables(out_dir / releases.RELEASES / previous)
+        except Exception:  # an unreadable previous release: say so rather than fail the build
+            previous = None
+    empty = (memberships.iloc[0:0], facts.iloc[0:0])
+    diff = changes.diff(before or empty, (memberships, facts))
+    manifest["changes"] = {"since": previous, **changes.summary(diff)}
+    text = changes.changelog(diff, release=manifest["release"], previous=previous, version=manifest["version"],
+                             built_at=manifest["built_at"], cite=manifest.get("citation"))
+    (folder / CHANGELOG_FILE).write_text(text, encoding="utf-8")
+    return facts
+
+
+def _point_current(out_dir: Path, name: str) -> None:
     link_tmp = out_dir / f".current-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         link_tmp.unlink()
-    link_tmp.symlink_to(Path("releases") / name)
+    link_tmp.symlink_to(Path(releases.RELEASES) / name)
     os.replace(link_tmp, out_dir / "current")  # atomic: readers see the old or the new release
-    old = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for stale in old[:-KEEP_RELEASES]:
-        if stale != final:
-            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _publish(out_dir: Path, staged: Path, name: str) -> Path:
+    final = out_dir / releases.RELEASES / name
+    if final.exists():  # the same inputs built again the same day (e.g. after --force): replace it
+        shutil.rmtree(final)
+    os.replace(staged, final)
+    _point_current(out_dir, name)
     return final
 
 
+def _intact(release: Path) -> bool:
+    return (release / QUADS_FILE).is_file() and (release / "manifest.json").is_file()
+
+
+def _reusable(out_dir: Path, name: str, fingerprint: str, today: dt.date) -> Path | None:
+    """A published release the build would reproduce: same inputs, and no tenure starts or ends
+    between its release date and ``today`` (its "current" would differ)."""
+    candidates = [out_dir / releases.RELEASES / name]
+    current = releases.current_name(out_dir)
+    if current:
+        candidates.insert(0, out_dir / releases.RELEASES / current)
+    for release in candidates:
+        manifest = releases.read_manifest(release)
+        if not _intact(release) or manifest.get("fingerprint") != fingerprint:
+            continue
+        try:
+            flagged = dt.date.fromisoformat(manifest["release_date"])
+            table = temporal.read_tenures(release / TENURES_FILE)
+        except (KeyError, ValueError, OSError):
+            continue
+        lo, hi = pd.Timestamp(min(flagged, today)), pd.Timestamp(max(flagged, today))
+        dates = [table[c].dropna() for c in ("start", "end")]
+        if any(((d > lo) & (d <= hi)).any() for d in dates):
+            continue
+        return release
+    return None
+
+
 def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Progress | None = None,
-          release_date: dt.date | None = None) -> BuildResult:
+          force: bool = False, ontology: Path | None = None, release_date: dt.date | None = None) -> BuildResult:
     """Compile, validate and publish a release; raise without touching ``out_dir/current`` on failure.
 
     ``release_date`` is what "current" means in this release (default: today, UTC); it is kept in the
-    manifest, and every current flag and answer of the release is computed for it.
+    manifest, and every current flag and answer of the release is computed for it. If the inputs match
+    a published release (and no tenure starts or ends between its release date and this one), that
+    release becomes current again and nothing is written, unless ``force``.
     """
-    release_date = release_date or dt.datetime.now(dt.UTC).date()
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -252,46 +350,70 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
         timings[name] = round(now - start, 3)
         return now
 
+    onto_dir = ontology or ontology_dir(data_dir)
+    meta = read_metadata(data_dir)
     with build_lock(out_dir):
-        say("reading ontology")
+        releases.clean_staging(out_dir)  # what a killed build left behind
+        today = release_date or dt.datetime.now(dt.UTC).date()
+        fingerprint = releases.fingerprint(data_dir, onto_dir, options={"validate": validate})
+        name = releases.release_name(meta.version, today, fingerprint)
+        reuse = None if force else _reusable(out_dir, name, fingerprint, today)
+        if reuse is not None:
+            if releases.current_name(out_dir) != reuse.name:
+                _point_current(out_dir, reuse.name)
+            manifest = releases.read_manifest(reuse)
+            say(f"unchanged: {reuse.name}")
+            return BuildResult(release=reuse, triples=manifest.get("triples", 0), quads=manifest.get("quads", 0),
+                               seconds=round(time.perf_counter() - t0, 3), unchanged=True)
+        previous = releases.current_name(out_dir)
+        say(f"reading ontology from {onto_dir}")
         t = time.perf_counter()
-        ontology = load_ontology()
+        ontology_graph = load_ontology(onto_dir)
         say(f"compiling {data_dir}")
-        dataset = compile_dataset(data_dir, ontology)
+        origins: dict = {}
+        dataset = compile_dataset(data_dir, ontology_graph, origins=origins)
         t = lap("compile", t)
         if validate:
-            say("validating against ontology/shapes.ttl")
-            validate_shapes(dataset, ontology)
+            say(f"validating against {onto_dir / SHAPES_PATH.name}")
+            validate_shapes(dataset, ontology_graph, shapes=onto_dir / SHAPES_PATH.name, origins=origins)
             t = lap("validate", t)
         store = _to_store(dataset)
         memberships = views.memberships(OxigraphStore.wrap(store))
         say("resolving tenures (the time model)")
-        tenures = temporal.tenures(memberships, release_date=release_date)
+        tenures = temporal.tenures(memberships, release_date=today)
         store.extend(tenure_quads(tenures))
         t = lap("tenures", t)
-        releases = out_dir / "releases"
-        releases.mkdir(parents=True, exist_ok=True)
-        staged = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
+        folder = out_dir / releases.RELEASES
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
         try:
             say("writing artefacts")
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
             manifest = {
+                "release": name,
+                "version": meta.version,
+                "fingerprint": fingerprint,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "release_date": today.isoformat(),
+                "previous": previous,
                 "data_dir": str(data_dir),
+                "ontology_dir": str(onto_dir),
                 "quads": len(store),
                 "graphs": sorted(str(g) for g in store.named_graphs()),
                 "validated": validate,
-                "release_date": release_date.isoformat(),
             }
+            manifest["citation"] = citation({**meta.model_dump(), "built_at": manifest["built_at"]}, name)
+            facts = _write_changes(store, staged, manifest, memberships, out_dir, previous)
+            _describe(store, manifest, meta, memberships, facts)
             _write_release(store, staged, manifest, memberships, tenures)
             t = lap("write", t)
-            final = _publish(out_dir, staged, stamp)
+            final = _publish(out_dir, staged, name)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
+        pruned = releases.prune(out_dir)
         say(f"published {final}")
     return BuildResult(release=final, triples=manifest["triples"], quads=manifest["quads"],
-                       seconds=round(time.perf_counter() - t0, 3), timings=timings)
+                       seconds=round(time.perf_counter() - t0, 3), timings=timings, pruned=pruned)
 
 
 def current_release(out_dir: Path) -> Path:

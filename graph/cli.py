@@ -41,21 +41,75 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     with err.status("building…") as status:
         result = build(_data_dir(args.data), _build_dir(args.out), validate=not args.no_validate,
-                       progress=lambda msg: status.update(msg), release_date=args.release_date)
+                       progress=lambda msg: status.update(msg), force=args.force,
+                       ontology=Path(args.ontology) if args.ontology else None, release_date=args.release_date)
+    if result.unchanged:
+        err.print(f"[green]unchanged[/]: the inputs match {result.release.name}, which stays current "
+                  "(nothing was written; --force rebuilds)")
+        return 0
     err.print(f"[green]built[/] {result.triples} triples ({result.quads} quads) in {result.seconds:.2f}s "
               f"→ {result.release}")
+    if result.pruned:
+        err.print(f"pruned {len(result.pruned)} old release(s): {', '.join(result.pruned)}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from graph import changes
+    from graph.releases import find_release
+
+    out_dir = _build_dir(args.build)
+    new = find_release(out_dir, args.to_release)
+    old = find_release(out_dir, args.from_release, previous_of=new if args.from_release is None else None)
+    diff = changes.diff(changes.release_tables(old), changes.release_tables(new))
+    if args.format == "csv":
+        diff.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(json.dumps({"from": old.name, "to": new.name, **changes.summary(diff),
+                          "changes": json.loads(diff.to_json(orient="records"))}, indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        sys.stdout.write(changes.changelog(diff, release=new.name, previous=old.name))
+    else:
+        t = Table("change", "organisation", "actor", "what", "now", "before", "source",
+                  title=f"{old.name} → {new.name}")
+        for row in diff.itertuples(index=False):
+            t.add_row(row.change, row.organisation, row.actor or "", row.what, row.after or "", row.before or "",
+                      row.source)
+        out.print(t)
+        err.print(", ".join(f"{n} {c}" for c, n in changes.summary(diff).items()))
+    return 0
+
+
+def cmd_releases(args: argparse.Namespace) -> int:
+    from graph.releases import list_releases
+
+    infos = list_releases(_build_dir(args.build))
+    if args.format == "json":
+        print(json.dumps([{"name": r.name, "current": r.current, "version": r.manifest.get("version"),
+                           "built_at": r.manifest.get("built_at"), "fingerprint": r.manifest.get("fingerprint"),
+                           "triples": r.manifest.get("triples"), "leased_by": list(r.leased_by)}
+                          for r in infos], indent=2))
+        return 0
+    t = Table("release", "version", "built at", "triples", "in use by", title=f"Releases in {_build_dir(args.build)}")
+    for r in infos:
+        mark = " [bold](current)[/]" if r.current else ""
+        t.add_row(r.name + mark, str(r.manifest.get("version", "")), r.built_at, str(r.manifest.get("triples", "")),
+                  ", ".join(f"pid {p}" for p in r.leased_by))
+    out.print(t)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from graph.build import load_ontology, validate_shapes
+    from graph.build import load_ontology, ontology_dir, validate_shapes
     from graph.compiler import compile_dataset
 
+    folder = ontology_dir(_data_dir(args.data))
     with err.status("validating…"):
-        onto = load_ontology()
-        ds = compile_dataset(_data_dir(args.data), onto)
-        validate_shapes(ds, onto)
-    err.print(f"[green]valid[/]: {_data_dir(args.data)} compiles and conforms to ontology/shapes.ttl")
+        onto = load_ontology(folder)
+        origins: dict = {}
+        ds = compile_dataset(_data_dir(args.data), onto, origins=origins)
+        validate_shapes(ds, onto, shapes=folder / "shapes.ttl", origins=origins)
+    err.print(f"[green]valid[/]: {_data_dir(args.data)} compiles and conforms to {folder / 'shapes.ttl'}")
     return 0
 
 
@@ -107,10 +161,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from graph.loader import load
     from graph.stats import graph_stats
 
-    stats = graph_stats(load(_build_dir(args.build)))
+    g = load(_build_dir(args.build))
+    stats = graph_stats(g)
     if args.format == "json":
         print(json.dumps(stats, indent=2, default=str, ensure_ascii=False))
         return 0
+    if args.format == "markdown":  # the README's "Counts" table
+        from graph.stats import headline_markdown
+
+        as_of = g.release_date
+        sys.stdout.write(headline_markdown(stats["headline"], as_of=as_of))
+        return 0
+    t = Table("count", "what it counts", title="Headline")
+    for item in stats["headline"].values():
+        t.add_row(str(item["value"]), item["label"])
+    out.print(t)
     t = Table("class", "count", title="Entities by class")
     for name, n in stats["classes"].items():
         t.add_row(name, str(n))
@@ -132,7 +197,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if incomplete:
         out.print(f"[yellow]{len(incomplete)} ISCM(s) whose member list no source gives as complete:[/] "
                   + ", ".join(incomplete))
-    out.print(f"States and territories that are members of at least one ISCM: {stats['states_in_any_iscm']}")
+    out.print(stats["headline_text"])
     return 0
 
 
@@ -189,13 +254,32 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.server import BODY_TIMEOUT_ENV, HEADER_TIMEOUT_ENV, MAX_HEADER_BYTES_ENV, LimitedHttpToolsProtocol
+
+    if args.host not in LOOPBACK and not args.public:
+        raise ISCMError(f"--host {args.host} would expose uvicorn directly: put a reverse proxy in front "
+                        "(docs/deploy.md) and keep the default 127.0.0.1, or pass --public if a proxy or "
+                        "firewall already stands between this address and clients")
     os.environ["ISCM_BUILD_DIR"] = str(_build_dir(args.build))
+    # the protocol class reads these in each worker process
+    os.environ[HEADER_TIMEOUT_ENV] = str(args.header_timeout)
+    os.environ[BODY_TIMEOUT_ENV] = str(args.body_timeout)
+    os.environ[MAX_HEADER_BYTES_ENV] = str(args.max_header_bytes)
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level)
+                workers=args.workers, log_level=args.log_level, http=LimitedHttpToolsProtocol,
+                timeout_keep_alive=args.keep_alive_timeout, limit_concurrency=args.max_connections or None,
+                backlog=args.backlog, timeout_graceful_shutdown=args.shutdown_timeout)
     return 0
+
+
+def _env_number(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -208,7 +292,21 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation (not for releases)")
     b.add_argument("--release-date", type=_date, metavar="YYYY-MM-DD",
                    help="what 'current' means in this release (default: today)")
+    b.add_argument("--force", action="store_true", help="build even if the inputs match the current release")
+    b.add_argument("--ontology", help="ontology folder (default: ontology/ beside the data folder, else installed)")
     b.set_defaults(func=cmd_build)
+
+    d = sub.add_parser("diff", help="claims added, removed, changed and ended between two releases")
+    d.add_argument("from_release", nargs="?", help="older release (default: the one the newer was built after)")
+    d.add_argument("to_release", nargs="?", help="newer release (default: current)")
+    d.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    d.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    d.set_defaults(func=cmd_diff)
+
+    r = sub.add_parser("releases", help="list the published releases (current one, and which are in use)")
+    r.add_argument("--format", choices=["table", "json"], default="table")
+    r.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
+    r.set_defaults(func=cmd_releases)
 
     v = sub.add_parser("validate", help="check data/ without publishing anything")
     v.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
@@ -223,7 +321,8 @@ def make_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_query)
 
     s = sub.add_parser("stats", help="counts, provenance coverage and per-ISCM completeness")
-    s.add_argument("--format", choices=["table", "json"], default="table")
+    s.add_argument("--format", choices=["table", "json", "markdown"], default="table",
+                   help="markdown: the headline table of the README's Counts section")
     s.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     s.set_defaults(func=cmd_stats)
 
@@ -248,9 +347,27 @@ def make_parser() -> argparse.ArgumentParser:
     pb.set_defaults(func=cmd_publish)
 
     sv = sub.add_parser("serve", help="serve the API and web page with uvicorn")
-    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --public)")
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--workers", type=int, default=1)
+    sv.add_argument("--public", action="store_true", default=os.environ.get("ISCM_PUBLIC") == "1",
+                    help="allow a non-loopback --host (only behind a reverse proxy or firewall: docs/deploy.md; "
+                         "$ISCM_PUBLIC=1)")
+    sv.add_argument("--header-timeout", type=float, default=_env_number("ISCM_HEADER_TIMEOUT", 10),
+                    help="seconds a client has to send the request headers (default 10; $ISCM_HEADER_TIMEOUT)")
+    sv.add_argument("--body-timeout", type=float, default=_env_number("ISCM_BODY_TIMEOUT", 30),
+                    help="seconds a client has to send the request body (default 30; $ISCM_BODY_TIMEOUT)")
+    sv.add_argument("--max-header-bytes", type=int, default=int(_env_number("ISCM_MAX_HEADER_BYTES", 65536)),
+                    help="largest request head accepted, in bytes (default 65536; $ISCM_MAX_HEADER_BYTES)")
+    sv.add_argument("--keep-alive-timeout", type=int, default=int(_env_number("ISCM_KEEPALIVE_TIMEOUT", 5)),
+                    help="seconds an idle kept-alive connection stays open (default 5; $ISCM_KEEPALIVE_TIMEOUT)")
+    sv.add_argument("--max-connections", type=int, default=int(_env_number("ISCM_MAX_CONNECTIONS", 256)),
+                    help="concurrent connections per worker before 503 (default 256; 0: no limit; "
+                         "$ISCM_MAX_CONNECTIONS)")
+    sv.add_argument("--backlog", type=int, default=int(_env_number("ISCM_BACKLOG", 256)),
+                    help="connections the kernel queues before accept (default 256; $ISCM_BACKLOG)")
+    sv.add_argument("--shutdown-timeout", type=int, default=int(_env_number("ISCM_SHUTDOWN_TIMEOUT", 15)),
+                    help="seconds running requests get to finish on shutdown (default 15)")
     sv.add_argument("--log-level", default="info")
     sv.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     sv.set_defaults(func=cmd_serve)

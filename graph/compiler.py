@@ -13,7 +13,6 @@ Layout of ``data/`` (see ``data/README.md``)::
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -109,6 +108,16 @@ class Catalog:
     organisations: dict[str, tuple[OrganisationRecord, str, int | None]] = field(default_factory=dict)
     unions: dict[str, _Loaded] = field(default_factory=dict)
     iscms: dict[str, _Loaded] = field(default_factory=dict)
+    # ids of records that failed their own checks (reported once, there): references to them are not
+    # reported again as "unknown", so one bad file does not cascade into errors in others
+    broken: set[str] = field(default_factory=set)
+    organisations_unreadable: bool = False
+
+    def explained(self, ref: object) -> bool:
+        """Whether an unresolved reference is explained by a record that already failed."""
+        if not isinstance(ref, str):
+            return False
+        return ref in self.broken or (self.organisations_unreadable and ref == ref.lower())
 
 
 class _Errors:
@@ -127,6 +136,10 @@ class _Errors:
                 msg = f"unknown key {loc[-1]!r} (misspelt? see data/README.md)"
             elif err["type"] == "missing":
                 msg = f"missing required key {loc[-1]!r}"
+            elif err["type"] == "string_type" and isinstance(err.get("input"), (list, dict)):
+                from graph.checks import not_an_id
+
+                msg = not_an_id(err["input"])
             self.add(msg, path=path, doc=doc, loc=loc)
 
 
@@ -151,15 +164,19 @@ def load_catalog(data_dir: Path, vocab: Vocabulary) -> Catalog:
             doc = load_yaml(org_path, display=shown)
         except DataError as exc:
             errors.items.append(exc)
+            cat.organisations_unreadable = True
             doc = []
         if not isinstance(doc, list):
             errors.add("expected a list of organisations", path=shown)
+            cat.organisations_unreadable = True
             doc = []
         for i, item in enumerate(doc):
             try:
                 rec = OrganisationRecord.model_validate(item)
             except PydanticValidationError as exc:
                 errors.from_pydantic(exc, path=shown, doc=doc, prefix=(i,))
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    cat.broken.add(item["id"])
                 continue
             if rec.id in cat.organisations:
                 errors.add(f"duplicate organisation id {rec.id!r}", path=shown, doc=doc, loc=(i, "id"))
@@ -173,9 +190,11 @@ def load_catalog(data_dir: Path, vocab: Vocabulary) -> Catalog:
                 rec = CollaborationFile.model_validate(doc)
             except DataError as exc:
                 errors.items.append(exc)
+                cat.broken.add(path.stem)
                 continue
             except PydanticValidationError as exc:
                 errors.from_pydantic(exc, path=shown, doc=doc)
+                cat.broken.add(path.stem)
                 continue
             if rec.id != path.stem:
                 errors.add(f"id {rec.id!r} differs from the file name {path.stem!r}", path=shown, doc=doc, loc=("id",))
@@ -183,150 +202,48 @@ def load_catalog(data_dir: Path, vocab: Vocabulary) -> Catalog:
                 errors.add(f"id {rec.id!r} is already used by another file", path=shown, doc=doc, loc=("id",))
             target[rec.id] = _Loaded(path, shown, doc, rec)
 
-    _check_references(cat, vocab, errors)
+    from graph.checks import check_references  # the cross-file checks (ids, roles, sources, codes)
+
+    check_references(cat, vocab, errors)
     if errors.items:
         raise DataErrors(errors.items)
     return cat
 
 
-def _actor_hint(name: str) -> str:
-    if name == name.lower():  # looks like an organisation id, not a country name
-        return ""
-    code = countries.resolve_country_name(name)
-    return f" (did you mean {code}?)" if code else ""
-
-
-def _check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
-    org_ids = set(cat.organisations) | set(cat.unions)
-    for rec, shown, _line in cat.organisations.values():
-        if rec.country and not countries.is_country_code(rec.country):
-            errors.add(f"unknown country code {rec.country!r}{_actor_hint(rec.country)}", path=shown,
-                       record=f"organisation {rec.id}")
-    for loaded in [*cat.unions.values(), *cat.iscms.values()]:
-        rec, doc, shown = loaded.record, loaded.doc, loaded.display
-        is_iscm = loaded.record.id in cat.iscms
-        if is_iscm and rec.kind not in vocab.kinds:
-            errors.add(f"kind {rec.kind!r} is not one of {sorted(vocab.kinds)}", path=shown, doc=doc, loc=("kind",))
-        folder = loaded.path.parent.name
-        expected = {"unions": "regional-union", "igos": "igo"}.get(folder)
-        if not is_iscm and rec.type != expected:
-            errors.add(f"a file in {folder}/ needs 'type: {expected}'", path=shown, doc=doc, loc=("type",))
-
-        def check_dated(item: Dated, loc: tuple, rec: CollaborationFile = rec, shown: str = shown,
-                        doc: Any = doc) -> None:
-            if item.source not in rec.sources:
-                errors.add(f"source {item.source!r} is not defined under 'sources' (defined: "
-                           f"{', '.join(sorted(rec.sources))})", path=shown, doc=doc, loc=(*loc, "source"))
-            if item.as_of.start() > dt.date.today():
-                errors.add(f"as_of {item.as_of} is in the future", path=shown, doc=doc, loc=(*loc, "as_of"))
-
-        for fname in ("established", "ended", "dormant_since", "status", "themes", "succeeded_by",
-                      "associated_union", "cooperates_with"):
-            for i, fact in enumerate(getattr(rec.facts, fname)):
-                loc = ("facts", fname, i)
-                check_dated(fact, loc)
-                v = fact.value
-                if fname == "established" and not (isinstance(v, int) and 1900 <= v <= dt.date.today().year):
-                    errors.add(f"established must be a year, got {v!r}", path=shown, doc=doc, loc=(*loc, "value"))
-                elif fname == "status" and v not in vocab.statuses:
-                    errors.add(f"status {v!r} is not one of {sorted(vocab.statuses)}", path=shown, doc=doc,
-                               loc=(*loc, "value"))
-                elif fname == "themes":
-                    values = v if isinstance(v, list) else [v]
-                    for j, t in enumerate(values):
-                        if t not in vocab.themes:
-                            errors.add(f"unknown theme {t!r}; themes are the ids of ontology/iscm.ttl's theme scheme",
-                                       path=shown, doc=doc, loc=(*loc, "value", j))
-                elif fname == "succeeded_by" and v not in cat.iscms:
-                    errors.add(f"succeeded_by names unknown ISCM {v!r}", path=shown, doc=doc, loc=(*loc, "value"))
-                elif fname == "associated_union" and (v not in cat.unions
-                                                      or cat.unions[v].record.type != "regional-union"):
-                    errors.add(f"associated_union names unknown union {v!r} (no data/unions/{v}.yaml)",
-                               path=shown, doc=doc, loc=(*loc, "value"))
-                elif fname == "cooperates_with":
-                    if v not in cat.iscms and v not in org_ids:
-                        errors.add(f"cooperates_with names unknown ISCM or organisation {v!r}",
-                                   path=shown, doc=doc, loc=(*loc, "value"))
-                    if fact.intensity is None:
-                        errors.add("cooperates_with needs an intensity (official, regular or occasional)",
-                                   path=shown, doc=doc, loc=loc)
-
-        for i, block in enumerate(rec.memberships):
-            loc = ("memberships", i)
-            check_dated(block, loc)
-            if block.role not in vocab.roles:
-                errors.add(f"role {block.role!r} is not one of {sorted(vocab.roles)}", path=shown, doc=doc,
-                           loc=(*loc, "role"))
-            if block.via and block.via not in cat.unions:
-                errors.add(f"via names {block.via!r}, which has no file in data/unions/ or data/igos/",
-                           path=shown, doc=doc, loc=(*loc, "via"))
-            _check_exclusive(rec, doc, shown, i, errors)
-            seen: set[str] = set()
-            for j, actor in enumerate(block.actors):
-                if actor in seen:
-                    errors.add(f"actor {actor!r} is listed twice in this block", path=shown, doc=doc,
-                               loc=(*loc, "actors", j))
-                seen.add(actor)
-                if actor == actor.upper() and len(actor) == 3:
-                    if not countries.is_country_code(actor):
-                        errors.add(f"unknown country code {actor!r} (not ISO 3166-1 alpha-3 nor a documented "
-                                   "user-assigned code)", path=shown, doc=doc, loc=(*loc, "actors", j))
-                elif actor not in org_ids and actor not in cat.iscms:
-                    errors.add(f"unknown actor {actor!r}: not an ISO alpha-3 code, nor the id of an organisation "
-                               f"(data/organisations.yaml, unions/, igos/) or ISCM (iscms/){_actor_hint(actor)}",
-                               path=shown, doc=doc, loc=(*loc, "actors", j))
-
-
-EXCLUSIVE_ROLES = ("member", "observer", "former-member")  # as graph.temporal.EXCLUSIVE_ROLES
-
-
-def _check_exclusive(rec: CollaborationFile, doc: Any, shown: str, i: int, errors: _Errors) -> None:
-    """One source, one date: an actor cannot be member and observer (or member and former member).
-
-    Claims of different sources or dates may disagree (the time model keeps both, newest first);
-    within one list it is a slip.
-    """
-    block = rec.memberships[i]
-    if block.role not in EXCLUSIVE_ROLES:
-        return
-    for earlier in rec.memberships[:i]:
-        if (earlier.role in EXCLUSIVE_ROLES and earlier.role != block.role and earlier.source == block.source
-                and earlier.as_of == block.as_of and _overlap(earlier, block)):
-            for j, actor in enumerate(block.actors):
-                if actor in earlier.actors:
-                    errors.add(f"{actor} is listed as {earlier.role} and as {block.role} by the same source "
-                               f"({block.source}, as of {block.as_of}); one list cannot give both roles",
-                               path=shown, doc=doc, loc=("memberships", i, "actors", j))
-
-
-def _overlap(a: MembershipBlock, b: MembershipBlock) -> bool:
-    """Whether two blocks say the roles held on a common day. A block without ``since``/``until``
-    speaks for its ``as_of`` date; a change of role on one day (one's ``until``, the other's
-    ``since``) is a handover, not an overlap."""
-    def span(x: MembershipBlock) -> tuple[dt.date, dt.date]:
-        return (x.since.start() if x.since else x.as_of.start()), (x.until.end() if x.until else x.as_of.end())
-
-    (a_start, a_end), (b_start, b_end) = span(a), span(b)
-    if max(a_start, b_start) > min(a_end, b_end):
-        return False
-    handover = ((a.until is not None and b.since is not None and a.until.end() == b.since.start())
-                or (b.until is not None and a.since is not None and b.until.end() == a.since.start()))
-    return not handover
-
-
 # ----------------------------------------------------------------------------------- emitting
 
 
+Origin = tuple[str, int | None, str]  # (file, line, record): where a node came from, for SHACL reports
+
+
 class _Emitter:
-    def __init__(self, graph: Graph, cat: Catalog) -> None:
+    def __init__(self, graph: Graph, cat: Catalog, origins: dict[URIRef, Origin] | None = None) -> None:
         self.g = graph
         self.cat = cat
         self.used_countries: set[str] = set()
         self.sources: dict[tuple, URIRef] = {}
+        # node → the record that produced it first; fact nodes → their own claim (see provenance)
+        self.origins: dict[URIRef, Origin] = origins if origins is not None else {}
+        self.at: Origin | None = None
+        self.claims: dict[int, Origin] = {}  # id(fact or block) → its location
 
     # ---- small pieces
     def add(self, s: URIRef, p: URIRef, o: Any) -> None:
         self.g.add((s, p, o))
+        if self.at is not None and s not in self.origins:
+            self.origins[s] = self.at
+
+    def locate(self, loaded: _Loaded) -> None:
+        """Remember where each fact and membership block of a file is, for :meth:`provenance`."""
+        rec, doc, shown = loaded.record, loaded.doc, loaded.display
+        self.at = (shown, line_of(doc, ()), rec.id)
+        for name in type(rec.facts).model_fields:
+            for n, fact in enumerate(getattr(rec.facts, name)):
+                loc = ("facts", name, n)
+                self.claims[id(fact)] = (shown, line_of(doc, loc), f"{rec.id}: {format_loc(loc)}")
+        for n, block in enumerate(rec.memberships):
+            loc = ("memberships", n)
+            self.claims[id(block)] = (shown, line_of(doc, loc), f"{rec.id}: {format_loc(loc)}")
 
     def source(self, rec: SourceRecord) -> URIRef:
         key = (rec.url, rec.document, rec.locator)
@@ -352,6 +269,8 @@ class _Emitter:
         return iri
 
     def provenance(self, node: URIRef, item: Dated, sources: dict[str, SourceRecord]) -> URIRef:
+        if id(item) in self.claims:  # the fact's own record, not the file's first
+            self.origins[node] = self.claims[id(item)]
         src = self.source(sources[item.source])
         self.add(node, PROV.wasDerivedFrom, src)
         self.as_of(node, item.as_of, inferred=item.as_of_inferred)
@@ -590,26 +509,32 @@ def _all_dated(rec: CollaborationFile) -> Iterator[Dated]:
     yield from rec.memberships
 
 
-def emit(cat: Catalog, graph: Graph, *, extra_countries: Iterable[str] = ()) -> Graph:
+def emit(cat: Catalog, graph: Graph, *, extra_countries: Iterable[str] = (),
+         origins: dict[URIRef, Origin] | None = None) -> Graph:
     """Write the catalog's triples into ``graph`` (the curated named graph).
 
     ``extra_countries``: codes used elsewhere (ingested documents) that need State nodes too.
+    ``origins``: filled with node → (file, line, record), so a SHACL violation can name its record.
     """
-    em = _Emitter(graph, cat)
-    for rec, _shown, _line in cat.organisations.values():
+    em = _Emitter(graph, cat, origins)
+    for rec, shown, line in cat.organisations.values():
+        em.at = (shown, line, f"organisation {rec.id}")
         em.organisation(rec)
     for loaded in cat.unions.values():
+        em.locate(loaded)
         em.collaboration(loaded, is_iscm=False)
     for loaded in cat.iscms.values():
+        em.locate(loaded)
         em.collaboration(loaded, is_iscm=True)
+    em.at = None  # country and region nodes come from the code tables, not from a record
     em.used_countries |= set(extra_countries)
     em.country_nodes()
     return graph
 
 
-def compile_dataset(data_dir: Path, ontology: Graph) -> Dataset:
+def compile_dataset(data_dir: Path, ontology: Graph, *, origins: dict[URIRef, Origin] | None = None) -> Dataset:
     """Check ``data_dir`` and compile it, with the ontology, into a dataset of named graphs:
-    the ontology, the curated data, and one graph per ingested document."""
+    the ontology, the curated data, and one graph per ingested document. ``origins``: see :func:`emit`."""
     from graph.documents import emit_documents, load_documents
     from graph.events_data import emit_events, load_events
 
@@ -626,7 +551,7 @@ def compile_dataset(data_dir: Path, ontology: Graph) -> Dataset:
         onto_graph.add(t)
     used = emit_documents(ds, docs, cat)
     curated = ds.graph(CURATED_GRAPH)
-    emit(cat, curated, extra_countries=used)
+    emit(cat, curated, extra_countries=used, origins=origins)
     emit_events(events, curated, cat)
     curated.add((CURATED_GRAPH, RDF.type, PROV.Entity))
     curated.add((CURATED_GRAPH, RDFS.label, Literal("curated data from data/")))

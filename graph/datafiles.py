@@ -68,10 +68,15 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 def load_yaml(path: Path, *, display: str | None = None) -> Any:
     """Parse one YAML file; syntax errors become :class:`DataError` naming file and line."""
     name = display or str(path)
+    if path.is_dir():
+        raise DataError("is a folder, not a YAML file (rename it: only files may end in .yaml)", path=name)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=name) from exc
+    except OSError as exc:
+        raise DataError(f"cannot be read: {exc.strerror}", path=name) from exc
+    _check_depth(text, name)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except DataError as exc:
@@ -79,6 +84,29 @@ def load_yaml(path: Path, *, display: str | None = None) -> Any:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise DataError(f"YAML syntax error: {exc.problem}", path=name, line=line) from exc
+
+
+MAX_DEPTH = 32  # the deepest record in data/ nests 6 levels; the parser recurses per level
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse absurd nesting before the (recursive) parser sees it, naming the line."""
+    depth = 0
+    opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+               yaml.FlowSequenceStartToken)
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):  # the scanner does not recurse
+            if isinstance(token, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise DataError(f"nested more than {MAX_DEPTH} levels deep (a record needs at most a few; "
+                                    "look for unclosed brackets or runaway indentation)", path=name,
+                                    line=token.start_mark.line + 1)
+            elif isinstance(token, closing):
+                depth -= 1
+    except yaml.MarkedYAMLError:
+        return  # a syntax error: the parser reports it with its line
 
 
 def line_of(doc: Any, loc: tuple[str | int, ...]) -> int | None:

@@ -34,6 +34,7 @@ from graph.namespace import (
     TIME,
     entity,
 )
+from graph.schema import HttpIri
 
 Id = Annotated[str, Field(min_length=1, max_length=120)]
 
@@ -219,7 +220,7 @@ class DocumentInfo(BaseModel):
     title: str
     kind: str
     file: str | None = None
-    url: str | None = None
+    url: HttpIri | None = None
     sha256: str
     as_of: dt.date
     extractor: str
@@ -271,7 +272,7 @@ def _check_ids(doc: DocumentFile, cat: Catalog, errors: _Errors, shown: str, raw
         if value.isupper() and len(value) == 3:
             if not countries.is_country_code(value):
                 errors.add(f"unknown country code {value!r}", path=shown, doc=raw, loc=loc)
-        elif value not in known:
+        elif value not in known and not cat.explained(value):
             errors.add(f"unknown id {value!r} (not in data/ nor minted by this document)",
                        path=shown, doc=raw, loc=loc)
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 
@@ -76,22 +76,39 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def http_iri(value: str | None) -> str | None:
+    """An absolute http(s) IRI that RDF stores accept: no spaces, quotes, braces or other characters
+    IRIs forbid (RFC 3987), so ``javascript:`` links and ``"`` in a URL fail here, not in the store."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.match(r"^https?://[^/?#\s]", value):
+        raise ValueError(f"not an http(s) URL: {value!r} (write it with http:// or https://)")
+    bad = sorted({c for c in value if c in '<>"{}|\\^`' or c.isspace() or ord(c) < 0x20})
+    if bad:
+        shown = ", ".join(repr(c) for c in bad)
+        raise ValueError(f"{value!r} contains {shown}, which a URL may not hold: percent-encode it "
+                         "(space → %20, \" → %22, { → %7B, } → %7D)")
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid IRI ({exc})") from None
+    return value
+
+
+HttpIri = Annotated[str, AfterValidator(http_iri)]
+
+
 class SourceRecord(_Strict):
     """A public web page (``url``) or a document with a ``locator``."""
 
-    url: str | None = None
+    url: HttpIri | None = None
     document: str | None = None
     locator: str | None = None
     title: str | None = None
     publisher: str | None = None
     accessed: dt.date | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
-            raise ValueError(f"not an http(s) URL: {value!r}")
-        return value
 
     @model_validator(mode="after")
     def _url_or_document(self) -> SourceRecord:
@@ -173,7 +190,7 @@ class CollaborationFile(_Strict):
     alt_names: list[AltName] = []
     kind: str | None = None  # ISCMs: regional-consultative-process | interregional-forum | global-process
     type: Literal["regional-union", "igo"] | None = None  # unions/ and igos/ files
-    website: str | None = None
+    website: HttpIri | None = None
     sources: dict[str, SourceRecord]
     facts: Facts = Facts()
     memberships: list[MembershipBlock] = []
@@ -194,7 +211,7 @@ class OrganisationRecord(_Strict):
     acronym: str | None = None
     type: Literal["igo", "eu-body", "regional-union", "civil-society", "private-sector",
                   "academic", "government-agency", "programme"]
-    website: str | None = None
+    website: HttpIri | None = None
     aliases: list[str] = []
     country: str | None = None  # for government agencies: the State they belong to
     source: SourceRecord

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 
-from graph import temporal, views
+from graph import temporal
 from graph.loader import ISCMGraph
 from graph.namespace import SPARQL_PREFIXES
 from graph.store import SelectResult
@@ -38,10 +39,58 @@ def _select(g: ISCMGraph, body: str) -> SelectResult:
     return result
 
 
-def current_members(df: Any, roles: tuple[str, ...] = ("member",)) -> Any:
-    """Tenures holding on the release date (:func:`graph.views.resolve`)."""
-    current = views.resolve(df)
+def current_members(tenures: Any, roles: tuple[str, ...] = ("member",), *,
+                    as_of: dt.date | None = None) -> Any:
+    """Tenures holding on the release date, or ``as_of`` (:func:`graph.temporal.holding`)."""
+    current = temporal.holding(tenures, as_of=as_of)
     return current[current["role"].isin(roles)]
+
+
+def headline(tenures: pd.DataFrame, iscm_ids: list[str], *, claims: int,
+             as_of: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """The headline numbers, each with what it counts. The home page, ``/stats``, ``iscm stats`` and
+    the README show these and no other: States are UN member and observer States (and Kosovo),
+    territories the rest of ISO 3166-1; *now* is the release date (graph/temporal.py);
+    *named* means a source lists the State itself, not only a union or IGO it belongs to;
+    ``claims`` is the number of sourced membership claims."""
+    from graph import countries
+
+    iscm = tenures[(tenures["organisation_type"] == "iscm") & (tenures["role"] == "member")
+                   & (tenures["actor_type"] == "state")]
+    now = current_members(iscm, as_of=as_of)
+
+    def split(codes: set[str]) -> tuple[int, int]:
+        territories = {c for c in codes if countries.is_country_code(c) and countries.country(c).territory}
+        return len(codes - territories), len(territories)
+
+    states_now, territories_now = split(set(now["actor_id"]))
+    named_now = split(set(now.loc[~now["derived"], "actor_id"]))
+    ever = split(set(iscm["actor_id"]))
+    return {
+        "iscms": {"value": len(set(iscm_ids)),
+                  "label": "ISCMs in the graph, any status (active, dormant, succeeded or ended)"},
+        "states_now": {"value": states_now,
+                       "label": "States that are members of at least one ISCM now (named by a source, or through "
+                                "a union or IGO they belong to)"},
+        "territories_now": {"value": territories_now,
+                            "label": "territories (not States) that are members of at least one ISCM now"},
+        "states_named_now": {"value": named_now[0],
+                             "label": "States named by a source as members of at least one ISCM now (not only "
+                                      "through a union or IGO)"},
+        "states_ever": {"value": ever[0], "label": "States that a source has ever named as members of an ISCM, "
+                                                   "at any date (through a union or IGO included)"},
+        "membership_claims": {"value": claims,
+                              "label": "membership claims: every role, organisation, source and date, each sourced"},
+    }
+
+
+def headline_sentence(h: dict[str, dict[str, Any]]) -> str:
+    """The headline in words, the same everywhere it is shown."""
+    return (f"{h['iscms']['value']} ISCMs (any status); {h['states_now']['value']} States and "
+            f"{h['territories_now']['value']} territories are members of at least one ISCM now "
+            f"({h['states_named_now']['value']} States named by a source, the rest through a union or IGO); "
+            f"{h['states_ever']['value']} States have ever been members; "
+            f"{h['membership_claims']['value']} sourced membership claims.")
 
 
 def graph_stats(g: ISCMGraph) -> dict[str, Any]:
@@ -63,6 +112,7 @@ def graph_stats(g: ISCMGraph) -> dict[str, Any]:
                 OPTIONAL { ?m iscm:asOf ?d . BIND(?m AS ?md) } }""")
     n, with_source, with_date = (int(c.toPython()) for c in prov.rows[0])
 
+    df = g.memberships
     iscm_rows = _select(g, """
         SELECT ?id ?kind ?status (COUNT(DISTINCT ?src) AS ?sources) WHERE {
           ?i a iscm:ISCM ; dcterms:identifier ?id ; iscm:kind ?k .
@@ -98,7 +148,10 @@ def graph_stats(g: ISCMGraph) -> dict[str, Any]:
             "share_with_as_of": with_date / n if n else 1.0,
         },
         "iscms": iscms,
+        # States and territories together (headline: the same split in two)
         "states_in_any_iscm": int(states_any[states_any["actor_type"] == "state"]["actor_id"].nunique()),
+        "headline": (h := headline(g.tenures, [r["id"] for r in iscms], claims=len(df))),
+        "headline_text": headline_sentence(h),
     }
 
 
@@ -112,3 +165,10 @@ def _complete(members: pd.DataFrame) -> bool:
     explicit = members["complete_list"] & members["via"].isna()
     covered = set(members.loc[members["complete_list"], "actor_id"])
     return bool(explicit.any() or set(members["actor_id"]) <= covered)
+
+
+def headline_markdown(h: dict[str, dict[str, Any]], *, as_of: dt.date) -> str:
+    """The headline as the README's table (``iscm stats --format markdown`` writes it)."""
+    rows = "".join(f"| {v['value']} | {v['label']} |\n" for v in h.values())
+    return f"As of {as_of.isoformat()}:\n\n| count | what it counts |\n| ---: | --- |\n{rows}"
+

@@ -124,3 +124,41 @@ def test_html_pages_carry_csp(client):
         assert r.status_code == 200, path
         csp = r.headers["content-security-policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_an_iscm_with_no_members_that_year_is_an_empty_answer_not_unknown(client):
+    for route in ("states-in-all", "states-in-any"):
+        r = client.get(f"/api/analytics/{route}", params={"iscm": ["igc", "budapest-process"], "as_of": 1950})
+        assert r.status_code == 200, r.text
+        assert r.json()["items"] == [] and r.json()["total"] == 0
+    r = client.get("/api/analytics/states-in-any", params={"iscm": ["igc", "no-such-process"], "as_of": 1950})
+    assert r.status_code == 404 and "no-such-process" in r.json()["detail"]
+    # a year with members in one of them: the other, empty, does not hide them in the union
+    now = client.get("/api/analytics/states-in-any", params={"iscm": ["igc"]}).json()["total"]
+    assert now > 0
+
+
+SAMPLE_PATH = {"code": "MAR", "iscm_id": "igc", "org_id": "iom", "collection": "state", "local_id": "MAR",
+               "name": "iscm.ttl", "key": "unknown", "ext": "html"}
+SAMPLE_QUERY = {"q": "Morocco", "iscm": "igc", "from": "2010", "to": "2020", "state": "MAR", "actor": "MAR"}
+
+
+def test_head_is_answered_wherever_get_is(client):
+    spec = client.get("/openapi.json").json()
+    paths = [p for p, ops in spec["paths"].items() if "get" in ops] + ["/", "/docs", "/static/style.css"]
+    checked = 0
+    for path in paths:
+        try:
+            url = path.format(**SAMPLE_PATH)
+        except KeyError:
+            continue
+        params = {k: v for k, v in SAMPLE_QUERY.items()
+                  if any(p.get("name") == k and p.get("required")
+                         for p in spec["paths"].get(path, {}).get("get", {}).get("parameters", []))}
+        get = client.get(url, params=params)
+        head = client.head(url, params=params)
+        assert head.status_code == get.status_code, (url, head.status_code, get.status_code)
+        assert head.content == b""
+        assert head.headers.get("content-type") == get.headers.get("content-type"), url
+        checked += 1
+    assert checked >= 30

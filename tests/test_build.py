@@ -125,6 +125,7 @@ def test_failed_build_leaves_previous_release_byte_identical(tiny_copy: Path, tm
 def test_rebuild_publishes_new_release_and_keeps_previous(tiny_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     first = build(tiny_copy, out).release
+    _edit(tiny_copy / "iscms" / "alpha-process.yaml", "actors: [MAR, ESP, FRA]", "actors: [MAR, ESP, FRA, ITA]")
     second = build(tiny_copy, out).release
     assert first != second and first.exists()
     assert current_release(out) == second
@@ -206,3 +207,107 @@ def test_shapes_reject_a_role_outside_the_role_scheme(tiny_copy: Path):
 
     msg = _validate_with(tiny_copy, bad_role)
     assert "urn:test:not-a-role" in msg and "role scheme" in msg
+
+
+# ------------------------------------------------------------------ bad data that used to escape the located path
+
+def test_a_folder_named_yaml_is_located(tiny_copy: Path):
+    (tiny_copy / "iscms" / "oops.yaml").mkdir()
+    msg = _error_for(tiny_copy)
+    assert "iscms/oops.yaml: is a folder, not a YAML file" in msg
+
+
+@pytest.mark.parametrize("bad", ['https://example.org/a"b', "https://example.org/{x}", "https://example.org/a b",
+                                 "javascript:alert(1)", "https://exa mple.org/"])
+def test_a_bad_source_url_is_located_with_a_hint(tiny_copy: Path, bad: str):
+    quoted = bad.replace('"', '\\"')
+    _edit(tiny_copy / "iscms" / "beta-forum.yaml", 'url: "https://example.org/beta"', f'url: "{quoted}"')
+    msg = _error_for(tiny_copy)
+    assert "iscms/beta-forum.yaml:5: sources.bf.url" in msg
+    assert "percent-encode" in msg or "http(s) URL" in msg
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", 'https://example.org/"onmouseover=x', "https://ex.org/{a}"])
+def test_website_is_validated_as_an_http_iri(tiny_copy: Path, bad: str):
+    quoted = bad.replace('"', '\\"')
+    _edit(tiny_copy / "iscms" / "beta-forum.yaml", "kind: interregional-forum",
+          f'kind: interregional-forum\nwebsite: "{quoted}"')
+    msg = _error_for(tiny_copy)
+    assert "iscms/beta-forum.yaml:4: website" in msg
+    _edit(tiny_copy / "iscms" / "beta-forum.yaml", f'website: "{quoted}"', "website: https://example.org/beta")
+    build(tiny_copy, tiny_copy.parent / "ok")  # a good website passes
+
+
+def test_an_organisation_website_is_validated(tiny_copy: Path):
+    _edit(tiny_copy / "organisations.yaml", "  type: igo\n", "  type: igo\n  website: javascript:alert(1)\n")
+    msg = _error_for(tiny_copy)
+    assert "organisations.yaml:" in msg and "[0].website: not an http(s) URL" in msg
+
+
+def test_yaml_nested_thousands_deep_is_located(tiny_copy: Path):
+    deep = "notes: " + "[" * 5000 + "]" * 5000 + "\n"
+    path = tiny_copy / "iscms" / "beta-forum.yaml"
+    path.write_text(path.read_text() + deep)
+    msg = _error_for(tiny_copy)
+    assert "iscms/beta-forum.yaml:" in msg and "nested more than" in msg
+    line = int(msg.split("iscms/beta-forum.yaml:")[1].split(":")[0])
+    assert line == len(path.read_text().splitlines())
+
+
+def test_block_nesting_thousands_deep_is_located(tiny_copy: Path):
+    deep = "notes:\n" + "".join(" " * i + "- \n" for i in range(1, 400))
+    path = tiny_copy / "iscms" / "beta-forum.yaml"
+    path.write_text(path.read_text() + deep)
+    assert "nested more than" in _error_for(tiny_copy)
+
+
+@pytest.mark.parametrize(("old", "new", "where"), [
+    ("{value: active, source: ap-2020", "{value: [active], source: ap-2020", "facts.status[0].value"),
+    ("{value: beta-forum, intensity", "{value: {id: beta-forum}, intensity", "facts.cooperates_with[0].value"),
+    ("{value: [labour-migration, border-management]", "{value: [[labour-migration]]", "facts.themes[0].value"),
+    ("actors: [MAR, ESP, FRA]", "actors: [[MAR], ESP, FRA]", "memberships[0].actors[0]"),
+    ("id: alpha-process", "id: [alpha-process]", "id"),
+])
+def test_a_list_or_mapping_where_an_id_is_expected(tiny_copy: Path, old: str, new: str, where: str):
+    _edit(tiny_copy / "iscms" / "alpha-process.yaml", old, new)
+    msg = _error_for(tiny_copy)
+    assert "iscms/alpha-process.yaml:" in msg and where in msg, msg
+
+
+# ------------------------------------------------------------------ a build that explains itself
+
+def test_one_bad_file_reports_itself_and_no_echo_elsewhere(tiny_copy: Path):
+    (tiny_copy / "unions" / "north-union.yaml").write_text("id: north-union\nname: [unclosed\n")
+    with pytest.raises(DataErrors) as info:
+        build(tiny_copy, tiny_copy.parent / "out")
+    assert [e.path for e in info.value.errors] == ["data/unions/north-union.yaml"]  # not beta-forum's via
+
+
+def test_an_unreadable_organisations_file_does_not_cascade(tiny_copy: Path):
+    (tiny_copy / "organisations.yaml").write_text("- id: secretariat-org\n  name: [unclosed\n")
+    with pytest.raises(DataErrors) as info:
+        build(tiny_copy, tiny_copy.parent / "out")
+    assert [e.path for e in info.value.errors] == ["data/organisations.yaml"]
+
+
+def test_a_shacl_violation_names_file_line_and_record_and_the_working_tree_ontology_counts(tiny_copy: Path):
+    """The build reads ontology/ beside data/ (no reinstall); a shape added there that the data breaks
+    is reported at the record that produced the node, not only at a hashed IRI."""
+    from ontology import ONTOLOGY_PATH, SHAPES_PATH
+
+    onto = tiny_copy.parent / "ontology"
+    onto.mkdir()
+    shutil.copy(ONTOLOGY_PATH, onto / ONTOLOGY_PATH.name)
+    (onto / SHAPES_PATH.name).write_text(SHAPES_PATH.read_text() + """
+shape:NoChairs a sh:NodeShape ;
+    sh:targetClass org:Membership ;
+    sh:property [ sh:path org:role ; sh:not [ sh:hasValue <https://w3id.org/iscm/role/chair> ] ;
+                  sh:message "test shape: no chairs" ] .
+""")
+    proc = run_iscm("build", "--data", str(tiny_copy), "--out", str(tiny_copy.parent / "out"))
+    assert proc.returncode == 1
+    lines = (tiny_copy / "iscms" / "alpha-process.yaml").read_text().splitlines()
+    chair_line = next(i for i, line in enumerate(lines, 1) if "role: chair" in line)
+    assert f"data/iscms/alpha-process.yaml:{chair_line}: alpha-process: memberships[3]: test shape: no chairs" \
+        in proc.stderr, proc.stderr
+    assert "(node https://w3id.org/iscm/id/membership/" in proc.stderr

@@ -1,36 +1,72 @@
-"""Liveness and a summary of what is loaded."""
+"""Liveness, what is served, and the switch to a new release."""
 
 from __future__ import annotations
 
-from typing import Any
+import hmac
+import os
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel
 
-from api.deps import GraphDep
+from api.deps import ServedDep
 from api.models import PROBLEMS
+from api.serving import health_problems, reload
+from graph.errors import BuildNotFoundError
 from graph.stats import graph_stats
 
 router = APIRouter(tags=["meta"], responses=PROBLEMS)
 
 
 class Health(BaseModel):
-    status: str
+    status: str  # ok, or degraded (see problems)
+    problems: list[str]
     quads: int
     backend: str
     release: str | None
+    version: str | None
     built_at: str | None
+    fingerprint: str | None
+    cite: str | None  # how to cite the release served (more: /api/about)
 
 
 @router.get("/health", response_model=Health, summary="Is the service up, and what release does it serve?")
-def health(graph: GraphDep) -> Health:
+def health(served: ServedDep) -> Health:
+    graph = served.graph
     manifest = graph.manifest
+    problems = health_problems(served)
     # the release's manifest knows its size: counting the store on every call grows with the data
     quads = manifest.get("quads") if manifest else None
-    return Health(status="ok", quads=quads if quads is not None else len(graph), backend=graph.store.name,
-                  release=graph.release.name if graph.release else None, built_at=manifest.get("built_at"))
+    return Health(status="degraded" if problems else "ok", problems=problems,
+                  quads=quads if quads is not None else len(graph), backend=graph.store.name,
+                  release=served.release_name, version=manifest.get("version"),
+                  built_at=manifest.get("built_at"), fingerprint=manifest.get("fingerprint"),
+                  cite=manifest.get("citation"))
 
 
 @router.get("/stats", summary="Counts per class, provenance coverage and per-ISCM completeness")
-def stats(graph: GraphDep) -> dict[str, Any]:
-    return graph_stats(graph)
+def stats(served: ServedDep) -> dict[str, Any]:
+    return served.catalogue.memo(("stats",), lambda: graph_stats(served.graph))
+
+
+class Reloaded(BaseModel):
+    changed: bool
+    release: str | None
+    previous: str | None
+
+
+@router.post("/admin/reload", response_model=Reloaded, include_in_schema=False)
+async def admin_reload(request: Request, authorization: Annotated[str | None, Header()] = None) -> Reloaded:
+    """Serve the build folder's current release (same as ``kill -HUP``); needs ``$ISCM_ADMIN_TOKEN``."""
+    from fastapi import HTTPException
+
+    token = os.environ.get("ISCM_ADMIN_TOKEN", "")
+    if not token:
+        raise HTTPException(403, "reload over HTTP is off: set ISCM_ADMIN_TOKEN (or send the process SIGHUP)")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(401, "wrong or missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    try:
+        return Reloaded(**await reload(request.app))
+    except BuildNotFoundError as exc:  # nothing to switch to: keep serving what is loaded
+        raise HTTPException(409, f"cannot reload: {exc}") from None

@@ -36,6 +36,7 @@ DUMPS = {
     "panel-state-iscm-year.parquet": ("application/vnd.apache.parquet", "the same panel as Parquet"),
     "panel-dyad-year.csv": ("text/csv", "panel: pairs of States × year with their joint ISCM memberships"),
     "panel-dyad-year.parquet": ("application/vnd.apache.parquet", "the same panel as Parquet"),
+    "CHANGELOG.md": ("text/markdown", "what changed in this release, claim by claim, since the previous one"),
 }
 _PANELS = {"panel-state-iscm-year": "state-iscm-year", "panel-dyad-year": "dyad-year"}
 
@@ -99,8 +100,13 @@ def resolve_entity(request: Request, graph: GraphDep, collection: str, local_id:
 
 
 @router.get("/dumps", response_class=HTMLResponse, summary="Downloadable dumps of the graph")
-def dumps_index() -> HTMLResponse:
-    return HTMLResponse(downloads_page([(name, desc) for name, (_mt, desc) in DUMPS.items()]))
+def dumps_index(graph: GraphDep) -> HTMLResponse:
+    manifest = graph.manifest
+    meta = manifest.get("dataset") or {}
+    return HTMLResponse(downloads_page([(name, desc) for name, (_mt, desc) in DUMPS.items()],
+                                       release=graph.release.name if graph.release else None,
+                                       cite=manifest.get("citation"), licence=meta.get("licence"),
+                                       licence_url=meta.get("licence_url")))
 
 
 @router.get("/dumps/{name}", summary="Download the graph (Turtle, JSON-LD, N-Triples, N-Quads) or memberships CSV",
@@ -118,8 +124,8 @@ def dump(graph: GraphDep, cat: CatalogueDep, name: str) -> Response:
             return _csv(name, cat.memo(("dump", name), lambda: df.to_csv(index=False)))
         body = cat.memo(("dump", name), lambda: _parquet(df))
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    if graph.release is None:
-        raise UnknownEntityError("dump", name)
+    if graph.release is None or not (graph.release / name).is_file():  # e.g. a release older than its CHANGELOG
+        raise UnknownEntityError("dump (not in this release)", name)
     return FileResponse(graph.release / name, media_type=media, filename=name)
 
 

@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import AsOf, CatalogueDep
+from api.deps import AsOf, CatalogueDep, get_catalogue
 from api.models import PROBLEMS
 from graph import maps
 from graph.errors import UnknownEntityError
@@ -105,7 +105,7 @@ def _cache(request: Request) -> MapCache:
 
 
 def _catalogue(request: Request) -> Catalogue:
-    return request.app.state.catalogue
+    return get_catalogue(request)
 
 
 def _invalid(exc: maps.MapParameterError) -> HTTPException:

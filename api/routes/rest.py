@@ -297,8 +297,10 @@ def states_in_all(request: Request, cat: CatalogueDep, page: PageDep, filters: F
         format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
     B = cat.bipartite_at(as_of=as_of, roles=roles, **filters.kwargs())
-    return table(_labelled(B, membership.states_in_all(B, iscm)), request, page, format,
-                 filters=filters.describe(as_of))
+    present = _members_known(cat, B, iscm)
+    # a known ISCM with no members in this view empties the intersection; it is not "unknown"
+    states = membership.states_in_all(B, present) if len(present) == len(set(iscm)) else []
+    return table(_labelled(B, states), request, page, format, filters=filters.describe(as_of))
 
 
 @router.get("/analytics/states-in-any", response_model=Table, responses=CSV_TABLE,
@@ -308,7 +310,7 @@ def states_in_any(request: Request, cat: CatalogueDep, page: PageDep, filters: F
         format: Format = None,
                   as_of: AsOf = None, roles: Roles = "members") -> Any:
     B = cat.bipartite_at(as_of=as_of, roles=roles, **filters.kwargs())
-    return table(_labelled(B, membership.states_in_any(B, iscm)), request, page, format,
+    return table(_labelled(B, membership.states_in_any(B, _members_known(cat, B, iscm))), request, page, format,
                  filters=filters.describe(as_of))
 
 
@@ -437,6 +439,13 @@ def _filtered(df: pd.DataFrame, filters: Any) -> pd.DataFrame:
     if filters.derivation != "all":
         df = df[df["derived"] == (filters.derivation == "derived")]
     return df
+
+
+def _members_known(cat: Catalogue, B: Any, ids: list[str]) -> list[str]:
+    """The ISCMs of ``ids`` that have members in ``B``; 404 only for an id that names no ISCM."""
+    for i in ids:
+        cat.entity(i, kind="iscm")
+    return [i for i in dict.fromkeys(ids) if i in B]
 
 
 def _labelled(B: Any, states: list[str]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import CatalogueDep
 from api.pages import home_page
+from graph.stats import headline
 
 router = APIRouter(include_in_schema=False)
 
@@ -17,14 +18,10 @@ DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 
 @router.get("/", response_class=HTMLResponse)
 def home(cat: CatalogueDep) -> HTMLResponse:
-    cur = cat.current
-    stats = {
-        "iscms": int((cat.entities["type"] == "iscm").sum()),
-        "states": int(cur[cur["actor_type"] == "state"]["actor_id"].nunique()),
-        "memberships": len(cat.memberships),
-        "release_date": cat.g.release_date.isoformat(),
-    }
-    return HTMLResponse(home_page(stats))
+    # the same numbers, with the same words, as /stats, `iscm stats` and the README
+    h = cat.memo(("headline",), lambda: headline(
+        cat.tenures, list(cat.entities.index[cat.entities["type"] == "iscm"]), claims=len(cat.memberships)))
+    return HTMLResponse(home_page(h, release_date=cat.g.release_date.isoformat()))
 
 
 @router.get("/docs", response_class=HTMLResponse)

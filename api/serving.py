@@ -1,0 +1,173 @@
+"""The release a server process serves: loaded once, leased, swapped atomically on reload.
+
+Everything a request reads from one release (graph, catalogue, named graphs, query workers) is one
+:class:`Served` object. A reload (``SIGHUP`` or ``POST /admin/reload``) loads the new current
+release beside the old one, then swaps the reference in one step; the old release keeps its lease and
+workers for a grace period so requests already running finish on it, then is let go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from api.config import Settings
+from graph.build import QUADS_FILE, STORE_DIR, current_release
+from graph.loader import ISCMGraph
+from graph.profiles import Catalogue
+from graph.querypool import QueryPool
+from graph.releases import RELEASES, Lease
+
+log = logging.getLogger("iscm.api")
+
+
+@dataclass
+class Served:
+    graph: ISCMGraph
+    catalogue: Catalogue
+    graph_names: set[str]
+    query_pool: QueryPool | None
+    lease: Lease | None
+    retired: bool = field(default=False)
+
+    @property
+    def release_name(self) -> str | None:
+        return self.graph.release.name if self.graph.release else None
+
+    def retire(self) -> None:
+        """Stop the query workers and give up the lease (the release may be pruned after this)."""
+        if self.retired:
+            return
+        self.retired = True
+        if self.query_pool is not None:
+            self.query_pool.close()
+        if self.lease is not None:
+            self.lease.release_lease()
+
+
+def _lease_for(release: Path | None) -> Lease | None:
+    if release is None or release.parent.name != RELEASES:
+        return None
+    return Lease(release.parent.parent, release.name)
+
+
+def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
+    """Load (or wrap) a release with everything requests need; blocking, seconds at most."""
+    if graph is None:
+        release = current_release(settings.build_dir)
+        lease = _lease_for(release)  # before loading: a build must not prune it meanwhile
+        if not release.is_dir():  # pruned between resolving the link and taking the lease
+            if lease is not None:
+                lease.release_lease()
+            release = current_release(settings.build_dir)
+            lease = _lease_for(release)
+        g = _load(release, settings)
+    else:
+        g, lease = graph, _lease_for(graph.release)
+    catalogue = Catalogue(g)
+    catalogue.current  # noqa: B018 - build the membership tables before the first request
+    names = {str(n) for n in _graph_names(g)}
+    pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
+                     queue_timeout=settings.sparql_queue_timeout) if g.release else None
+    return Served(g, catalogue, names, pool, lease)
+
+
+def _load(release: Path, settings: Settings) -> ISCMGraph:
+    from graph.loader import open_store
+
+    return ISCMGraph(open_store(release, backend=settings.backend), release=release)
+
+
+def _graph_names(g: ISCMGraph) -> list[str]:
+    from graph.store import SelectResult
+
+    result = g.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(result, SelectResult)
+    return [str(row[0]) for row in result.rows]
+
+
+def install(app: FastAPI, served: Served) -> None:
+    """Make ``served`` the release every new request sees (one reference; the attributes below are
+    kept for routes that read them directly)."""
+    app.state.served = served
+    app.state.graph = served.graph
+    app.state.catalogue = served.catalogue
+    app.state.graph_names = served.graph_names
+    app.state.query_pool = served.query_pool
+    with contextlib.suppress(AttributeError, KeyError):  # maps of the previous release
+        del app.state.map_cache
+
+
+async def reload(app: FastAPI) -> dict[str, str | bool | None]:
+    """Serve the build folder's current release if it is not the one served; one reload at a time."""
+    lock: asyncio.Lock = app.state.reload_lock
+    async with lock:
+        settings: Settings = app.state.settings
+        old: Served = app.state.served
+        target = await run_in_threadpool(current_release, settings.build_dir)
+        if old.graph.release is not None and target.name == old.release_name and not health_problems(old):
+            return {"changed": False, "release": old.release_name, "previous": old.release_name}
+        new = await run_in_threadpool(open_served, settings)
+        install(app, new)
+        gc.collect()
+        grace = settings.sparql_timeout + settings.sparql_queue_timeout + 5
+        task = asyncio.get_running_loop().create_task(_retire_later(old, grace))
+        app.state.retiring.add(task)
+        task.add_done_callback(app.state.retiring.discard)
+        log.info("reloaded: now serving %s (was %s)", new.release_name, old.release_name)
+        return {"changed": True, "release": new.release_name, "previous": old.release_name}
+
+
+async def _retire_later(old: Served, grace: float) -> None:
+    try:
+        await asyncio.sleep(grace)  # requests that started on the old release finish on it
+    finally:
+        await run_in_threadpool(old.retire)
+
+
+def install_sighup(app: FastAPI) -> None:
+    """``kill -HUP <pid>`` reloads (a single-process server; uvicorn's multi-worker supervisor already
+    restarts its workers on SIGHUP, and each then loads the current release)."""
+    loop = asyncio.get_running_loop()
+
+    def on_hup() -> None:
+        task = loop.create_task(_reload_logged(app))
+        app.state.retiring.add(task)
+        task.add_done_callback(app.state.retiring.discard)
+
+    # not in the main thread (a test client) or not on Unix: reload stays available over HTTP
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGHUP, on_hup)
+
+
+async def _reload_logged(app: FastAPI) -> None:
+    try:
+        await reload(app)
+    except Exception:
+        log.exception("reload on SIGHUP failed; still serving %s", app.state.served.release_name)
+
+
+def health_problems(served: Served) -> list[str]:
+    """Why the served release is broken, if it is (an empty list when all is well)."""
+    release = served.graph.release
+    if release is None:
+        return []
+    problems = []
+    if not release.is_dir():
+        problems.append(f"release folder {release} is gone (dumps and new query workers will fail)")
+        return problems
+    if not (release / "manifest.json").is_file():
+        problems.append(f"{release / 'manifest.json'} is missing")
+    if not (release / QUADS_FILE).is_file():
+        problems.append(f"{release / QUADS_FILE} is missing (dumps and new query workers will fail)")
+    if served.graph.store.name == "oxigraph" and not (release / STORE_DIR).is_dir():
+        problems.append(f"{release / STORE_DIR} is missing")
+    return problems

@@ -1,0 +1,155 @@
+"""Checks across files: every id a record names (ISCMs, unions, organisations, roles, themes, sources,
+country codes) must exist. A reference to a record that failed its own checks is not reported again
+(:meth:`Catalog.explained`), so one bad file yields its own errors and no echo in the files that
+point at it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from graph import countries
+from graph.compiler import Catalog, Vocabulary, _Errors
+from graph.schema import CollaborationFile, Dated, MembershipBlock
+
+
+def _actor_hint(name: str) -> str:
+    if name == name.lower():  # looks like an organisation id, not a country name
+        return ""
+    code = countries.resolve_country_name(name)
+    return f" (did you mean {code}?)" if code else ""
+
+
+def is_id(value: Any, *, list_ok: bool = False) -> bool:
+    if isinstance(value, str):
+        return True
+    return list_ok and isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def not_an_id(value: Any) -> str:
+    kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+    return (f"expected an id (text), got {kind} — write the id itself (e.g. igc or MAR), "
+            "not a list or a nested mapping")
+
+
+def check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
+    org_ids = set(cat.organisations) | set(cat.unions)
+    for rec, shown, _line in cat.organisations.values():
+        if rec.country and not countries.is_country_code(rec.country):
+            errors.add(f"unknown country code {rec.country!r}{_actor_hint(rec.country)}", path=shown,
+                       record=f"organisation {rec.id}")
+    for loaded in [*cat.unions.values(), *cat.iscms.values()]:
+        rec, doc, shown = loaded.record, loaded.doc, loaded.display
+        is_iscm = loaded.record.id in cat.iscms
+        if is_iscm and rec.kind not in vocab.kinds:
+            errors.add(f"kind {rec.kind!r} is not one of {sorted(vocab.kinds)}", path=shown, doc=doc, loc=("kind",))
+        folder = loaded.path.parent.name
+        expected = {"unions": "regional-union", "igos": "igo"}.get(folder)
+        if not is_iscm and rec.type != expected:
+            errors.add(f"a file in {folder}/ needs 'type: {expected}'", path=shown, doc=doc, loc=("type",))
+
+        def check_dated(item: Dated, loc: tuple, rec: CollaborationFile = rec, shown: str = shown,
+                        doc: Any = doc) -> None:
+            if item.source not in rec.sources:
+                errors.add(f"source {item.source!r} is not defined under 'sources' (defined: "
+                           f"{', '.join(sorted(rec.sources))})", path=shown, doc=doc, loc=(*loc, "source"))
+            if item.as_of.start() > dt.date.today():
+                errors.add(f"as_of {item.as_of} is in the future", path=shown, doc=doc, loc=(*loc, "as_of"))
+
+        for fname in ("established", "ended", "dormant_since", "status", "themes", "succeeded_by",
+                      "associated_union", "cooperates_with"):
+            for i, fact in enumerate(getattr(rec.facts, fname)):
+                loc = ("facts", fname, i)
+                check_dated(fact, loc)
+                v = fact.value
+                if fname not in ("established", "ended", "dormant_since") and not is_id(v, list_ok=fname == "themes"):
+                    errors.add(not_an_id(v), path=shown, doc=doc, loc=(*loc, "value"))
+                    continue
+                if fname == "established" and not (isinstance(v, int) and 1900 <= v <= dt.date.today().year):
+                    errors.add(f"established must be a year, got {v!r}", path=shown, doc=doc, loc=(*loc, "value"))
+                elif fname == "status" and v not in vocab.statuses:
+                    errors.add(f"status {v!r} is not one of {sorted(vocab.statuses)}", path=shown, doc=doc,
+                               loc=(*loc, "value"))
+                elif fname == "themes":
+                    values = v if isinstance(v, list) else [v]
+                    for j, t in enumerate(values):
+                        if t not in vocab.themes:
+                            errors.add(f"unknown theme {t!r}; themes are the ids of ontology/iscm.ttl's theme scheme",
+                                       path=shown, doc=doc, loc=(*loc, "value", j))
+                elif cat.explained(v):
+                    continue  # names a file that failed its own checks: reported there
+                elif fname == "succeeded_by" and v not in cat.iscms:
+                    errors.add(f"succeeded_by names unknown ISCM {v!r}", path=shown, doc=doc, loc=(*loc, "value"))
+                elif fname == "associated_union" and (v not in cat.unions
+                                                      or cat.unions[v].record.type != "regional-union"):
+                    errors.add(f"associated_union names unknown union {v!r} (no data/unions/{v}.yaml)",
+                               path=shown, doc=doc, loc=(*loc, "value"))
+                elif fname == "cooperates_with":
+                    if v not in cat.iscms and v not in org_ids:
+                        errors.add(f"cooperates_with names unknown ISCM or organisation {v!r}",
+                                   path=shown, doc=doc, loc=(*loc, "value"))
+                    if fact.intensity is None:
+                        errors.add("cooperates_with needs an intensity (official, regular or occasional)",
+                                   path=shown, doc=doc, loc=loc)
+
+        for i, block in enumerate(rec.memberships):
+            loc = ("memberships", i)
+            check_dated(block, loc)
+            if block.role not in vocab.roles:
+                errors.add(f"role {block.role!r} is not one of {sorted(vocab.roles)}", path=shown, doc=doc,
+                           loc=(*loc, "role"))
+            if block.via and block.via not in cat.unions and not cat.explained(block.via):
+                errors.add(f"via names {block.via!r}, which has no file in data/unions/ or data/igos/",
+                           path=shown, doc=doc, loc=(*loc, "via"))
+            _check_exclusive(rec, doc, shown, i, errors)
+            seen: set[str] = set()
+            for j, actor in enumerate(block.actors):
+                if actor in seen:
+                    errors.add(f"actor {actor!r} is listed twice in this block", path=shown, doc=doc,
+                               loc=(*loc, "actors", j))
+                seen.add(actor)
+                if actor == actor.upper() and len(actor) == 3:
+                    if not countries.is_country_code(actor):
+                        errors.add(f"unknown country code {actor!r} (not ISO 3166-1 alpha-3 nor a documented "
+                                   "user-assigned code)", path=shown, doc=doc, loc=(*loc, "actors", j))
+                elif actor not in org_ids and actor not in cat.iscms and not cat.explained(actor):
+                    errors.add(f"unknown actor {actor!r}: not an ISO alpha-3 code, nor the id of an organisation "
+                               f"(data/organisations.yaml, unions/, igos/) or ISCM (iscms/){_actor_hint(actor)}",
+                               path=shown, doc=doc, loc=(*loc, "actors", j))
+
+
+EXCLUSIVE_ROLES = ("member", "observer", "former-member")  # as graph.temporal.EXCLUSIVE_ROLES
+
+
+def _check_exclusive(rec: CollaborationFile, doc: Any, shown: str, i: int, errors: _Errors) -> None:
+    """One source, one date: an actor cannot be member and observer (or member and former member).
+
+    Claims of different sources or dates may disagree (the time model keeps both, newest first);
+    within one list it is a slip.
+    """
+    block = rec.memberships[i]
+    if block.role not in EXCLUSIVE_ROLES:
+        return
+    for earlier in rec.memberships[:i]:
+        if (earlier.role in EXCLUSIVE_ROLES and earlier.role != block.role and earlier.source == block.source
+                and earlier.as_of == block.as_of and _overlap(earlier, block)):
+            for j, actor in enumerate(block.actors):
+                if actor in earlier.actors:
+                    errors.add(f"{actor} is listed as {earlier.role} and as {block.role} by the same source "
+                               f"({block.source}, as of {block.as_of}); one list cannot give both roles",
+                               path=shown, doc=doc, loc=("memberships", i, "actors", j))
+
+
+def _overlap(a: MembershipBlock, b: MembershipBlock) -> bool:
+    """Whether two blocks say the roles held on a common day. A block without ``since``/``until``
+    speaks for its ``as_of`` date; a change of role on one day (one's ``until``, the other's
+    ``since``) is a handover, not an overlap."""
+    def span(x: MembershipBlock) -> tuple[dt.date, dt.date]:
+        return (x.since.start() if x.since else x.as_of.start()), (x.until.end() if x.until else x.as_of.end())
+
+    (a_start, a_end), (b_start, b_end) = span(a), span(b)
+    if max(a_start, b_start) > min(a_end, b_end):
+        return False
+    handover = ((a.until is not None and b.since is not None and a.until.end() == b.since.start())
+                or (b.until is not None and a.since is not None and b.until.end() == a.since.start()))
+    return not handover

@@ -1,0 +1,158 @@
+"""The data set as a whole: its metadata (``data/dataset.yaml``), how to cite it, and its DCAT + VoID
+description."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from graph.datafiles import format_loc, line_of, load_yaml
+from graph.errors import DataError, DataErrors
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+METADATA_FILE = "dataset.yaml"
+
+
+class Metadata(BaseModel):
+    """``data/dataset.yaml``; every key has a default so a data folder without one still builds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = "ISCM knowledge graph: inter-State consultation mechanisms on migration"
+    description: str = ("States, organisations and regional unions in inter-State consultation mechanisms on "
+                        "migration, with the source and as-of date of every fact.")
+    version: str = "0.0"
+    licence: str = "CC-BY-4.0"
+    licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
+    publisher: str = "the iscm-graph project"
+    homepage: str = "https://w3id.org/iscm/"
+    keywords: list[str] = []
+
+
+def read_metadata(data_dir: Path) -> Metadata:
+    path = data_dir / METADATA_FILE
+    if not path.is_file():
+        return Metadata()
+    shown = f"{data_dir.name}/{METADATA_FILE}"
+    doc = load_yaml(path, display=shown)
+    try:
+        return Metadata.model_validate(doc or {})
+    except ValidationError as exc:
+        raise DataErrors([DataError(e["msg"], path=shown, line=line_of(doc, tuple(e["loc"])),
+                                    record=format_loc(tuple(e["loc"])) or None) for e in exc.errors()]) from None
+
+
+def citation(meta: dict, release: str | None) -> str:
+    """One line to cite a release, from the manifest's ``dataset`` block (see :func:`manifest_block`)."""
+    built = str(meta.get("built_at", ""))[:10]
+    parts = [f"{meta.get('publisher', Metadata().publisher)}. {meta.get('title', Metadata().title)}",
+             f"version {meta.get('version', '?')}" + (f" (release {release}" + (f", {built})" if built else ")")
+                                                      if release else "")]
+    return (", ".join(parts) + f". {meta.get('homepage', Metadata().homepage)} — "
+            f"licence {meta.get('licence', Metadata().licence)} ({meta.get('licence_url', Metadata().licence_url)}); "
+            "each fact cites its own source.")
+
+
+def manifest_block(meta: Metadata, built_at: str, memberships: Any, facts: Any) -> dict:
+    """What the release's manifest records about the data set: metadata, temporal coverage."""
+    import pandas as pd
+
+    dates = pd.concat([memberships[c].dropna() for c in ("start", "as_of")] + [
+        pd.to_datetime(facts["as_of"], errors="coerce").dropna()], ignore_index=True)
+    temporal = None
+    if not dates.empty:
+        temporal = {"start": dates.min().date().isoformat(), "end": dates.max().date().isoformat()}
+    return {**meta.model_dump(), "built_at": built_at, "temporal": temporal}
+
+
+DUMP_TYPES = {  # file → IANA media type, for the DCAT distributions
+    "iscm.ttl": "text/turtle", "iscm.jsonld": "application/ld+json", "iscm.nt": "application/n-triples",
+    "iscm.nq": "application/n-quads", "memberships.csv.gz": "application/gzip", "facts.csv.gz": "application/gzip",
+    "CHANGELOG.md": "text/markdown",
+}
+
+
+def describe(manifest: dict, base: str, *, sizes: dict[str, int] | None = None) -> Graph:
+    """DCAT + VoID description of a release: title, version, licence, publisher, temporal coverage,
+    distributions (with sizes and SHA-256), triple counts, named graphs, SPARQL endpoint."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
+
+    void = Namespace("http://rdfs.org/ns/void#")
+    spdx = Namespace("http://spdx.org/rdf/terms#")
+    base = base.rstrip("/") + "/"
+    meta = manifest.get("dataset") or Metadata().model_dump()
+    g = Graph()
+    for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("void", void), ("spdx", spdx)):
+        g.bind(prefix, ns)
+    ds = URIRef(base + ".well-known/void#dataset")
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, RDF.type, void.Dataset))
+    g.add((ds, DCTERMS.title, Literal(meta["title"], lang="en")))
+    g.add((ds, DCTERMS.description, Literal(meta["description"], lang="en")))
+    # dcat:version is DCAT 3 (rdflib's DCAT namespace predates it); owl:versionInfo for older readers
+    g.add((ds, URIRef(str(DCAT) + "version"), Literal(str(meta["version"]))))
+    g.add((ds, OWL.versionInfo, Literal(str(meta["version"]))))
+    if manifest.get("release"):
+        g.add((ds, DCTERMS.identifier, Literal(manifest["release"])))
+    g.add((ds, DCTERMS.license, URIRef(meta["licence_url"])))
+    g.add((ds, DCTERMS.bibliographicCitation, Literal(citation({**meta, **manifest.get("dataset", {})},
+                                                               manifest.get("release")))))
+    publisher = BNode("publisher")
+    g.add((ds, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal(meta["publisher"])))
+    g.add((ds, DCAT.landingPage, URIRef(base)))
+    for word in meta.get("keywords", []):
+        g.add((ds, DCAT.keyword, Literal(word, lang="en")))
+    if manifest.get("built_at"):
+        g.add((ds, DCTERMS.modified, Literal(manifest["built_at"], datatype=XSD.dateTime)))
+    if meta.get("temporal"):
+        period = BNode("temporal")
+        g.add((ds, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(meta["temporal"]["start"], datatype=XSD.date)))
+        g.add((period, DCAT.endDate, Literal(meta["temporal"]["end"], datatype=XSD.date)))
+    if manifest.get("triples") is not None:
+        g.add((ds, void.triples, Literal(int(manifest["triples"]))))
+    g.add((ds, void.sparqlEndpoint, URIRef(base + "sparql")))
+    g.add((ds, void.uriSpace, Literal("https://w3id.org/iscm/id/")))
+    g.add((ds, void.exampleResource, URIRef("https://w3id.org/iscm/id/iscm/igc")))
+    for vocab in ("http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "http://www.w3.org/2006/time#",
+                  "http://www.w3.org/2004/02/skos/core#", "https://w3id.org/iscm/ontology#"):
+        g.add((ds, void.vocabulary, URIRef(vocab)))
+    service = BNode("sparql")
+    g.add((ds, DCAT.distribution, service))
+    g.add((service, RDF.type, DCAT.Distribution))
+    g.add((service, DCAT.accessURL, URIRef(base + "sparql")))
+    g.add((service, DCTERMS.title, Literal("SPARQL 1.1 endpoint (read-only)", lang="en")))
+    digests = manifest.get("sha256", {})
+    for name, media in DUMP_TYPES.items():
+        if name not in digests and not (sizes and name in sizes):
+            continue
+        dist = URIRef(base + f"dumps/{name}")
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, dist))
+        g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        g.add((dist, DCTERMS.license, URIRef(meta["licence_url"])))
+        if sizes and name in sizes:
+            g.add((dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
+        if name in digests:
+            checksum = BNode(f"sha256-{name}")
+            g.add((dist, spdx.checksum, checksum))
+            g.add((checksum, spdx.algorithm, spdx.checksumAlgorithm_sha256))
+            g.add((checksum, spdx.checksumValue, Literal(digests[name], datatype=XSD.hexBinary)))
+        if name.startswith("iscm."):
+            g.add((ds, void.dataDump, dist))
+    for graph_name, count in sorted((manifest.get("graph_triples") or {}).items()):
+        subset = URIRef(base + ".well-known/void#graph-" + graph_name.rsplit("/", 1)[-1].strip("<>"))
+        g.add((ds, void.subset, subset))
+        g.add((subset, RDF.type, void.Dataset))
+        g.add((subset, DCTERMS.identifier, Literal(graph_name.strip("<>"))))
+        g.add((subset, void.triples, Literal(int(count))))
+    return g

@@ -1,0 +1,95 @@
+"""`iscm serve` limits, over real sockets: a request whose headers or body never finish gets 408 and
+is closed, an oversized head gets 431, connections past the limit get 503, and uvicorn is not exposed
+on a public address without saying so."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from conftest import TINY, run_iscm, start_server, stop_server
+
+
+@pytest.fixture(scope="module")
+def tiny_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from graph.build import build
+
+    out = tmp_path_factory.mktemp("limits")
+    build(TINY, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def strict(tiny_out: Path):
+    srv = start_server(tiny_out, env={"ISCM_HEADER_TIMEOUT": "1", "ISCM_BODY_TIMEOUT": "1",
+                                      "ISCM_MAX_HEADER_BYTES": "8192"})
+    yield srv
+    stop_server(srv)
+
+
+def _connect(base_url: str) -> socket.socket:
+    host, port = base_url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    sock.settimeout(60)  # a safety net only: the server's own deadline is what ends the wait
+    return sock
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_headers_that_never_finish_get_408_and_a_close(strict):
+    with _connect(strict.base_url) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        answer = _read_all(sock)  # returns when the server closes the connection
+    assert answer.startswith(b"HTTP/1.1 408"), answer
+
+
+def test_a_connection_that_sends_nothing_is_closed(strict):
+    with _connect(strict.base_url) as sock:
+        assert _read_all(sock).startswith(b"HTTP/1.1 408")
+
+
+def test_a_body_that_never_finishes_gets_408(strict):
+    with _connect(strict.base_url) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: 1000\r\n\r\nSELECT")
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 408"), answer
+
+
+def test_an_oversized_head_gets_431(strict):
+    with _connect(strict.base_url) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 10_000 + b"\r\n\r\n")
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 431"), answer
+
+
+def test_normal_requests_and_keep_alive_still_work(strict):
+    with strict.client() as c:
+        for _ in range(3):  # one kept-alive connection, three requests
+            assert c.get("/health").status_code == 200
+
+
+def test_connections_past_the_limit_get_503(tiny_out: Path):
+    srv = start_server(tiny_out, env={"ISCM_MAX_CONNECTIONS": "3"})
+    try:
+        idle = [_connect(srv.base_url) for _ in range(2)]
+        try:
+            with srv.client() as c:
+                assert c.get("/health").status_code == 503
+        finally:
+            for sock in idle:
+                sock.close()
+    finally:
+        stop_server(srv)
+
+
+def test_a_public_address_needs_to_be_asked_for():
+    proc = run_iscm("serve", "--host", "0.0.0.0", "--port", "9")
+    assert proc.returncode == 1
+    assert "reverse proxy" in proc.stderr and "--public" in proc.stderr
