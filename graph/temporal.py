@@ -23,8 +23,9 @@ whether a membership holds. The rules, in the order they apply:
    source gives its end; co-chairs are their own role. Two sole chairs never hold at once.
 6. **Suspensions** (role ``suspended``, with a period) cut the tenures of that actor in that body
    — and, for a bloc, every tenure derived through it.
-7. **Inferred dates** stay flagged (``start_inferred``, precision ``year``/``month``/``day``) and
-   are never used to end a tenure early.
+7. **Inferred dates** stay flagged: a start taken from evidence is "at least since"
+   (``start_inferred``), an end set by an undated source's list or exit is ``end_inferred``, and
+   every date keeps its precision (``year``/``month``/``day``).
 8. **"Current"** means as of the release date kept in the manifest, and nothing else: the build
    writes the ``current`` column and the ``iscm:current`` flags from the same table.
 
@@ -164,7 +165,7 @@ def _point(row: dict) -> tuple[pd.Timestamp | None, pd.Timestamp, pd.Timestamp |
     return since, seen, until
 
 
-def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timestamp, str]]) -> list[_Span]:
+def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timestamp, str, bool]]) -> list[_Span]:
     """Spans of one (organisation, actor, role) from its claims and the dates it is known absent."""
     events: list[tuple[pd.Timestamp, int, str, int | None]] = []  # (date, order, kind, row index)
     for idx in idxs:
@@ -175,7 +176,8 @@ def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timesta
         if until is not None:
             events.append((until, 3, "until", idx))
     present_on = {e[0] for e in events if e[2] in ("open", "seen")}
-    for when, why in absences:
+    inferred_on = {when for when, _why, inferred in absences if inferred}
+    for when, why, _inferred in absences:
         if when not in present_on:  # same-date disagreement: presence wins
             events.append((when, 2, why, None))
     events.sort(key=lambda e: (e[0], e[1]))
@@ -202,8 +204,9 @@ def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timesta
             cur.end, cur.end_reason = when, "until"
             cur.end_precision = recs[idx]["end_precision"] or "day"
             cur = None
-        elif cur is not None:  # an absence
+        elif cur is not None:  # an absence; from an undated source, the end is flagged, not hidden
             cur.end, cur.end_reason, cur.end_precision = when - _DAY, kind, "day"
+            cur.end_inferred = when in inferred_on
             cur = None
     return spans
 
@@ -312,22 +315,25 @@ def _iri(*parts: object) -> str:
     return f"https://w3id.org/iscm/id/tenure/{digest}"
 
 
-def _absences(claims: pd.DataFrame) -> dict[tuple[str, str, str], list[tuple[pd.Timestamp, str]]]:
-    """For each (organisation, actor, role): the dates it is known *not* to hold the role."""
-    out: dict[tuple[str, str, str], list[tuple[pd.Timestamp, str]]] = defaultdict(list)
+def _absences(claims: pd.DataFrame) -> dict[tuple[str, str, str], list[tuple[pd.Timestamp, str, bool]]]:
+    """For each (organisation, actor, role): the dates it is known *not* to hold the role, why, and
+    whether that date was inferred (an undated source: the tenure's end is then flagged inferred)."""
+    out: dict[tuple[str, str, str], list[tuple[pd.Timestamp, str, bool]]] = defaultdict(list)
     named = claims[claims["via"].isna()]
     # complete lists: grouped by organisation, role and date (same-date lists from several sources are merged)
     complete = named[named["complete_list"] & ~named["role"].isin(MODIFIER_ROLES)]
     actors_of = named[~named["role"].isin(MODIFIER_ROLES)].groupby(["organisation_id", "role"])["actor_id"].unique()
     for (oid, role, when), group in complete.groupby(["organisation_id", "role", "as_of"]):
         listed = set(group["actor_id"])
+        inferred = bool(group["as_of_inferred"].all())
         for actor in actors_of.get((oid, role), ()):
             if actor not in listed:
-                out[(oid, actor, role)].append((when, "omitted"))
+                out[(oid, actor, role)].append((when, "omitted", inferred))
     # exits: a former-member claim ends the membership at its `until`, else by its date
     for row in named[named["role"] == "former-member"].itertuples(index=False):
         when = row.end if pd.notna(row.end) else row.as_of
-        out[(row.organisation_id, row.actor_id, "member")].append((when + _DAY if pd.notna(row.end) else when, "exit"))
+        out[(row.organisation_id, row.actor_id, "member")].append(
+            (when + _DAY if pd.notna(row.end) else when, "exit", pd.isna(row.end) and bool(row.as_of_inferred)))
     # role changes among member / observer: the other role's evidence is this one's absence
     exclusive = named[named["role"].isin(("member", "observer"))]
     for (oid, actor), group in exclusive.groupby(["organisation_id", "actor_id"]):
@@ -336,7 +342,7 @@ def _absences(claims: pd.DataFrame) -> dict[tuple[str, str, str], list[tuple[pd.
         for row in group.itertuples(index=False):
             other = "observer" if row.role == "member" else "member"
             when = row.start if pd.notna(row.start) else row.as_of
-            out[(oid, actor, other)].append((when, "role-change"))
+            out[(oid, actor, other)].append((when, "role-change", pd.isna(row.start) and bool(row.as_of_inferred)))
     return out
 
 
