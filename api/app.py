@@ -44,9 +44,13 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
         # generations so a collection during a request does not rescan them (tail latency)
         gc.collect()
         gc.freeze()
-        app.state.graph_names = {str(n) for n in _graph_names(g)}
+        app.state.graph_sizes = _graph_sizes(g)
+        app.state.graph_names = set(app.state.graph_sizes)
+        app.state.default_triples = g.manifest.get("triples") or sum(app.state.graph_sizes.values())
+        app.state.sparql_gate = sparql.Gate(settings.sparql_workers, settings.sparql_per_client)
         app.state.query_pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
-                                         queue_timeout=settings.sparql_queue_timeout) if g.release else None
+                                         queue_timeout=settings.sparql_queue_timeout,
+                                         memory=settings.sparql_memory_mb * 2**20) if g.release else None
         try:
             yield
         finally:
@@ -75,9 +79,10 @@ def _swagger_dir() -> str:
     return str(Path(swagger_ui_bundle.swagger_ui_path))
 
 
-def _graph_names(g: ISCMGraph) -> list[str]:
+def _graph_sizes(g: ISCMGraph) -> dict[str, int]:
+    """Each named graph of the release and its number of triples (the service description lists them)."""
     from graph.store import SelectResult
 
-    result = g.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    result = g.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert isinstance(result, SelectResult)
-    return [str(row[0]) for row in result.rows]
+    return {str(row[0]): int(row[1].toPython()) for row in result.rows}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from api.deps import GraphDep
@@ -32,5 +32,8 @@ def health(graph: GraphDep) -> Health:
 
 
 @router.get("/stats", summary="Counts per class, provenance coverage and per-ISCM completeness")
-def stats(graph: GraphDep) -> dict[str, Any]:
-    return graph_stats(graph)
+def stats(request: Request, graph: GraphDep) -> dict[str, Any]:
+    from api.routes import sparql
+
+    # the SPARQL counters (requests, refusals, timeouts, worker crashes) change; the graph's do not
+    return {**graph_stats(graph), "sparql": sparql.stats(request.app)}
