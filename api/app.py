@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -38,6 +39,10 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         g = graph if graph is not None else load(settings.build_dir, backend=settings.backend)
         app.state.graph = g
+        # query workers load the store while this process builds its tables
+        app.state.query_pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
+                                         queue_timeout=settings.sparql_queue_timeout,
+                                         memory=settings.sparql_memory_mb * 2**20) if g.release else None
         app.state.catalogue = Catalogue(g)
         app.state.catalogue.current  # noqa: B018 - build the membership tables before the first request
         # the loaded graph and tables live as long as the process: move them out of the collector's
@@ -48,9 +53,11 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
         app.state.graph_names = set(app.state.graph_sizes)
         app.state.default_triples = g.manifest.get("triples") or sum(app.state.graph_sizes.values())
         app.state.sparql_gate = sparql.Gate(settings.sparql_workers, settings.sparql_per_client)
-        app.state.query_pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
-                                         queue_timeout=settings.sparql_queue_timeout,
-                                         memory=settings.sparql_memory_mb * 2**20) if g.release else None
+        if app.state.query_pool is not None:
+            # serve only once the workers can answer: the query time limit counts a worker's start
+            walled = await anyio.to_thread.run_sync(app.state.query_pool.warm)
+            if not walled and settings.backend != "remote":
+                log.warning("query workers run without the network wall (needs Linux seccomp)")
         try:
             yield
         finally:

@@ -91,6 +91,11 @@ def _one(params: list[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _first(params: list[tuple[str, str]], name: str) -> str | None:
+    """A non-standard parameter some clients repeat (SPARQLWrapper sends format= twice): the first."""
+    return next((v for k, v in params if k == name), None)
+
+
 def _all(params: list[tuple[str, str]], name: str) -> list[str]:
     return [v for k, v in params if k == name]
 
@@ -191,7 +196,7 @@ async def sparql_get(request: Request) -> Response:
     query = _one(params, "query")
     if query is None:
         return _describe(request)
-    return await _run(request, query, params, _one(params, "format"))
+    return await _run(request, query, params, _first(params, "format"))
 
 
 @router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)", response_class=Response,
@@ -218,7 +223,7 @@ async def sparql_post(request: Request) -> Response:
     if ctype == _DIRECT:
         if _all(url_params, "query"):
             raise _bad("a direct POST carries the query in its body, not also in a 'query' parameter")
-        return await _run(request, decoded, url_params, _one(url_params, "format"))
+        return await _run(request, decoded, url_params, _first(url_params, "format"))
     form = _params(decoded)
     if _all(form, "update"):
         raise _bad(_READ_ONLY)
@@ -226,7 +231,7 @@ async def sparql_post(request: Request) -> Response:
     query = _one(params, "query")  # in the body or the URL, but once
     if query is None:
         raise _bad("missing 'query' parameter")
-    return await _run(request, query, params, _one(params, "format"))
+    return await _run(request, query, params, _first(params, "format"))
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
