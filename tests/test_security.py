@@ -67,8 +67,18 @@ def test_concurrent_query_limit_answers_503(strict_server):
     assert sorted(statuses) == [503, 503, 504]
 
 
+def _worker_ready(client) -> None:
+    """After a timeout the replaced worker loads the store again; the time limit counts that wait
+    (504 meanwhile), so wait for it to answer before testing something else."""
+    deadline = time.monotonic() + 120  # only so a broken server cannot hang the suite
+    while client.get("/sparql", params={"query": "ASK {}"}).status_code != 200:
+        assert time.monotonic() < deadline, "the query worker never became ready"
+        time.sleep(0.2)
+
+
 def test_row_cap_and_query_length_limits(strict_server):
     with strict_server.client() as c:
+        _worker_ready(c)
         r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
                   headers={"Accept": "application/sparql-results+json"})
         assert len(r.json()["results"]["bindings"]) == 50 and "truncated" not in r.json()
