@@ -65,29 +65,26 @@ class Gate:
 def stats(app: object) -> dict[str, int]:
     """SPARQL counters for /stats: requests, refusals, timeouts, crashes, memory-limit stops."""
     state = app.state
-    out: dict[str, int] = dict(getattr(state, "sparql_gate", Gate(1, 1)).stats)
+    gate: Gate | None = getattr(state, "sparql_gate", None)
+    out: dict[str, int] = dict(gate.stats) if gate else {}
     pool: QueryPool | None = getattr(state, "query_pool", None)
     if pool is not None:
         out.update({f"worker_{k}": v for k, v in pool.stats.items()})
-    out["in_flight"] = sum(getattr(state, "sparql_gate", Gate(1, 1)).in_flight.values())
+    out["in_flight"] = sum(gate.in_flight.values()) if gate else 0
     return out
-
-
-def _bad(detail: str) -> QueryError:
-    return QueryError(detail)
 
 
 def _params(raw: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
-        raise _bad("the request's parameters are not UTF-8 after percent-decoding") from None
+        raise QueryError("the request's parameters are not UTF-8 after percent-decoding") from None
 
 
 def _one(params: list[tuple[str, str]], name: str) -> str | None:
     values = [v for k, v in params if k == name]
     if len(values) > 1:
-        raise _bad(f"{len(values)} '{name}' parameters: give exactly one")
+        raise QueryError(f"{len(values)} '{name}' parameters: give exactly one")
     return values[0] if values else None
 
 
@@ -125,7 +122,8 @@ async def _run(request: Request, text: str, params: list[tuple[str, str]], fmt: 
     default, named = _all(params, "default-graph-uri"), _all(params, "named-graph-uri")
     for g in default + named:
         if g not in state.graph_names:
-            raise _bad(f"graph <{g}> is not in this release; its graphs are: {', '.join(sorted(state.graph_names))}")
+            known = ", ".join(sorted(state.graph_names))
+            raise QueryError(f"graph <{g}> is not in this release; its graphs are: {known}")
     if default or named:  # the protocol's dataset overrides the query's FROM / FROM NAMED
         dataset = (default, named)
     elif checked.has_dataset:
@@ -192,7 +190,7 @@ def _describe(request: Request) -> Response:
 async def sparql_get(request: Request) -> Response:
     params = _params(request.scope.get("query_string", b"").decode("latin-1"))
     if _all(params, "update"):
-        raise _bad(f"{_READ_ONLY}; and an update is never sent by GET")
+        raise QueryError(f"{_READ_ONLY}; and an update is never sent by GET")
     query = _one(params, "query")
     if query is None:
         return _describe(request)
@@ -206,31 +204,31 @@ async def sparql_post(request: Request) -> Response:
     url_params = _params(request.scope.get("query_string", b"").decode("latin-1"))
     raw_type = request.headers.get("content-type")
     if raw_type is None:
-        raise _bad(f"a POST needs a Content-Type: {_FORM} or {_DIRECT}")
+        raise QueryError(f"a POST needs a Content-Type: {_FORM} or {_DIRECT}")
     ctype, *rest = [p.strip().lower() for p in raw_type.split(";")]
     charset = next((p.split("=", 1)[1].strip('"') for p in rest if p.startswith("charset=")), "utf-8")
     if ctype == _UPDATE or _all(url_params, "update"):
-        raise _bad(_READ_ONLY)
+        raise QueryError(_READ_ONLY)
     if ctype not in (_FORM, _DIRECT):
-        raise _bad(f"unsupported Content-Type {ctype!r}: use {_FORM} or {_DIRECT}")
+        raise QueryError(f"unsupported Content-Type {ctype!r}: use {_FORM} or {_DIRECT}")
     if charset not in ("utf-8", "utf8"):
-        raise _bad(f"charset {charset!r} is not supported: send UTF-8")
+        raise QueryError(f"charset {charset!r} is not supported: send UTF-8")
     body = await _read_body(request, settings.sparql_max_body)
     try:
         decoded = body.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
-        raise _bad(f"request body is not UTF-8 (byte {exc.start} cannot be decoded)") from None
+        raise QueryError(f"request body is not UTF-8 (byte {exc.start} cannot be decoded)") from None
     if ctype == _DIRECT:
         if _all(url_params, "query"):
-            raise _bad("a direct POST carries the query in its body, not also in a 'query' parameter")
+            raise QueryError("a direct POST carries the query in its body, not also in a 'query' parameter")
         return await _run(request, decoded, url_params, _first(url_params, "format"))
     form = _params(decoded)
     if _all(form, "update"):
-        raise _bad(_READ_ONLY)
+        raise QueryError(_READ_ONLY)
     params = url_params + form
     query = _one(params, "query")  # in the body or the URL, but once
     if query is None:
-        raise _bad("missing 'query' parameter")
+        raise QueryError("missing 'query' parameter")
     return await _run(request, query, params, _first(params, "format"))
 
 
