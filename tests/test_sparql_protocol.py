@@ -278,9 +278,10 @@ def test_graph_results_parse_capped_or_not(client, accept):
            "application/rdf+xml": "xml", "text/n3": "n3"}[accept]
     small = _get(client, "CONSTRUCT { ?i a iscm:ISCM } WHERE { ?i a iscm:ISCM }", accept)
     assert len(Graph().parse(data=small.text, format=fmt)) >= 30
-    big = _get(client, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 10001", accept)  # one past the cap
-    assert big.headers["X-Result-Truncated"].startswith("true")
-    assert len(Graph().parse(data=big.text, format=fmt)) == 10_000
+    # past the cap (solutions of the union graph repeat triples held by two graphs; rdflib needs a LIMIT)
+    big = _get(client, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 20000", accept)
+    assert big.headers["X-Result-Truncated"].startswith("true") and big.headers["X-Result-Rows"] == "10000"
+    assert 5_000 < len(Graph().parse(data=big.text, format=fmt)) <= 10_000
 
 
 def test_sparqlwrapper_in_every_format(server):
