@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -37,7 +38,10 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         served = serving.open_served(settings, graph)
+        # serve only once the workers can answer: the query time limit counts a worker's start
+        await anyio.to_thread.run_sync(serving.warm, served, settings)
         serving.install(app, served)
+        app.state.sparql_gate = sparql.Gate(settings.sparql_workers, settings.sparql_per_client)
         app.state.reload_lock = asyncio.Lock()
         app.state.retiring = set()
         serving.install_sighup(app)

@@ -33,7 +33,18 @@ class Settings:
     sparql_max_length: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_MAX_LENGTH", 20_000))
     sparql_workers: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_WORKERS", 2))
     sparql_queue_timeout: float = field(default_factory=lambda: _env_float("ISCM_SPARQL_QUEUE_TIMEOUT", 5.0))
+    # brackets nested deeper overflow the engine's stack (a crash, not an answer)
+    sparql_max_depth: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_MAX_DEPTH", 40))
+    # memory a query may allocate in its worker, beyond what the worker holds after loading
+    sparql_memory_mb: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_MEMORY_MB", 1024))
+    # SPARQL requests one client (IP address) may have in flight; more get 429
+    sparql_per_client: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_PER_CLIENT", 2))
     max_page: int = 1000
+
+    @property
+    def sparql_max_body(self) -> int:
+        """Bytes a POST body may have: the longest query, every character four UTF-8 bytes, percent-encoded."""
+        return self.sparql_max_length * 12 + 4096
 
 
 def get_settings() -> Settings:

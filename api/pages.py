@@ -72,6 +72,9 @@ Queries stop after the server's time limit; results are capped. These prefixes a
 <option value="jsonld">JSON-LD (CONSTRUCT/DESCRIBE)</option></select></label>
 <button type="submit">Run</button>
 </form>
+<p id="limits">Limits: a time limit, a memory limit and a row cap per query; a capped answer carries
+the header <code>X-Result-Truncated</code>. This address also serves its SPARQL service description,
+with the limits, to clients asking for Turtle, JSON-LD or RDF/XML.</p>
 <div id="status" role="status"></div>
 <div id="results"></div>
 {examples}

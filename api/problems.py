@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import ParameterError, QueryError, QueryTimeoutError, UnknownEntityError
-from graph.querypool import PoolBusyError
+from graph.querypool import PoolBusyError, QueryMemoryError, WorkerCrashError
 from graph.sparql import NotAcceptableError
 
 log = logging.getLogger("iscm.api")
@@ -26,6 +26,8 @@ def problem(status: int, title: str, detail: str, *, instance: str | None = None
 
 
 def install(app: FastAPI) -> None:
+    from api.routes.sparql import ClientBudgetError
+
     @app.exception_handler(UnknownEntityError)
     async def _unknown(request: Request, exc: UnknownEntityError) -> JSONResponse:
         return problem(404, "Not found", str(exc), instance=request.url.path)
@@ -43,6 +45,21 @@ def install(app: FastAPI) -> None:
     async def _busy(request: Request, exc: PoolBusyError) -> JSONResponse:
         resp = problem(503, "Busy", str(exc), instance=request.url.path)
         resp.headers["Retry-After"] = "2"
+        return resp
+
+    @app.exception_handler(QueryMemoryError)
+    async def _memory(request: Request, exc: QueryMemoryError) -> JSONResponse:
+        return problem(507, "Query exceeded the memory limit", str(exc), instance=request.url.path)
+
+    @app.exception_handler(WorkerCrashError)
+    async def _crash(request: Request, exc: WorkerCrashError) -> JSONResponse:
+        log.error("query worker crash on %s: %s", request.url.path, exc)
+        return problem(500, "Query worker failed", str(exc), instance=request.url.path)
+
+    @app.exception_handler(ClientBudgetError)
+    async def _client_budget(request: Request, exc: ClientBudgetError) -> JSONResponse:
+        resp = problem(429, "Too many requests", str(exc), instance=request.url.path)
+        resp.headers["Retry-After"] = "1"
         return resp
 
     @app.exception_handler(QueryError)

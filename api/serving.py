@@ -34,6 +34,8 @@ class Served:
     graph: ISCMGraph
     catalogue: Catalogue
     graph_names: set[str]
+    graph_sizes: dict[str, int]  # each named graph's triples (the SPARQL service description lists them)
+    default_triples: int
     query_pool: QueryPool | None
     lease: Lease | None
     retired: bool = field(default=False)
@@ -74,10 +76,20 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
         g, lease = graph, _lease_for(graph.release)
     catalogue = Catalogue(g)
     catalogue.current  # noqa: B018 - build the membership tables before the first request
-    names = {str(n) for n in _graph_names(g)}
+    sizes = _graph_sizes(g)
     pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
-                     queue_timeout=settings.sparql_queue_timeout) if g.release else None
-    return Served(g, catalogue, names, pool, lease)
+                     queue_timeout=settings.sparql_queue_timeout,
+                     memory=settings.sparql_memory_mb * 2**20) if g.release else None
+    return Served(g, catalogue, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()), pool, lease)
+
+
+def warm(served: Served, settings: Settings) -> None:
+    """Start the query workers before serving: the query time limit counts a worker's start."""
+    if served.query_pool is None:
+        return
+    walled = served.query_pool.warm()
+    if not walled and settings.backend != "remote":
+        log.warning("query workers run without the network wall (needs Linux seccomp)")
 
 
 def _load(release: Path, settings: Settings) -> ISCMGraph:
@@ -86,12 +98,13 @@ def _load(release: Path, settings: Settings) -> ISCMGraph:
     return ISCMGraph(open_store(release, backend=settings.backend), release=release)
 
 
-def _graph_names(g: ISCMGraph) -> list[str]:
+def _graph_sizes(g: ISCMGraph) -> dict[str, int]:
+    """Each named graph of the release and its number of triples."""
     from graph.store import SelectResult
 
-    result = g.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    result = g.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert isinstance(result, SelectResult)
-    return [str(row[0]) for row in result.rows]
+    return {str(row[0]): int(row[1].toPython()) for row in result.rows}
 
 
 def install(app: FastAPI, served: Served) -> None:
@@ -101,6 +114,8 @@ def install(app: FastAPI, served: Served) -> None:
     app.state.graph = served.graph
     app.state.catalogue = served.catalogue
     app.state.graph_names = served.graph_names
+    app.state.graph_sizes = served.graph_sizes
+    app.state.default_triples = served.default_triples
     app.state.query_pool = served.query_pool
     with contextlib.suppress(AttributeError, KeyError):  # maps of the previous release
         del app.state.map_cache
@@ -116,6 +131,7 @@ async def reload(app: FastAPI) -> dict[str, str | bool | None]:
         if old.graph.release is not None and target.name == old.release_name and not health_problems(old):
             return {"changed": False, "release": old.release_name, "previous": old.release_name}
         new = await run_in_threadpool(open_served, settings)
+        await run_in_threadpool(warm, new, settings)
         install(app, new)
         gc.collect()
         grace = settings.sparql_timeout + settings.sparql_queue_timeout + 5

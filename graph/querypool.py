@@ -4,18 +4,25 @@ pyoxigraph cannot interrupt a running query, and a Python thread cannot be kille
 process that opens the release's store read-only; a query that exceeds its time limit gets its
 worker killed and replaced, and the caller gets :class:`QueryTimeoutError`. The number of workers
 bounds concurrent queries; a caller waits ``queue_timeout`` seconds for a free worker, then gets
-:class:`PoolBusyError`.
+:class:`PoolBusyError`. The time limit is a deadline for the whole request: waiting for a worker
+that is still starting (a replacement loads the store again) counts too.
 
-Workers serialise the result themselves (CPU work stays out of the server process) and return
-bytes, the query form and whether the row cap truncated the answer.
+Each worker is walled in (:mod:`graph.sandbox`): no Internet sockets (local backends), a memory cap
+(:class:`QueryMemoryError` when a query passes it) and death with the server. A worker that dies
+otherwise is a :class:`WorkerCrashError` — the server's fault, never reported as a bad query.
+Workers serialise the result themselves (CPU work stays out of the server process) and return bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import queue
+import tempfile
 import threading
+import time
+from collections import Counter
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -27,6 +34,14 @@ class PoolBusyError(ISCMError, RuntimeError):
     """Every query worker is busy and none became free in time."""
 
 
+class WorkerCrashError(ISCMError, RuntimeError):
+    """The query worker died while answering; it was replaced."""
+
+
+class QueryMemoryError(ISCMError, MemoryError):
+    """The query needed more memory than a worker may use; the worker was replaced."""
+
+
 @dataclass(frozen=True)
 class PooledResult:
     body: bytes
@@ -36,19 +51,23 @@ class PooledResult:
     rows: int
 
 
-def _open_store(release: Path, backend: str):  # noqa: ANN202
+def _worker(conn: Connection, release: str, backend: str, memory: int | None,
+            log: str) -> None:  # pragma: no cover - runs in a child
+    from graph import sandbox
+
+    sandbox.die_with_parent()
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
+    walled = backend != "remote" and sandbox.block_network()
     from graph.loader import open_store
-
-    return open_store(release, backend=backend)
-
-
-def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no cover - runs in a child
     from graph.namespace import PREFIXES
-    from graph.sparql import ResultFormat, serialize
-    from graph.store import AskResult, GraphResult
+    from graph.results import Solutions, Triples, serialize
+    from graph.sparql import ResultFormat
 
-    store = _open_store(Path(release), backend)
-    conn.send(("ready",))
+    store = open_store(Path(release), backend=backend)
+    if memory:
+        sandbox.cap_memory(memory)
+    conn.send(("ready", walled))
     while True:
         try:
             msg = conn.recv()
@@ -56,93 +75,137 @@ def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no
             return
         if msg is None:
             return
-        text, fmt_value, max_rows = msg
+        text, fmt_value, max_rows, default_graphs, named_graphs, base_iri = msg
         try:
-            result = store.query(text, max_rows=max_rows, prefixes=PREFIXES)
+            result = store.run_native(text, max_rows=max_rows, prefixes=PREFIXES, default_graphs=default_graphs,
+                                      named_graphs=named_graphs, base_iri=base_iri)
             fmt = ResultFormat(fmt_value)
-            body = serialize(result, fmt)
-            rows = 1 if isinstance(result, AskResult) else len(result)
+            body = serialize(result, fmt, prefixes=PREFIXES)
+            rows = len(result) if isinstance(result, (Solutions, Triples)) else 1
             truncated = getattr(result, "truncated", False)
-            form = "ASK" if isinstance(result, AskResult) else "GRAPH" if isinstance(result, GraphResult) else "SELECT"
+            form = "ASK" if isinstance(result, bool) else "GRAPH" if isinstance(result, Triples) else "SELECT"
             conn.send(("ok", body, fmt.value, form, truncated, rows))
         except QueryError as exc:
             conn.send(("query-error", str(exc)))
+        except MemoryError:
+            conn.send(("memory", ""))
+            return  # Python may be in a poor state after a failed allocation: be replaced
+        except RecursionError:
+            conn.send(("query-error", "the query is nested too deeply for the engine"))
         except Exception as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, release: Path, backend: str) -> None:
+    def __init__(self, ctx: mp.context.BaseContext, release: Path, backend: str, memory: int | None) -> None:
+        fd, self.log = tempfile.mkstemp(prefix="iscm-query-worker-", suffix=".log")
+        os.close(fd)
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, str(release), backend), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child, str(release), backend, memory, self.log), daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
+        self.walled = False
 
-    def wait_ready(self, timeout: float) -> None:
-        if self.ready:
-            return
-        if not self.conn.poll(timeout):
-            raise RuntimeError("query worker did not start in time")
-        assert self.conn.recv() == ("ready",)
-        self.ready = True
+    def wait_ready(self, timeout: float) -> bool:
+        if not self.ready and self.conn.poll(max(timeout, 0)):
+            reply = self.conn.recv()
+            assert reply[0] == "ready"
+            self.ready, self.walled = True, reply[1]
+        return self.ready
+
+    def stderr_tail(self) -> str:
+        with contextlib.suppress(OSError), open(self.log, errors="replace") as f:
+            f.seek(max(os.path.getsize(self.log) - 4000, 0))
+            return f.read()
+        return ""
 
     def kill(self) -> None:
         self.proc.kill()
         self.proc.join(5)
         self.conn.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.log)
 
 
 class QueryPool:
-    """A fixed number of query worker processes over one release."""
+    """A fixed number of query worker processes over one release.
+
+    ``memory`` is the bytes a worker may allocate per query beyond what it holds after loading
+    (None: no cap). :attr:`stats` counts queries, timeouts, crashes and memory refusals.
+    """
 
     def __init__(self, release: Path, *, workers: int = 2, backend: str = "oxigraph",
-                 queue_timeout: float = 5.0, start_timeout: float = 120.0) -> None:
+                 queue_timeout: float = 5.0, start_timeout: float = 120.0, memory: int | None = None) -> None:
         self.release = release
         self.backend = backend
         self.queue_timeout = queue_timeout
         self.start_timeout = start_timeout
+        self.memory = memory
         self._ctx = mp.get_context("spawn")  # no fork: the server process runs threads
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
         self.size = workers
+        self.stats: Counter[str] = Counter()
         for _ in range(workers):
-            self._idle.put(_Worker(self._ctx, release, backend))
+            self._idle.put(self._spawn())
 
-    def warm(self) -> None:
-        """Wait until every worker has opened the store."""
+    def _spawn(self) -> _Worker:
+        return _Worker(self._ctx, self.release, self.backend, self.memory)
+
+    def _count(self, key: str) -> None:
+        with self._lock:
+            self.stats[key] += 1
+
+    def warm(self) -> bool:
+        """Wait until every worker has opened the store; True if every one is walled off the network."""
         workers = [self._idle.get() for _ in range(self.size)]
         try:
-            for w in workers:
-                w.wait_ready(self.start_timeout)
+            return all([w.wait_ready(self.start_timeout) and w.walled for w in workers])
         finally:
             for w in workers:
                 self._idle.put(w)
 
-    def run(self, text: str, *, media_type: str, max_rows: int, timeout: float) -> PooledResult:
-        """Run a checked query; raise QueryError, QueryTimeoutError or PoolBusyError."""
+    def run(self, text: str, *, media_type: str, max_rows: int, timeout: float | None = None,
+            deadline: float | None = None, default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None, base_iri: str | None = None) -> PooledResult:
+        """Run a checked query before ``deadline`` (``time.monotonic()``; or ``timeout`` from now).
+
+        Raises QueryError, QueryTimeoutError, PoolBusyError, QueryMemoryError or WorkerCrashError.
+        """
+        if deadline is None:
+            deadline = time.monotonic() + (timeout if timeout is not None else 10.0)
+        limit = timeout if timeout is not None else deadline - time.monotonic()
+        self._count("queries")
         try:
-            worker = self._idle.get(timeout=self.queue_timeout)
+            worker = self._idle.get(timeout=max(min(self.queue_timeout, deadline - time.monotonic()), 0))
         except queue.Empty:
+            self._count("busy")
             raise PoolBusyError(f"all {self.size} query workers are busy; try again shortly") from None
-        replace = False
+        replace, reply = False, None
         try:
-            worker.wait_ready(self.start_timeout)
-            worker.conn.send((text, media_type, max_rows))
-            if not worker.conn.poll(timeout):
-                replace = True
-                raise QueryTimeoutError(f"query stopped after {timeout:g} s (the limit)")
-            reply = worker.conn.recv()
-        except QueryTimeoutError:
-            raise  # a TimeoutError is an OSError: keep it from the clause below
-        except (EOFError, BrokenPipeError, OSError) as exc:
-            replace = True
-            raise QueryError("the query worker failed; the query was not completed") from exc
-        finally:
-            if replace:
+            if not worker.proc.is_alive():  # died while idle (killed from outside): use a new one
+                self._count("crashes")
                 worker.kill()
-                worker = _Worker(self._ctx, self.release, self.backend)
+                worker = self._spawn()
+            if not worker.wait_ready(deadline - time.monotonic()):
+                self._count("timeouts")
+                raise QueryTimeoutError(f"the {limit:g} s limit passed while a query worker was starting")
+            worker.conn.send((text, media_type, max_rows, default_graphs, named_graphs, base_iri))
+            if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
+                replace = True
+                self._count("timeouts")
+                raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)")
+            reply = worker.conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+            replace = True
+            worker.proc.join(5)
+            raise self._crash(worker) from exc
+        finally:
+            if replace or (reply is not None and reply[0] == "memory"):
+                worker.kill()
+                worker = self._spawn()
             if not self._closed:
                 self._idle.put(worker)
             else:
@@ -153,7 +216,25 @@ class QueryPool:
             return PooledResult(body=body, media_type=mt, form=form, truncated=truncated, rows=rows)
         if kind == "query-error":
             raise QueryError(reply[1])
+        if kind == "memory":
+            self._count("memory")
+            raise self._memory_error()
+        self._count("errors")
         raise RuntimeError(reply[1])
+
+    def _memory_error(self) -> QueryMemoryError:
+        mb = (self.memory or 0) // 2**20
+        return QueryMemoryError(f"the query needed more than the {mb} MB a query may use; "
+                                "add a LIMIT, or avoid sorting or grouping very large intermediate results")
+
+    def _crash(self, worker: _Worker) -> Exception:
+        tail = worker.stderr_tail()
+        if "memory allocation of" in tail or "MemoryError" in tail:
+            self._count("memory")
+            return self._memory_error()
+        self._count("crashes")
+        return WorkerCrashError(f"the query worker stopped (exit code {worker.proc.exitcode}) while answering; "
+                                "it was restarted")
 
     def close(self) -> None:
         self._closed = True

@@ -11,6 +11,10 @@ Each store answers :meth:`Store.query` with a result type per query form —
 code above it does not care which engine answered. The default graph is the union of all named
 graphs (curated data, ontology, one graph per ingested document).
 
+:meth:`run_native` is what the SPARQL endpoint uses: the engine's own terms (no rdflib rewriting of
+lexical forms), an explicit dataset (``default_graphs`` / ``named_graphs``; None means the union
+default graph and every named graph) and a base IRI for relative IRIs.
+
 Security: stores run whatever SPARQL they are given, including ``SERVICE`` (which makes the server
 fetch arbitrary URLs) and updates on backends that support them. Untrusted queries must go through
 :func:`graph.sparql.check_query` first, as the API does.
@@ -34,6 +38,8 @@ from graph.errors import QueryError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from graph.results import NativeResult
 
 
 class QueryForm(enum.Enum):
@@ -213,6 +219,23 @@ class OxigraphStore:
             triples.append((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
         return GraphResult(triples, truncated)
 
+    def run_native(self, sparql: str, *, max_rows: int | None = None, prefixes: dict[str, str] | None = None,
+                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                   base_iri: str | None = None) -> NativeResult:
+        """Run ``sparql`` on an explicit dataset; results keep the engine's terms."""
+        from graph.results import capped
+
+        if default_graphs is None and named_graphs is None:
+            dataset: dict[str, object] = {"use_default_graph_as_union": True}
+        else:  # the protocol's dataset: a graph list left out is empty (SPARQL 1.1 Protocol §2.1.4)
+            dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
+                       "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
+        try:
+            result = self._store.query(sparql, prefixes=prefixes, base_iri=base_iri, **dataset)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        return capped(result, max_rows)
+
     def select_table(self, sparql: str) -> pd.DataFrame:
         """A SELECT answer as a DataFrame of strings, serialised by Oxigraph itself (no per-cell
         Python objects: about five times faster than :meth:`query` on large answers)."""
@@ -288,6 +311,45 @@ class RdflibStore:
         truncated = max_rows is not None and len(triples) > max_rows
         return GraphResult(triples[:max_rows] if truncated else triples, truncated)
 
+    def run_native(self, sparql: str, *, max_rows: int | None = None, prefixes: dict[str, str] | None = None,
+                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                   base_iri: str | None = None) -> NativeResult:
+        """Run ``sparql`` with rdflib on an explicit dataset; terms as pyoxigraph terms."""
+        import rdflib.plugins.sparql as rdflib_sparql
+        from pyparsing import ParseException
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+        from rdflib.plugins.sparql.parserutils import CompValue
+
+        from graph.results import Solutions, Triples, rows_from_rdflib, to_ox
+
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # a FROM never makes rdflib fetch a URL
+        try:
+            query = translateQuery(parseQuery(sparql), base=base_iri, initNs=prefixes or {})
+        except ParseException as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        # the endpoint decides the dataset; rdflib copies each listed graph of the store
+        clause = None
+        if default_graphs is not None or named_graphs is not None:
+            clause = ([CompValue("DatasetClause", default=URIRef(g)) for g in default_graphs or []]
+                      + [CompValue("DatasetClause", named=URIRef(g)) for g in named_graphs or []])
+        query.algebra["datasetClause"] = clause
+        result = self._ds.query(query)
+        if result.type == "ASK":
+            return bool(result.askAnswer)
+        if result.type == "SELECT":
+            variables = [str(v) for v in result.vars]
+            rows = []
+            for row in result:
+                if max_rows is not None and len(rows) >= max_rows:
+                    return Solutions(variables, rows_from_rdflib(rows), True)
+                rows.append(tuple(row[v] for v in variables))
+            return Solutions(variables, rows_from_rdflib(rows))
+        triples = list(result)
+        truncated = max_rows is not None and len(triples) > max_rows
+        kept = triples[:max_rows] if truncated else triples
+        return Triples([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in kept], truncated)
+
     def select_table(self, sparql: str) -> pd.DataFrame:
         """A SELECT answer as a DataFrame of strings (SPARQL CSV results; unbound is NA)."""
         from pyparsing import ParseException
@@ -327,13 +389,13 @@ class RemoteStore:
         self.store_url = store_url
         self._client = httpx.Client(timeout=timeout)
 
-    def _post(self, sparql: str, accept: str):  # noqa: ANN202 - httpx.Response
+    def _post(self, sparql: str, accept: str, params: list[tuple[str, str]] | None = None):  # noqa: ANN202
         import httpx
 
         from graph.errors import QueryTimeoutError
 
         try:
-            resp = self._client.post(self.query_url, content=sparql.encode("utf-8"),
+            resp = self._client.post(self.query_url, content=sparql.encode("utf-8"), params=params or None,
                                      headers={"Content-Type": "application/sparql-query", "Accept": accept})
         except httpx.TimeoutException as exc:
             raise QueryTimeoutError(f"the SPARQL endpoint did not answer in time ({exc})") from exc
@@ -371,6 +433,27 @@ class RemoteStore:
             rows.append(tuple(_from_json(binding.get(v)) for v in variables))
         return SelectResult(variables, rows, truncated)
 
+    def run_native(self, sparql: str, *, max_rows: int | None = None, prefixes: dict[str, str] | None = None,
+                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                   base_iri: str | None = None) -> NativeResult:
+        """Run ``sparql`` on the endpoint with the dataset as protocol parameters; the answer is
+        parsed by pyoxigraph, so terms arrive as the endpoint wrote them."""
+        from graph.results import capped
+
+        head = f"BASE <{base_iri}>\n" if base_iri else ""
+        if prefixes:
+            head += "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
+        sparql = head + sparql
+        params = [("default-graph-uri", g) for g in default_graphs or []]
+        params += [("named-graph-uri", g) for g in named_graphs or []]
+        form = _form_of(sparql)
+        graph = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
+        resp = self._post(sparql, "application/n-triples" if graph else "application/sparql-results+json",
+                          params=params)
+        if graph:
+            return capped(ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES), max_rows)
+        return capped(ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.JSON), max_rows)
+
     def select_table(self, sparql: str) -> pd.DataFrame:
         """A SELECT answer as a DataFrame of strings, fetched as SPARQL CSV results (unbound is NA)."""
         if _form_of(sparql) is not QueryForm.SELECT:
@@ -396,7 +479,7 @@ class RemoteStore:
 def _form_of(sparql: str) -> QueryForm:
     from graph.sparql import _tokens
 
-    for kind, value in _tokens(sparql):
+    for kind, value, _pos in _tokens(sparql):
         if kind == "word" and value.upper() in QueryForm.__members__:
             return QueryForm(value.upper())
     raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")

@@ -36,10 +36,30 @@ def test_not_acceptable(accept, form):
         negotiate(accept, form)
 
 
-def test_format_override_beats_accept():
-    assert negotiate("text/csv", S, override="json") is ResultFormat.JSON
+def test_format_counts_only_without_an_accept_preference():
+    """format= never overrides an Accept we can serve (SPARQLWrapper sends both); it decides when
+    Accept is absent or */*."""
+    assert negotiate("text/csv", S, override="json") is ResultFormat.CSV
+    assert negotiate("application/ld+json", C, override="json") is ResultFormat.JSONLD
+    assert negotiate(None, S, override="json") is ResultFormat.JSON
+    assert negotiate("*/*", S, override="tsv") is ResultFormat.TSV
     with pytest.raises(NotAcceptableError):
         negotiate(None, S, override="turtle")
+
+
+@pytest.mark.parametrize(("accept", "form", "expected"), [
+    ("text/*", S, ResultFormat.CSV),
+    ("text/*", C, ResultFormat.TURTLE),
+    ("application/rdf+xml", C, ResultFormat.RDFXML),
+    ("application/xml", C, ResultFormat.RDFXML),
+    ("application/xml", S, ResultFormat.XML),
+    ("text/n3", C, ResultFormat.N3),
+    ("application/*;q=0.5, text/tab-separated-values;q=0.4", S, ResultFormat.JSON),
+    ("text/csv;q=0.1, */*;q=0.9", S, ResultFormat.JSON),
+    ("*/*;q=0.9, text/csv;q=0", S, ResultFormat.JSON),
+])
+def test_negotiate_ranges_and_specificity(accept, form, expected):
+    assert negotiate(accept, form) is expected
 
 
 @pytest.mark.parametrize("query", [
@@ -65,12 +85,28 @@ def test_guard_accepts_keywords_inside_strings_iris_comments_names(query):
     ("x" * 30_000, "limit"),
     ("SELECT \x00 WHERE {}", "NUL"),
     ("HELLO", "expected SELECT"),
+    ("SELECT * WHERE { ?s ?p ?o #x\rSERVICE <http://x/> {} }", "SERVICE"),
+    ("SELECT * WHERE { SERVICEex:x {} }", "SERVICE"),
+    ("SELECT * WHERE { \\u0053ERVICE <http://x/> {} }", "SERVICE"),
+    ("SELECT * WHERE { ?s ?p ?o }" + " {" * 50 + " }" * 50, "nests brackets more than 40 deep"),
+    ("SELECT * WHERE { ?s ?p '\\uD800' }", "invalid codepoint escape"),
 ])
 def test_guard_rejects(query, reason):
     with pytest.raises(QueryError, match=reason):
         check_query(query)
 
 
-def test_guard_allows_own_graphs():
+def test_guard_allows_own_graphs_and_reports_them():
     g = "https://w3id.org/iscm/graph/curated"
-    assert check_query(f"SELECT * FROM <{g}> WHERE {{ ?s ?p ?o }}", allowed_graphs=[g]).form is QueryForm.SELECT
+    checked = check_query(f"SELECT * FROM <{g}> FROM NAMED <{g}> WHERE {{ ?s ?p ?o }}", allowed_graphs=[g])
+    assert checked.form is QueryForm.SELECT
+    assert checked.from_graphs == (g,) and checked.from_named == (g,)
+
+
+def test_guard_hands_back_the_canonical_text():
+    checked = check_query("SELECT * WHERE { ?s ?p '\\u00E9' } #x\r\n")
+    assert checked.text == "SELECT * WHERE { ?s ?p 'é' } #x\n"
+
+
+def test_nesting_within_the_limit_is_accepted():
+    assert check_query("SELECT * WHERE " + "{ " * 40 + "?s ?p ?o" + " }" * 40).form is QueryForm.SELECT

@@ -45,8 +45,11 @@ def health(served: ServedDep) -> Health:
 
 
 @router.get("/stats", summary="Counts per class, provenance coverage and per-ISCM completeness")
-def stats(served: ServedDep) -> dict[str, Any]:
-    return served.catalogue.memo(("stats",), lambda: graph_stats(served.graph))
+def stats(request: Request, served: ServedDep) -> dict[str, Any]:
+    from api.routes import sparql
+
+    # the SPARQL counters (requests, refusals, timeouts, worker crashes) change; the graph's do not
+    return {**served.catalogue.memo(("stats",), lambda: graph_stats(served.graph)), "sparql": sparql.stats(request.app)}
 
 
 class Reloaded(BaseModel):

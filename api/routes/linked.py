@@ -15,9 +15,10 @@ from api.deps import CatalogueDep, GraphDep
 from api.models import PROBLEMS
 from api.pages import downloads_page, entity_page
 from graph.errors import UnknownEntityError
-from graph.namespace import BASE, COLLECTIONS, SPARQL_PREFIXES
+from graph.namespace import BASE, COLLECTIONS, PREFIXES, SPARQL_PREFIXES
 from graph.profiles import Catalogue
-from graph.sparql import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat, serialize
+from graph.results import graph_bytes
+from graph.sparql import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat
 from graph.store import GraphResult, QueryForm
 
 router = APIRouter(tags=["linked data"], responses=PROBLEMS)
@@ -96,7 +97,7 @@ def resolve_entity(request: Request, graph: GraphDep, collection: str, local_id:
         elif collection == "org":
             links["Profile (JSON)"] = f"/api/organisations/{local_id}"
         return HTMLResponse(entity_page(iri, label, collection, rows, links), headers={"Vary": "Accept"})
-    return Response(serialize(result, chosen), media_type=chosen.value, headers={"Vary": "Accept"})
+    return Response(graph_bytes(result.triples, chosen, PREFIXES), media_type=chosen.value, headers={"Vary": "Accept"})
 
 
 @router.get("/dumps", response_class=HTMLResponse, summary="Downloadable dumps of the graph")

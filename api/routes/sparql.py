@@ -1,91 +1,242 @@
 """SPARQL 1.1 Protocol at ``/sparql``: GET, URL-encoded POST and direct POST; read-only.
 
-Queries are checked (:func:`graph.sparql.check_query`: no updates, no SERVICE, no remote FROM),
-then run in a worker process with a time limit and a row cap (:mod:`graph.querypool`). Results
-follow the W3C formats, chosen by ``Accept`` (or ``format=``); anything else is 406. A browser
-asking for ``/sparql`` without a query gets the query page.
+Queries are checked (:func:`graph.sparql.check_query`: no updates, no SERVICE, FROM only for this
+release's graphs, bounded nesting), then run in a worker process with a time limit, a memory cap and
+a row cap (:mod:`graph.querypool`). The dataset is the union default graph unless the request names
+graphs of the release (``default-graph-uri`` / ``named-graph-uri``, which override the query's
+``FROM`` / ``FROM NAMED``). Results are written by the engine in the format ``Accept`` asks for
+(``format=`` counts only without a preference); a capped answer says so in ``X-Result-Truncated``
+and a ``Link`` to the limits. A query-less request gets the service description (RDF) or the
+query page (HTML). docs/sparql.md lists each protocol point and its test.
+
+Waiting never holds a thread that REST and ``/health`` need: admission to the workers is awaited
+on the event loop, and the calls into the pool run on a thread limiter of their own. Each client
+(IP address) may have ``sparql_per_client`` requests in flight; more get 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
-from urllib.parse import parse_qs
+import time
+from collections import Counter
+from functools import partial
+from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Query, Request
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep
+from api import service_description as sd
+from api.config import Settings
 from api.models import PROBLEMS
 from api.pages import sparql_page
-from graph.errors import QueryError
-from graph.sparql import check_query, negotiate
+from graph.errors import ISCMError, QueryError
+from graph.querypool import PoolBusyError, QueryPool
+from graph.sparql import accepts_anything, check_query, choose, negotiate
 
 router = APIRouter(tags=["sparql"], responses=PROBLEMS)
 
+ALLOW = "GET, HEAD, POST"
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
+LIMITS_LINK = '</sparql#limits>; rel="http://www.w3.org/ns/ldp#constrainedBy"'
+_READ_ONLY = "updates are not allowed: this endpoint is read-only"
+_RESULT_TYPES = {"application/sparql-results+json": {}, "application/sparql-results+xml": {}, "text/csv": {},
+                 "text/tab-separated-values": {}, "text/turtle": {}, "application/n-triples": {},
+                 "application/ld+json": {}, "application/rdf+xml": {}, "text/n3": {}}
 
 
-def _execute(state: object, accept: str | None, text: str | None, fmt: str | None, settings: SettingsDep) -> Response:
-    """Check, negotiate and run a query (in a worker thread; the query itself in a worker process)."""
-    if not text:
-        raise QueryError("missing 'query' parameter")
-    checked = check_query(text, allowed_graphs=state.graph_names, max_length=settings.sparql_max_length)
-    chosen = negotiate(accept, checked.form, override=fmt)
-    result = state.query_pool.run(checked.text, media_type=chosen.value, max_rows=settings.sparql_max_rows,
-                                  timeout=settings.sparql_timeout)
+class ClientBudgetError(ISCMError, RuntimeError):
+    """This client already has as many SPARQL requests in flight as it may."""
+
+
+class Gate:
+    """Admission to the query workers, on the event loop, with a per-client budget."""
+
+    def __init__(self, workers: int, per_client: int) -> None:
+        self.admission = anyio.Semaphore(workers)
+        self.threads = anyio.CapacityLimiter(workers)  # the pool calls' own threads, not the shared ones
+        self.per_client = per_client
+        self.in_flight: Counter[str] = Counter()
+        self.stats: Counter[str] = Counter()
+
+
+def stats(app: object) -> dict[str, int]:
+    """SPARQL counters for /stats: requests, refusals, timeouts, crashes, memory-limit stops."""
+    state = app.state
+    gate: Gate | None = getattr(state, "sparql_gate", None)
+    out: dict[str, int] = dict(gate.stats) if gate else {}
+    pool: QueryPool | None = getattr(state, "query_pool", None)
+    if pool is not None:
+        out.update({f"worker_{k}": v for k, v in pool.stats.items()})
+    out["in_flight"] = sum(gate.in_flight.values()) if gate else 0
+    return out
+
+
+def _params(raw: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise QueryError("the request's parameters are not UTF-8 after percent-decoding") from None
+
+
+def _one(params: list[tuple[str, str]], name: str) -> str | None:
+    values = [v for k, v in params if k == name]
+    if len(values) > 1:
+        raise QueryError(f"{len(values)} '{name}' parameters: give exactly one")
+    return values[0] if values else None
+
+
+def _first(params: list[tuple[str, str]], name: str) -> str | None:
+    """A non-standard parameter some clients repeat (SPARQLWrapper sends format= twice): the first."""
+    return next((v for k, v in params if k == name), None)
+
+
+def _all(params: list[tuple[str, str]], name: str) -> list[str]:
+    return [v for k, v in params if k == name]
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to pass ``limit`` (never read whole first)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"request body of {int(declared)} bytes; the limit is {limit}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"request body passes the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _run(request: Request, text: str, params: list[tuple[str, str]], fmt: str | None) -> Response:
+    state, settings = request.app.state, request.app.state.settings
+    gate: Gate = state.sparql_gate
+    gate.stats["requests"] += 1
+    deadline = time.monotonic() + settings.sparql_timeout  # the limit covers the whole request
+    checked = check_query(text, allowed_graphs=state.graph_names, max_length=settings.sparql_max_length,
+                          max_depth=settings.sparql_max_depth)
+    chosen = negotiate(request.headers.get("accept"), checked.form, override=fmt)
+    default, named = _all(params, "default-graph-uri"), _all(params, "named-graph-uri")
+    for g in default + named:
+        if g not in state.graph_names:
+            known = ", ".join(sorted(state.graph_names))
+            raise QueryError(f"graph <{g}> is not in this release; its graphs are: {known}")
+    if default or named:  # the protocol's dataset overrides the query's FROM / FROM NAMED
+        dataset = (default, named)
+    elif checked.has_dataset:
+        dataset = (list(checked.from_graphs), list(checked.from_named))
+    else:
+        dataset = (None, None)
+    if state.query_pool is None:
+        raise PoolBusyError("no query workers: this server has no release on disk")
+    client = request.client.host if request.client else "unknown"
+    if gate.in_flight[client] >= gate.per_client:
+        gate.stats["refused_client_budget"] += 1
+        raise ClientBudgetError(f"this client already has {gate.per_client} SPARQL requests in flight; "
+                                "wait for them to finish")
+    gate.in_flight[client] += 1
+    try:
+        admitted = False
+        with anyio.move_on_after(max(min(settings.sparql_queue_timeout, deadline - time.monotonic()), 0)):
+            await gate.admission.acquire()
+            admitted = True
+        if not admitted:
+            gate.stats["refused_busy"] += 1
+            raise PoolBusyError(f"all {settings.sparql_workers} query workers are busy; try again shortly")
+        try:
+            run = partial(state.query_pool.run, checked.text, media_type=chosen.value,
+                          max_rows=settings.sparql_max_rows, timeout=settings.sparql_timeout, deadline=deadline,
+                          default_graphs=dataset[0], named_graphs=dataset[1], base_iri=_endpoint(request))
+            result = await anyio.to_thread.run_sync(run, limiter=gate.threads)
+        finally:
+            gate.admission.release()
+    finally:
+        gate.in_flight[client] -= 1
+        if not gate.in_flight[client]:
+            del gate.in_flight[client]
     headers = {"X-Result-Rows": str(result.rows), "Vary": "Accept"}
-    if result.truncated:
+    if result.truncated:  # a header and a link: the body stays a document every parser accepts
         headers["X-Result-Truncated"] = f"true; limit={settings.sparql_max_rows}"
+        headers["Link"] = LIMITS_LINK
     media = result.media_type + ("; charset=utf-8" if result.media_type.startswith("text/") else "")
     return Response(result.body, media_type=media, headers=headers)
 
 
-async def _run(request: Request, text: str | None, fmt: str | None, settings: SettingsDep) -> Response:
-    return await run_in_threadpool(_execute, request.app.state, request.headers.get("accept"), text, fmt, settings)
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query="", fragment=""))
 
 
-@router.get("/sparql", summary="SPARQL query (GET)", response_class=Response,
-            responses={200: {"description": "query results; without a query, the HTML query page",
-                             "content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
-                                         "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
-                                         "application/n-triples": {}, "application/ld+json": {},
-                                         "text/html": {}}}})
-async def sparql_get(request: Request, settings: SettingsDep,
-                     query: Annotated[str | None, Query(max_length=100_000)] = None,
-                     format: Annotated[str | None, Query(max_length=60)] = None) -> Response:
-    if query is None:  # no query: the query page (a browser's usual entry point)
-        return HTMLResponse(sparql_page())
-    return await _run(request, query, format, settings)
+def _describe(request: Request) -> Response:
+    """No query: the service description for RDF clients, the query page for browsers."""
+    offered = ["text/html", *sd.MEDIA]
+    accept = request.headers.get("accept")
+    chosen = "text/turtle" if accepts_anything(accept) else choose(accept or "", offered)
+    if chosen is None:
+        raise HTTPException(406, f"cannot produce any of {accept!r}; available: {', '.join(offered)}")
+    if chosen == "text/html":
+        return HTMLResponse(sparql_page(), headers={"Vary": "Accept"})
+    state = request.app.state
+    triples = sd.description(_endpoint(request), state.graph_sizes, state.default_triples, state.settings)
+    return Response(sd.render(triples, chosen), media_type=chosen, headers={"Vary": "Accept"})
+
+
+@router.api_route("/sparql", methods=["GET", "HEAD"], summary="SPARQL query (GET); without a query, the "
+                  "service description (RDF) or the query page (HTML)", response_class=Response,
+                  responses={200: {"description": "query results, the service description, or the HTML page",
+                                   "content": {**_RESULT_TYPES, "text/html": {}}}})
+async def sparql_get(request: Request) -> Response:
+    params = _params(request.scope.get("query_string", b"").decode("latin-1"))
+    if _all(params, "update"):
+        raise QueryError(f"{_READ_ONLY}; and an update is never sent by GET")
+    query = _one(params, "query")
+    if query is None:
+        return _describe(request)
+    return await _run(request, query, params, _first(params, "format"))
 
 
 @router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)", response_class=Response,
-             responses={200: {"description": "query results",
-                              "content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
-                                          "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
-                                          "application/n-triples": {}, "application/ld+json": {}}}})
-async def sparql_post(request: Request, settings: SettingsDep,
-                      format: Annotated[str | None, Query(max_length=60)] = None) -> Response:
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    if len(body) > settings.sparql_max_length * 4:
-        raise QueryError(f"request body of {len(body)} bytes is too large")
-    if ctype == _UPDATE:
-        raise QueryError("updates are not allowed: this endpoint is read-only")
+             responses={200: {"description": "query results", "content": _RESULT_TYPES}})
+async def sparql_post(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    url_params = _params(request.scope.get("query_string", b"").decode("latin-1"))
+    raw_type = request.headers.get("content-type")
+    if raw_type is None:
+        raise QueryError(f"a POST needs a Content-Type: {_FORM} or {_DIRECT}")
+    ctype, *rest = [p.strip().lower() for p in raw_type.split(";")]
+    charset = next((p.split("=", 1)[1].strip('"') for p in rest if p.startswith("charset=")), "utf-8")
+    if ctype == _UPDATE or _all(url_params, "update"):
+        raise QueryError(_READ_ONLY)
+    if ctype not in (_FORM, _DIRECT):
+        raise QueryError(f"unsupported Content-Type {ctype!r}: use {_FORM} or {_DIRECT}")
+    if charset not in ("utf-8", "utf8"):
+        raise QueryError(f"charset {charset!r} is not supported: send UTF-8")
+    body = await _read_body(request, settings.sparql_max_body)
     try:
         decoded = body.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise QueryError(f"request body is not UTF-8 (byte {exc.start} cannot be decoded)") from None
     if ctype == _DIRECT:
-        text = decoded
-    elif ctype == _FORM or not ctype:
-        form = parse_qs(decoded)
-        if "update" in form:
-            raise QueryError("updates are not allowed: this endpoint is read-only")
-        text = (form.get("query") or [None])[0]
-        format = format or (form.get("format") or [None])[0]
-    else:
-        raise QueryError(f"unsupported Content-Type {ctype!r}: use {_FORM} or {_DIRECT}")
-    return await _run(request, text, format, settings)
+        if _all(url_params, "query"):
+            raise QueryError("a direct POST carries the query in its body, not also in a 'query' parameter")
+        return await _run(request, decoded, url_params, _first(url_params, "format"))
+    form = _params(decoded)
+    if _all(form, "update"):
+        raise QueryError(_READ_ONLY)
+    params = url_params + form
+    query = _one(params, "query")  # in the body or the URL, but once
+    if query is None:
+        raise QueryError("missing 'query' parameter")
+    return await _run(request, query, params, _first(params, "format"))
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    raise HTTPException(405, f"{request.method} is not allowed on /sparql; use {ALLOW}", headers={"Allow": ALLOW})
+
+
+@router.options("/sparql", include_in_schema=False)
+async def sparql_options() -> Response:
+    return Response(status_code=204, headers={"Allow": ALLOW})
