@@ -42,7 +42,8 @@ def _layout(title: str, body: str, *, scripts: tuple[str, ...] = ()) -> str:
     return (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{escape(title)}</title><link rel=\"stylesheet\" href=\"/static/style.css\">{tags}</head>"
+        f"<title>{escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
+        f"<link rel=\"stylesheet\" href=\"/static/style.css\">{tags}</head>"
         "<body><header><a class=\"brand\" href=\"/\">iscm-graph</a>"
         "<nav><a href=\"/\">Explore</a><a href=\"/sparql\">SPARQL</a><a href=\"/docs\">API</a>"
         "<a href=\"/dumps\">Downloads</a></nav></header>"

@@ -405,6 +405,7 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
             facts = _write_changes(store, staged, manifest, memberships, out_dir, previous)
             _describe(store, manifest, meta, memberships, facts)
             _write_release(store, staged, manifest, memberships, tenures)
+            _write_stats(store, staged, memberships, tenures)
             t = lap("write", t)
             final = _publish(out_dir, staged, name)
         except BaseException:
@@ -414,6 +415,17 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
         say(f"published {final}")
     return BuildResult(release=final, triples=manifest["triples"], quads=manifest["quads"],
                        seconds=round(time.perf_counter() - t0, 3), timings=timings, pruned=pruned)
+
+
+def _write_stats(store: ox.Store, folder: Path, memberships: pd.DataFrame, tenures: pd.DataFrame) -> None:
+    """The release's statistics, computed once on the build's store (``/stats`` and ``iscm stats`` read them)."""
+    from graph.loader import ISCMGraph
+    from graph.stats import STATS_FILE, compute_stats
+
+    g = ISCMGraph(OxigraphStore.wrap(store), release=None)
+    g.__dict__.update(memberships=memberships, tenures=tenures)  # the tables this build already has
+    text = json.dumps(compute_stats(g), indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n"
+    (folder / STATS_FILE).write_text(text, encoding="utf-8")
 
 
 def current_release(out_dir: Path) -> Path:

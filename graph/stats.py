@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pandas as pd
@@ -93,8 +94,23 @@ def headline_sentence(h: dict[str, dict[str, Any]]) -> str:
             f"{h['membership_claims']['value']} sourced membership claims.")
 
 
+STATS_FILE = "stats.json"  # graph_stats of a release, written by the build
+
+
 def graph_stats(g: ISCMGraph) -> dict[str, Any]:
-    """Counts per class, provenance coverage, and per ISCM: members, observers, completeness, sources."""
+    """Counts per class, provenance coverage, and per ISCM: members, observers, completeness, sources.
+
+    A local release carries them (``stats.json``, computed by the build on its Oxigraph store): on a
+    slow backend (rdflib) the counting queries take seconds, and the answer cannot change.
+    """
+    saved = g.release / STATS_FILE if g.release is not None else None
+    if saved is not None and g.store.name != "remote" and saved.is_file():
+        return json.loads(saved.read_text(encoding="utf-8"))
+    return compute_stats(g)
+
+
+def compute_stats(g: ISCMGraph) -> dict[str, Any]:
+    """:func:`graph_stats` from the store and the release's tables."""
     values = " ".join(f"({cls})" for _, cls in CLASSES)
     counts = _select(g, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES (?c) {{ {values} }} "
                         "OPTIONAL { ?s a ?c } } GROUP BY ?c")

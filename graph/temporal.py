@@ -43,6 +43,7 @@ Examples
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -574,6 +575,8 @@ def period(as_of: int | str | dt.date | None) -> tuple[pd.Timestamp, pd.Timestam
         if len(parts) == 2:
             start = pd.Timestamp(int(parts[0]), int(parts[1]), 1)
             return start, start + pd.offsets.MonthEnd(0)
+        if text[5:] == "02-29" and not calendar.isleap(int(parts[0])):
+            text = text[:8] + "28"  # the end of February, in a common year
         day = pd.Timestamp(dt.date.fromisoformat(text))
         return day, day
     except ValueError as exc:

@@ -269,6 +269,7 @@ def test_profile_as_of_a_past_year_shows_intervals(server, api_backend, guarded)
     page.click("#search-form button")
     page.wait_for_selector("#profile-summary")
     assert "as of 2015" in page.inner_text("#profile-summary")
+    page.wait_for_selector("svg.timeline rect")  # drawn after the timeline arrives
     assert page.locator("svg.timeline rect").count() > 10
     held = page.locator("#profile table").first.inner_text()
     assert "since" in held  # every row states its interval

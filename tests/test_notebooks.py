@@ -14,7 +14,8 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
 def test_notebooks_exist():
-    assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_overlap_analytics", "03_partnership_maps"]
+    assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_overlap_analytics", "03_partnership_maps",
+                                          "04_membership_over_time"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -10,6 +10,7 @@ import io
 import math
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Request
@@ -65,8 +66,9 @@ def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *,
         body, media_type, total = render()
     headers = {"X-Total-Count": str(total)} if wants_csv else {}
     if filters is not None:
-        headers["X-ISCM-Filter"] = "; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
-                                             for k, v in filters.items())
+        # header values are Latin-1: anything else is percent-encoded
+        headers["X-ISCM-Filter"] = quote("; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
+                                                   for k, v in filters.items()), safe=" ;=,:-")
     return Response(body, media_type=media_type, headers=headers or None)
 
 
@@ -426,7 +428,7 @@ def changes_route(request: Request, cat: CatalogueDep, page: PageDep, filters: F
                   year_from: Annotated[int, Query(alias="from", ge=1900, le=2100)],
                   year_to: Annotated[int, Query(alias="to", ge=1900, le=2100)], format: Format = None) -> Any:
     df = change.membership_changes(_filtered(cat.tenures, filters), year_from, year_to)
-    return table(df, request, page, format, filters=filters.describe(f"{year_from} → {year_to}"))
+    return table(df, request, page, format, filters=filters.describe(f"{year_from}..{year_to}"))
 
 
 def _filtered(df: pd.DataFrame, filters: Any) -> pd.DataFrame:
