@@ -133,6 +133,41 @@ def _csv_table(data: bytes) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""])
 
 
+_TSV_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "'": "'", "\\": "\\", "b": "\b", "f": "\f"}
+
+
+def _tsv_table(data: bytes) -> pd.DataFrame:
+    """A SPARQL 1.1 TSV result as a DataFrame of strings (IRIs and lexical forms); unbound is NA.
+
+    Oxigraph's CSV writer leaves an IRI with a comma unquoted (a Refworld URL then split a row), so
+    Oxigraph tables are read from TSV, where every term is written in full and tabs never occur
+    unescaped. Columns are decoded vectorised: ``<iri>`` → iri, ``"lex"^^<dt>`` / ``"lex"@lang`` →
+    lex, bare numbers and booleans as they are.
+    """
+    import csv
+    import io
+
+    import pandas as pd
+
+    df = pd.read_csv(io.BytesIO(data), sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False,
+                     na_values=[""])
+    df.columns = [c.lstrip("?$") for c in df.columns]
+    for col in df.columns:
+        values = df[col]
+        iri = values.str.startswith("<", na=False)
+        lit = values.str.startswith('"', na=False)
+        if iri.any():
+            df.loc[iri, col] = values[iri].str[1:-1]
+        if lit.any():
+            lex = values[lit].str.extract(r'^"(.*)"(?:\^\^<[^>]*>|@[A-Za-z0-9-]+)?$', expand=False)
+            escaped = lex.str.contains("\\", regex=False, na=False)
+            if escaped.any():
+                lex[escaped] = lex[escaped].str.replace(r"\\(.)", lambda m: _TSV_ESCAPES.get(m.group(1), m.group(1)),
+                                                        regex=True)
+            df.loc[lit, col] = lex
+    return df
+
+
 # ----------------------------------------------------------------------------- pyoxigraph
 
 
@@ -245,7 +280,7 @@ class OxigraphStore:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("select_table needs a SELECT query")
-        return _csv_table(result.serialize(format=ox.QueryResultsFormat.CSV))
+        return _tsv_table(result.serialize(format=ox.QueryResultsFormat.TSV))
 
     def quads(self) -> Iterable[ox.Quad]:
         return iter(self._store)

@@ -17,8 +17,9 @@ whether a membership holds. The rules, in the order they apply:
    tenure in the bloc — exits and suspensions included.
 4. **Exclusive roles.** Member, observer and former member of one ISCM exclude each other: a later
    claim in another of these roles ends the earlier tenure (the newer source wins for "now"; the
-   older stays as history). One source listing an actor in two of them is a build error
-   (:mod:`graph.compiler` checks it, with file and line).
+   older stays as history), and a State named as observer is not a member through its bloc
+   meanwhile. One source listing an actor in two of them is a build error (:mod:`graph.checks`
+   checks it, with file and line).
 5. **Rotating roles.** A chair's or presidency's term ends when the successor's starts, unless a
    source gives its end; co-chairs are their own role. Two sole chairs never hold at once.
 6. **Suspensions** (role ``suspended``, with a period) cut the tenures of that actor in that body
@@ -212,20 +213,23 @@ def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timesta
     return spans
 
 
-def _subtract(span: _Span, holes: Iterable[tuple[pd.Timestamp, pd.Timestamp]]) -> list[_Span]:
-    """``span`` minus the (inclusive) periods in ``holes`` (suspensions)."""
+Hole = tuple[pd.Timestamp, pd.Timestamp, str]  # (first day, last day, why): a pause in a tenure
+
+
+def _subtract(span: _Span, holes: Iterable[Hole]) -> list[_Span]:
+    """``span`` minus the (inclusive) periods in ``holes`` (suspensions, observer spells)."""
     pieces = [span]
-    for h_start, h_end in sorted(holes):
+    for h_start, h_end, why in sorted(holes):
         out = []
         for p in pieces:
             if h_end < p.start or h_start > p.stop():
                 out.append(p)
                 continue
             if h_start > p.start:
-                out.append(_Span(**{**p.__dict__, "end": h_start - _DAY, "end_reason": "suspended",
+                out.append(_Span(**{**p.__dict__, "end": h_start - _DAY, "end_reason": why,
                                     "end_precision": "day", "rows": list(p.rows)}))
             if h_end < p.stop():
-                out.append(_Span(**{**p.__dict__, "start": h_end + _DAY, "start_basis": "suspension-ended",
+                out.append(_Span(**{**p.__dict__, "start": h_end + _DAY, "start_basis": f"after-{why}",
                                     "start_precision": "day", "start_inferred": False, "rows": list(p.rows)}))
         pieces = out
     return pieces
@@ -300,14 +304,32 @@ def _rotating(recs: list[dict], idxs: Iterable[int], role: str) -> list[tuple[st
         for actor, _r, term in out:
             if actor == recs[idx]["actor_id"] and term.start == since:
                 term.rows.append(idx)
-    # a stated end past the next holder's start gives way to the successor
-    starts = sorted({term.start for _a, _r, term in out})
-    for _actor, _r, term in out:
-        later = [s for s in starts if s > term.start]
-        if later and term.stop() >= later[0]:
+    # where a stated end runs past the next holder's start: a start known only to the year (or month)
+    # of that end follows the end ("since 2022" after a term "until 2022-12-14"); otherwise the
+    # successor's start ends the term
+    for _actor, _r, term in sorted(out, key=lambda o: o[2].start):
+        later = sorted({t.start for _a, _r2, t in out if t.start > term.start})
+        if not later or term.stop() < later[0]:
+            continue
+        nxt = [t for _a, _r2, t in out if t.start == later[0]]
+        if term.end is not None and term.end_reason == "until" and _within(term.end, later[0], nxt) \
+                and all(t.stop() > term.end for t in nxt):
+            for t in nxt:
+                t.start, t.start_precision, t.start_basis = term.end + _DAY, "day", "after-predecessor"
+        else:
             term.end, term.end_reason = later[0] - _DAY, "successor"
             term.end_precision = _precision_of_day_before(later[0], term.start_precision)
     return out
+
+
+def _within(day: pd.Timestamp, start: pd.Timestamp, terms: list[_Span]) -> bool:
+    """Whether ``day`` falls inside the year (or month) that coarse starts ``start`` stand for."""
+    precisions = {t.start_precision for t in terms}
+    if precisions <= {"year"}:
+        return day.year == start.year
+    if precisions <= {"year", "month"}:
+        return (day.year, day.month) == (start.year, start.month)
+    return False
 
 
 # ---------------------------------------------------------------------------------- the table
@@ -347,12 +369,12 @@ def _absences(claims: pd.DataFrame) -> dict[tuple[str, str, str], list[tuple[pd.
     return out
 
 
-def _suspensions(claims: pd.DataFrame) -> dict[tuple[str, str], list[tuple[pd.Timestamp, pd.Timestamp]]]:
-    out: dict[tuple[str, str], list[tuple[pd.Timestamp, pd.Timestamp]]] = defaultdict(list)
+def _suspensions(claims: pd.DataFrame) -> dict[tuple[str, str], list[Hole]]:
+    out: dict[tuple[str, str], list[Hole]] = defaultdict(list)
     for row in claims[claims["role"] == "suspended"].itertuples(index=False):
         start = row.start if pd.notna(row.start) else row.as_of
         end = row.end if pd.notna(row.end) else _FAR_FUTURE
-        out[(row.organisation_id, row.actor_id)].append((start, end))
+        out[(row.organisation_id, row.actor_id)].append((start, end, "suspended"))
     return out
 
 
@@ -439,11 +461,19 @@ def tenures(claims: pd.DataFrame, *, release_date: dt.date | None = None) -> pd.
                 span.end_precision = "day"
             spans.append((row["organisation_id"], row["actor_id"], row["role"], span, True))
 
+    # a State a source names as observer is not a member through its bloc meanwhile (the named,
+    # more specific claim wins over the bloc rule)
+    observing: dict[tuple[str, str], list[Hole]] = defaultdict(list)
+    for oid, actor, role, span, is_derived in spans:
+        if role == "observer" and not is_derived:
+            observing[(oid, actor)].append((span.start, span.stop(), "role-change"))
     pieces: dict[tuple[str, str, str], list[tuple[_Span, bool]]] = defaultdict(list)
     for oid, actor, role, span, is_derived in spans:
         holes = list(suspensions.get((oid, actor), []))
         if is_derived:
             holes += suspensions.get((oid, recs[span.rows[0]]["via"]), [])
+            if role == "member":
+                holes += observing.get((oid, actor), [])
         life = lifetimes.get(oid)
         for piece in (_subtract(span, holes) if holes else [span]):
             if life is None or life.clamp(piece) is not None:

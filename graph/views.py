@@ -67,14 +67,15 @@ MEMBERSHIP_OPTIONAL_PARTS = {
 
 # An organisation's lifetime, read by graph.temporal: established, and how and when it ended.
 LIFETIMES_QUERY = _q(
-    "?organisation ?kind ?status ?established ?ended ?dormant ?succeeded",
+    "?organisation ?kind ?status ?established ?ended ?dormant ?succeeded ?took_over",
     """?organisation a iscm:ISCM .
     OPTIONAL { ?organisation iscm:kind ?kind }
     OPTIONAL { ?organisation iscm:status ?status }
     OPTIONAL { ?claim iscm:subject ?organisation ; iscm:property iscm:established ; iscm:value ?established }
     OPTIONAL { ?organisation iscm:ended ?ended }
     OPTIONAL { ?organisation iscm:dormantSince ?dormant }
-    OPTIONAL { ?change org:originalOrganization ?organisation ; dcterms:date ?succeeded }""")
+    OPTIONAL { ?change org:originalOrganization ?organisation ; dcterms:date ?succeeded }
+    OPTIONAL { ?took org:resultingOrganization ?organisation ; dcterms:date ?took_over }""")
 STATUS_CLAIMS_QUERY = _q("?organisation ?value ?as_of",
                          "?claim iscm:subject ?organisation ; iscm:property iscm:status ; iscm:value ?value ; "
                          "iscm:asOf ?as_of . ?organisation a iscm:ISCM")
@@ -162,7 +163,8 @@ def memberships(store: Store) -> pd.DataFrame:
 
 def lifetimes(store: Store) -> pd.DataFrame:
     """Each ISCM's kind, status and lifetime: ``organisation_start`` (the earliest year any source gives
-    for its establishment: a disputed founding date must not cut history short), ``organisation_end``
+    for its establishment: a disputed founding date must not cut history short; for a successor, not
+    before the year it took over), ``organisation_end``
     and ``organisation_end_reason`` (``iscm-ended``, ``iscm-succeeded`` or ``iscm-dormant``).
 
     Only an ISCM whose newest status is not ``active`` has an end: its ``ended`` or ``dormant_since``
@@ -178,6 +180,9 @@ def lifetimes(store: Store) -> pd.DataFrame:
         status = str(first["status"]).rsplit("/", 1)[-1] if isinstance(first["status"], str) else None
         kind = str(first["kind"]).rsplit("/", 1)[-1] if isinstance(first["kind"], str) else None
         start = _year_start(group["established"].dropna().min()) if group["established"].notna().any() else None
+        if group["took_over"].notna().any():  # a successor's life starts when it took over, whatever its
+            took_over = _year_start(group["took_over"].dropna().max())  # sources count from its predecessors
+            start = max(start, took_over) if start else took_over
         end, reason, inferred = None, None, False
         if status in ("ended", "dormant", "succeeded"):
             for col, why in (("ended", "iscm-ended"), ("dormant", "iscm-dormant"), ("succeeded", "iscm-succeeded")):

@@ -108,11 +108,13 @@ def test_inferred_dates_are_flagged_and_shown(tenures):
 
 # ------------------------------------------------------------------------------ small cases
 
-def _claims(*rows, start=None, end=None) -> pd.DataFrame:
+def _claims(*rows, start=None, end=None, start_precision=None) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["organisation_id", "actor_id", "role", "as_of", "complete_list", "via"])
     df["as_of"] = pd.to_datetime(df["as_of"])
     df["start"] = pd.to_datetime(start or [None] * len(df))
     df["end"] = pd.to_datetime(end or [None] * len(df))
+    if start_precision:
+        df["start_precision"] = start_precision
     df["membership"] = [f"c{i}" for i in range(len(df))]
     return df
 
@@ -251,3 +253,23 @@ def test_the_current_release_is_not_the_past_one(past_build, kg):
     now = views.filter_memberships(kg.tenures)
     then = views.filter_memberships(past.tenures)
     assert set(now["organisation_id"]) != set(then["organisation_id"])  # ISCMs founded after mid-2016
+
+
+def test_a_start_known_to_the_year_follows_the_stated_end_of_the_term_before():
+    """Rabat Process: Spain chairs until 14 December 2022, Morocco "since 2022": Morocco's term starts
+    on the 15th, it does not cut Spain's short."""
+    t = temporal.tenures(_claims(("x", "ESP", "chair", "2022-12-14", True, None),
+                                 ("x", "MAR", "chair", "2024-02-01", True, None),
+                                 start=["2021-11-18", "2022-01-01"], end=["2022-12-14", None],
+                                 start_precision=["day", "year"]),
+                         release_date=dt.date(2024, 6, 1))
+    esp, mar = (t[t["actor_id"] == k].iloc[0] for k in ("ESP", "MAR"))
+    assert esp["end"] == pd.Timestamp("2022-12-14") and esp["end_reason"] == "until"
+    assert mar["start"] == pd.Timestamp("2022-12-15") and mar["start_basis"] == "after-predecessor"
+
+
+def test_a_successor_starts_when_it_took_over(tenures):
+    """IOM dates the EaP Panel from 2001 (it counts the Söderköping Process); the Panel succeeded the
+    EaPPMA in 2017, so no tenure of the Panel starts before 2017."""
+    panel = tenures[tenures["organisation_id"] == "eap-panel"]
+    assert len(panel) and panel["start"].min() >= pd.Timestamp("2017-01-01")
