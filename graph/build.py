@@ -32,6 +32,7 @@ from graph.compiler import CURATED_GRAPH, compile_dataset
 from graph.dataset import Metadata, citation, manifest_block, read_metadata
 from graph.errors import BuildNotFoundError, ISCMError, ValidationError
 from graph.namespace import BASE, ISCM, PREFIXES, ROLE, entity
+from graph.results import to_ox
 from graph.store import OxigraphStore
 from ontology import ONTOLOGY_PATH, SHAPES_PATH
 
@@ -160,29 +161,13 @@ def _origin(dataset: Dataset, node: object, origins: dict) -> str:
     return ""
 
 
-def _ox_term(term):  # noqa: ANN001, ANN202 - rdflib term in, pyoxigraph term out
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"unexpected RDF term {term!r}")
-
-
 def _to_store(dataset: Dataset) -> ox.Store:
     store = ox.Store()
     for graph in dataset.graphs():
         if len(graph) == 0:
             continue
         name = ox.NamedNode(str(graph.identifier))
-        store.extend(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), name) for s, p, o in graph)
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in graph)
     return store
 
 

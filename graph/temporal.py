@@ -55,6 +55,7 @@ from pathlib import Path
 import pandas as pd
 
 from graph.errors import ISCMError, ParameterError
+from graph.tables import read_table, write_table
 
 #: roles that exclude each other for one actor in one body
 EXCLUSIVE_ROLES = ("member", "observer", "former-member")
@@ -563,20 +564,16 @@ _TENURE_BOOLS = ("start_inferred", "end_inferred", "derived", "as_of_inferred", 
 
 
 def write_tenures(table: pd.DataFrame, path: Path) -> None:
-    """Save a tenure table with its release (gzipped CSV; read back by :func:`read_tenures`)."""
-    table.to_csv(path, index=False, date_format="%Y-%m-%d",
-                 compression={"method": "gzip", "compresslevel": 5, "mtime": 0})
+    """Save a tenure table with its release (read back by :func:`read_tenures`)."""
+    write_table(table, path)
 
 
 def read_tenures(path: Path) -> pd.DataFrame:
     """A tenure table saved by :func:`write_tenures`, with its dtypes."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    if list(df.columns) != TENURE_COLUMNS:
-        raise TemporalError(f"{path}: not a tenure table (columns {list(df.columns)})")
-    for col in _TENURE_DATES:
-        df[col] = pd.to_datetime(df[col], errors="coerce")
-    for col in _TENURE_BOOLS:
-        df[col] = df[col].map({"True": True, "False": False}).fillna(False).astype(bool)
+    try:
+        df = read_table(path, columns=TENURE_COLUMNS, dates=_TENURE_DATES, flags=_TENURE_BOOLS, what="tenure table")
+    except ValueError as exc:
+        raise TemporalError(str(exc)) from None
     df["evidence"] = df["evidence"].astype(int)
     df["claims"] = df["claims"].fillna("")
     return df

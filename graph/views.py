@@ -21,6 +21,7 @@ import pandas as pd
 from graph import temporal
 from graph.namespace import SPARQL_PREFIXES
 from graph.store import Store
+from graph.tables import read_table, write_table
 
 MEMBERSHIP_COLUMNS = [
     "membership", "organisation", "organisation_id", "organisation_label", "organisation_type",
@@ -219,25 +220,14 @@ def _period_end(value: str) -> str:
 
 
 def write_memberships(df: pd.DataFrame, path: Path) -> None:
-    """Save a membership table (as :func:`memberships` returns it) for :func:`read_memberships`.
-
-    Gzipped CSV: plain text, no code on load (unlike pickle), and read back in a fraction of the
-    time the SPARQL queries take at scale.
-    """
-    df.to_csv(path, index=False, date_format="%Y-%m-%d", compression={"method": "gzip", "compresslevel": 5,
-                                                                      "mtime": 0})
+    """Save a membership table (as :func:`memberships` returns it) for :func:`read_memberships`."""
+    write_table(df, path)
 
 
 def read_memberships(path: Path) -> pd.DataFrame:
     """A membership table saved by :func:`write_memberships`, with the same columns and dtypes."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    if list(df.columns) != MEMBERSHIP_COLUMNS:
-        raise ValueError(f"{path}: not a membership table (columns {list(df.columns)})")
-    for col in _DATE_COLUMNS:
-        df[col] = pd.to_datetime(df[col], errors="coerce")
-    for col in ("complete_list", "as_of_inferred", "organisation_end_inferred"):
-        df[col] = df[col].map({"True": True, "False": False}).fillna(False).astype(bool)
-    return df
+    return read_table(path, columns=MEMBERSHIP_COLUMNS, dates=_DATE_COLUMNS,
+                      flags=("complete_list", "as_of_inferred", "organisation_end_inferred"), what="membership table")
 
 
 def is_tenure_table(df: pd.DataFrame) -> bool:
