@@ -171,3 +171,31 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     503: _problem("Busy: too many concurrent queries; retry after the Retry-After seconds"),
     504: _problem("The query ran past the time limit and was stopped"),
 }
+
+
+class SourceRef(BaseModel):
+    n: int = Field(description="the number rows cite")
+    key: str = Field(description="the page URL, or the source's IRI for a document")
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    accessed: str | None = Field(None, description="when the page was read, if recorded")
+    locator: str | None = Field(None, description="page, section or line in a document")
+    as_of: str | None = Field(None, description="the newest date the cited facts hold")
+
+
+class EntityFact(BaseModel):
+    property: str
+    value: str | None = None
+    id: str | None = Field(None, description="the entity the value names, if any")
+    type: str | None = Field(None, description="that entity's type (state, iscm, organisation, …)")
+
+
+class EntityDetails(BaseModel):
+    id: str
+    label: str
+    type: str
+    start: str | None = None
+    end: str | None = None
+    facts: list[EntityFact]
+    sources: list[SourceRef]

@@ -10,6 +10,7 @@ import io
 import math
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Request
@@ -65,8 +66,9 @@ def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *,
         body, media_type, total = render()
     headers = {"X-Total-Count": str(total)} if wants_csv else {}
     if filters is not None:
-        headers["X-ISCM-Filter"] = "; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
-                                             for k, v in filters.items())
+        described = "; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in filters.items())
+        # header values are Latin-1: "2010 → 2026" (the changes route) made every such answer a 500
+        headers["X-ISCM-Filter"] = quote(described.replace("→", "->"), safe=" ;=,:-./()>+")
     return Response(body, media_type=media_type, headers=headers or None)
 
 

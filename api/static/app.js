@@ -81,9 +81,12 @@
     svg.setAttribute("aria-label", "members per year " + rows[0].year + "–" + rows[n - 1].year);
     return svg;
   }
+  let profileSeq = 0;
   async function showProfile(hit) {
-    const box = $("profile");
-    box.textContent = "";
+    // built off-page and swapped in whole; a newer request wins over one still loading
+    const seq = ++profileSeq;
+    const box = document.createElement("div");
+    $("profile").setAttribute("aria-busy", "true");
     try {
       const when = asOf() ? "as of " + asOf() : "on the release date";
       if (hit.type === "state") {
@@ -126,14 +129,43 @@
           box.appendChild(membershipTable(p.chair_history, ACTOR_COLS));
         }
         $("map-iscms").value = p.id;
-      } else {
+      } else if (hit.type === "union" || hit.type === "organisation") {
         const p = await getJSON(withAsOf("/api/organisations/" + encodeURIComponent(hit.id)));
         box.appendChild(el("h2", p.label, {id: "profile-title"}));
         box.appendChild(membershipTable(p.roles_in_iscms.concat(p.members), [["organisation_label", "in"], ["actor_label", "actor"], ["role", "role"], ["interval", "held"], ["as_of", "as of"], ["source", "source"]]));
         $("map-actor").value = p.id;
+      } else {
+        // actions, liaison networks, meetings: their facts in words, each linked entity clickable
+        const p = await getJSON("/api/entities/" + encodeURIComponent(hit.id));
+        box.appendChild(el("h2", p.label, {id: "profile-title"}));
+        box.appendChild(el("p", [p.type, p.start ? p.start + " – " + (p.end || "") : ""].filter(Boolean).join(" · "), {id: "profile-summary"}));
+        const table = el("table", null, {class: "facts"});
+        p.facts.forEach((f) => {
+          const tr = table.insertRow();
+          tr.appendChild(el("th", f.property));
+          const td = tr.insertCell();
+          if (f.id && f.type) {
+            const a = el("a", f.value, {href: "#"});
+            a.addEventListener("click", (ev) => { ev.preventDefault(); showProfile({id: f.id, type: f.type, label: f.value, url: "#"}); });
+            td.appendChild(a);
+          } else { td.textContent = f.value === "True" ? "yes" : f.value === "False" ? "no" : (f.value || ""); }
+        });
+        box.appendChild(table);
+        if (p.sources.length) {
+          box.appendChild(el("h3", "Sources"));
+          const ol = el("ol", null, {class: "sources"});
+          p.sources.forEach((s) => {
+            const li = el("li");
+            li.appendChild(s.url ? el("a", s.title || s.url, {href: s.url, rel: "noopener"}) : el("span", s.title || s.key));
+            if (s.publisher) { li.appendChild(document.createTextNode(" — " + s.publisher)); }
+            ol.appendChild(li);
+          });
+          box.appendChild(ol);
+        }
       }
       box.appendChild(el("a", "Linked data", {href: hit.url}));
-    } catch (err) { box.appendChild(el("p", "Error: " + err.message, {class: "error"})); }
+    } catch (err) { box.textContent = ""; box.appendChild(el("p", "Error: " + err.message, {class: "error"})); }
+    if (seq === profileSeq) { $("profile").replaceChildren(...box.childNodes); $("profile").removeAttribute("aria-busy"); }
   }
   let lastHit = null;
   $("search-form").addEventListener("submit", async (e) => {
@@ -144,7 +176,7 @@
     if (!q) { if (lastHit) { showProfile(lastHit); } return; }
     try {
       const res = await getJSON("/api/search?q=" + encodeURIComponent(q));
-      if (!res.hits.length) { list.appendChild(el("li", "No match for " + q)); $("profile").textContent = ""; }
+      if (!res.hits.length) { list.appendChild(el("li", "No match for " + q, {id: "no-match"})); profileSeq++; $("profile").textContent = ""; lastHit = null; }
       res.hits.forEach((hit) => {
         const li = el("li");
         const a = el("a", hit.label, {href: "#", "data-id": hit.id});
@@ -154,7 +186,7 @@
         list.appendChild(li);
       });
       if (res.hits.length) { lastHit = res.hits[0]; showProfile(res.hits[0]); }
-    } catch (err) { list.appendChild(el("li", "Error: " + err.message, {class: "error"})); }
+    } catch (err) { profileSeq++; $("profile").textContent = ""; list.appendChild(el("li", "Error: " + err.message, {class: "error"})); }
   });
   $("question-form").addEventListener("submit", async (e) => {
     e.preventDefault();

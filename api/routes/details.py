@@ -1,0 +1,23 @@
+"""Any entity in words (actions, liaison networks, meetings have no profile of their own)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+
+from api.deps import CatalogueDep
+from api.models import PROBLEMS, EntityDetails
+from graph import details
+
+router = APIRouter(prefix="/api", responses=PROBLEMS)
+
+
+@router.get("/entities/{entity_id}", response_model=EntityDetails, tags=["profiles"],
+            summary="Any entity (action, network, meeting, organisation …): its facts in words and its sources")
+def entity_details(cat: CatalogueDep, entity_id: Annotated[str, Path(min_length=1, max_length=200)]) -> Response:
+    key = entity_id.upper() if len(entity_id) == 3 and entity_id.isalpha() else entity_id
+    body = cat.memo(("json", "entity", key),
+                    lambda: EntityDetails.model_validate(details.entity(cat, key)).model_dump_json())
+    return Response(body, media_type="application/json")
