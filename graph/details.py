@@ -127,3 +127,19 @@ def _type_of(cat: Catalogue, entity_id: Any) -> str | None:
     if entity_id is None or str(entity_id) not in cat.entities.index:
         return None
     return str(cat.entities.at[str(entity_id), "type"])
+
+
+_CITING = ("iscms", "unions_and_igos", "history", "members", "observers", "chairs", "chair_history", "secretariat",
+           "partners", "former_members", "roles_in_iscms", "claims", "related", "events")
+
+
+def with_sources(cat: Catalogue, profile: dict[str, Any]) -> dict[str, Any]:
+    """``profile`` with ``source_list``: every source its rows cite, numbered (rows cite by their key)."""
+    cited: list[tuple[str, str | None]] = []
+    for part in _CITING:
+        rows = profile.get(part) or []
+        if isinstance(rows, dict):  # a State's events: hosted, chaired, attended
+            rows = [r for group in rows.values() for r in group]
+        cited += [(r.get("source"), r.get("as_of")) for r in rows if r.get("source")]
+    cited += [(url, None) for url in profile.get("sources") or []]
+    return {**profile, "source_list": numbered(cat, cited)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from api import i18n
 from api.deps import CatalogueDep
 from api.openapi30 import downgrade
 from api.pages import home_page
@@ -19,11 +20,13 @@ DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(cat: CatalogueDep) -> HTMLResponse:
+def home(request: Request, cat: CatalogueDep) -> HTMLResponse:
     # the same numbers, with the same words, as /stats, `iscm stats` and the README
     h = cat.memo(("headline",), lambda: headline(
         cat.tenures, list(cat.entities.index[cat.entities["type"] == "iscm"]), claims=len(cat.memberships)))
-    return HTMLResponse(home_page(h, release_date=cat.g.release_date.isoformat()))
+    lang = i18n.pick(request.query_params.get("lang"), request.headers.get("accept-language"))
+    return HTMLResponse(home_page(h, release_date=cat.g.release_date.isoformat(), lang=lang),
+                        headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 
 @router.get("/docs", response_class=HTMLResponse)
