@@ -75,6 +75,17 @@ class StateEvents(BaseModel):
     attended: list[EventOut] = Field([], description="meetings whose published participant list names the State")
 
 
+class SourceRef(BaseModel):
+    n: int = Field(description="the number rows cite")
+    key: str = Field(description="the page URL, or the source's IRI for a document")
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    accessed: str | None = Field(None, description="when the page was read, if recorded")
+    locator: str | None = Field(None, description="page, section or line in a document")
+    as_of: str | None = Field(None, description="the newest date the cited facts hold")
+
+
 class StateProfile(BaseModel):
     id: str = Field(examples=["MAR"])
     label: str
@@ -89,6 +100,8 @@ class StateProfile(BaseModel):
     actions: list[dict[str, Any]]
     liaison: list[dict[str, Any]]
     events: StateEvents = StateEvents()
+    source_list: list[SourceRef] = Field([], description="the sources cited above, numbered in order of first "
+                                                        "citation, with title, publisher and date")
 
 
 class ISCMProfile(BaseModel):
@@ -114,6 +127,8 @@ class ISCMProfile(BaseModel):
     partners: list[MembershipOut]
     former_members: list[MembershipOut] = Field(description="member tenures that ended before as_of")
     events: list[EventOut] = Field([], description="meetings held under the ISCM or attended by it")
+    source_list: list[SourceRef] = Field([], description="the sources cited above, numbered in order of first "
+                                                        "citation, with title, publisher and date")
 
 
 class OrganisationProfile(BaseModel):
@@ -123,6 +138,8 @@ class OrganisationProfile(BaseModel):
     as_of: str | None = Field(None, description="the year, month or date asked for (null: the release date)")
     roles_in_iscms: list[MembershipOut]
     members: list[MembershipOut]
+    source_list: list[SourceRef] = Field([], description="the sources cited above, numbered in order of first "
+                                                        "citation, with title, publisher and date")
 
 
 class SearchHit(BaseModel):
@@ -171,3 +188,20 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     503: _problem("Busy: too many concurrent queries; retry after the Retry-After seconds"),
     504: _problem("The query ran past the time limit and was stopped"),
 }
+
+
+class EntityFact(BaseModel):
+    property: str
+    value: str | None = None
+    id: str | None = Field(None, description="the entity the value names, if any")
+    type: str | None = Field(None, description="that entity's type (state, iscm, organisation, …)")
+
+
+class EntityDetails(BaseModel):
+    id: str
+    label: str
+    type: str
+    start: str | None = None
+    end: str | None = None
+    facts: list[EntityFact]
+    sources: list[SourceRef]

@@ -3,6 +3,8 @@ from our own origin (no inline script, no CDN), so the Content-Security-Policy c
 
 from __future__ import annotations
 
+import functools
+import json
 from html import escape
 from typing import Any
 
@@ -37,20 +39,38 @@ EXAMPLES = [
 ]
 
 
-def _layout(title: str, body: str, *, scripts: tuple[str, ...] = ()) -> str:
+def _layout(title: str, body: str, *, scripts: tuple[str, ...] = (), lang: str = "en",
+            data: dict[str, Any] | None = None) -> str:
+    from api import i18n
+
     tags = "".join(f'<script src="/static/{escape(s)}" defer></script>' for s in scripts)
+    # data for the scripts as a JSON block: not executed, so the CSP's script-src 'self' still holds
+    block = (f'<script type="application/json" id="i18n-data">{_json_block(data)}</script>' if data else "")
+    options = "".join(f'<option value="{code}"{" selected" if code == lang else ""}>'
+                      f'{escape(i18n.t(code, "lang_name"))}</option>' for code in i18n.LANGS)
+    t = functools.partial(i18n.t, lang)
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<!doctype html><html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
-        f"<link rel=\"stylesheet\" href=\"/static/style.css\">{tags}</head>"
-        "<body><header><a class=\"brand\" href=\"/\">iscm-graph</a>"
-        "<nav><a href=\"/\">Explore</a><a href=\"/sparql\">SPARQL</a><a href=\"/docs\">API</a>"
-        "<a href=\"/dumps\">Downloads</a></nav></header>"
-        f"<main>{body}</main><footer>Inter-State consultation mechanisms on migration — every fact with its "
-        "source and date. Data under CC BY 4.0: <a href=\"/api/about\">how to cite</a> · "
-        "<a href=\"/.well-known/void\">dataset description</a>.</footer></body></html>"
+        f"<link rel=\"stylesheet\" href=\"/static/style.css\">{block}{tags}</head>"
+        f"<body><a class=\"skip\" href=\"#main\">{escape(t('skip'))}</a>"
+        "<header><a class=\"brand\" href=\"/\">iscm-graph</a>"
+        f"<nav><a href=\"/?lang={lang}\">{escape(t('nav_explore'))}</a>"
+        f"<a href=\"/sparql\">{escape(t('nav_sparql'))}</a>"
+        f"<a href=\"/docs\">{escape(t('nav_api'))}</a><a href=\"/dumps\">{escape(t('nav_downloads'))}</a></nav>"
+        f"<form class=\"lang\" method=\"get\" action=\"/\"><label>{escape(t('lang_label'))} "
+        f"<select id=\"lang\" name=\"lang\">{options}</select></label>"
+        f"<noscript><button type=\"submit\">OK</button></noscript></form></header>"
+        f"<main id=\"main\">{body}</main><footer>{escape(t('footer'))} "
+        f"<a href=\"/api/about\">{escape(t('footer_cite'))}</a> · "
+        f"<a href=\"/.well-known/void\">{escape(t('footer_void'))}</a>.</footer></body></html>"
     )
+
+
+def _json_block(data: Any) -> str:
+    # "</" cannot end the block early, whatever the text holds
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
 def sparql_page() -> str:
@@ -95,56 +115,65 @@ def entity_page(iri: str, label: str, kind: str, rows: list[tuple[str, str, bool
     return _layout(f"{label} — iscm-graph", body)
 
 
-def home_page(headline: dict[str, dict[str, Any]], *, release_date: str) -> str:
+def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: str = "en") -> str:
+    from api import i18n
     from graph.stats import headline_sentence
 
-    counts = "".join(f"<li><strong>{escape(str(v['value']))}</strong> {escape(v['label'])}</li>"
-                     for v in headline.values())
+    def t(key: str, **values: Any) -> str:
+        return escape(i18n.t(lang, key, **values))
+
+    values = {k: v["value"] for k, v in headline.items()}
+    sentence = escape(headline_sentence(headline)) if lang == "en" else t("headline", **values)
+    counts = "".join(f"<li><strong>{escape(str(v['value']))}</strong> "
+                     f"{escape(v['label'] if lang == 'en' else i18n.t(lang, 'count_' + k))}</li>"
+                     for k, v in headline.items())
+    kinds = "".join(
+        f'<label><input type="checkbox" name="kind" value="{k}"{" checked" if on else ""}> {t(label)}</label>'
+        for k, label, on in (("regional-consultative-process", "kinds_rcp", True),
+                             ("interregional-forum", "kinds_irf", True), ("global-process", "kinds_global", False)))
     body = f"""
-<section class="intro"><h1>ISCM partnership explorer</h1>
-<p id="headline">{escape(headline_sentence(headline))}</p>
-<details><summary>What each number counts</summary><ul class="counts">{counts}</ul></details></section>
+<section class="intro"><h1>{t("title")}</h1>
+<p id="headline">{sentence}</p>
+<details><summary>{t("counts_summary")}</summary><ul class="counts">{counts}</ul></details></section>
 <section class="search"><form id="search-form" role="search">
-<input id="search" name="q" type="search" placeholder="Search a State, ISCM or organisation (e.g. Morocco, IGC)"
- autocomplete="off" aria-label="Search"><button type="submit">Search</button>
-<label class="asof">As of <input id="as-of" name="as_of" placeholder="release date" size="10"
- pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" title="a year (2010), a month (2010-05) or a date (2010-05-14)"
+<input id="search" name="q" type="search" placeholder="{t("search_placeholder")}"
+ autocomplete="off" aria-label="{t("search_label")}"><button type="submit">{t("search_button")}</button>
+<label class="asof">{t("as_of")} <input id="as-of" name="as_of" placeholder="{t("as_of_placeholder")}" size="10"
+ pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" title="{t("as_of_title")}"
  aria-describedby="as-of-help"></label>
 <span id="as-of-help" class="hint" data-release-year="{escape(release_date[:4])}">
-year, month or date; empty = the release date
-({escape(release_date)})</span>
+{t("as_of_help", date=release_date)}</span>
 </form>
-<ul id="hits"></ul></section>
+<ul id="hits" aria-live="polite"></ul></section>
 <section id="profile" aria-live="polite"></section>
-<section id="question"><h2>States in several ISCMs</h2>
+<section id="question"><h2>{t("q_title")}</h2>
 <form id="question-form">
-<label>at least <input id="q-min" type="number" min="1" max="60" value="5" size="3"> ISCMs</label>
-<label>in <input id="q-year" placeholder="year" size="6" value="2010"></label>
-<fieldset><legend>kinds</legend>
-<label><input type="checkbox" name="kind" value="regional-consultative-process" checked>
- regional consultative processes</label>
-<label><input type="checkbox" name="kind" value="interregional-forum" checked> interregional forums</label>
-<label><input type="checkbox" name="kind" value="global-process"> global processes</label></fieldset>
-<label>membership <select id="q-derivation"><option value="all">named and through blocs</option>
-<option value="named">named by a source</option><option value="derived">through blocs only</option></select></label>
-<button type="submit">Count</button></form>
+<label>{t("q_at_least")} <input id="q-min" type="number" min="1" max="60" value="5" size="3"> {t("q_iscms")}</label>
+<label>{t("q_in")} <input id="q-year" placeholder="{t("q_year_ph")}" size="6" value="2010"></label>
+<fieldset><legend>{t("q_kinds")}</legend>{kinds}</fieldset>
+<label>{t("q_membership")} <select id="q-derivation"><option value="all">{t("deriv_all")}</option>
+<option value="named">{t("deriv_named")}</option><option value="derived">{t("deriv_derived")}</option></select></label>
+<button type="submit">{t("q_count")}</button></form>
 <p id="q-status" role="status"></p>
 <div id="q-result"></div></section>
-<section id="mapbuilder"><h2>Build a map</h2>
+<section id="mapbuilder"><h2>{t("m_title")}</h2>
 <form id="map-form">
-<label>Map <select id="map-kind" name="kind"><option value="membership">membership of chosen ISCMs</option>
-<option value="ego">ego network of an actor</option><option value="overlap">ISCM overlap</option>
-<option value="partnership">full partnership map</option></select></label>
-<label>ISCMs (comma-separated ids) <input id="map-iscms" name="iscms" value="budapest-process,prague-process"></label>
-<label>Actor <input id="map-actor" name="actor" value="MAR"></label>
-<label>Depth <input id="map-depth" name="depth" type="number" min="1" max="3" value="1"></label>
-<label>As of year <input id="map-year" name="as_of" type="number" min="1990" max="2100"></label>
-<button type="submit">Build map</button></form>
+<label>{t("m_kind")} <select id="map-kind" name="kind"><option value="membership">{t("m_membership")}</option>
+<option value="ego">{t("m_ego")}</option><option value="overlap">{t("m_overlap")}</option>
+<option value="partnership">{t("m_partnership")}</option></select></label>
+<label>{t("m_iscms")} <input id="map-iscms" name="iscms" value="Budapest Process, Prague Process" list="iscm-names"
+ size="40"></label><datalist id="iscm-names"></datalist>
+<label>{t("m_actor")} <input id="map-actor" name="actor" value="MAR"></label>
+<label>{t("m_depth")} <input id="map-depth" name="depth" type="number" min="1" max="3" value="1"></label>
+<label>{t("m_year")} <input id="map-year" name="as_of" type="number" min="1990" max="2100"></label>
+<button type="submit">{t("m_build")}</button></form>
 <p id="map-status" role="status"></p>
 <p id="map-downloads"></p>
-<iframe id="map-frame" title="map" sandbox="allow-scripts"></iframe></section>
+<iframe id="map-frame" title="{t("m_frame")}" sandbox="allow-scripts"></iframe></section>
 """
-    return _layout("iscm-graph", body, scripts=("app.js",))
+    data = {"lang": lang, "messages": i18n.messages(lang)}
+    return _layout(i18n.t(lang, "title") + " — iscm-graph", body, scripts=("i18n.js", "profile.js", "app.js"),
+                   lang=lang, data=data)
 
 
 def downloads_page(files: list[tuple[str, str]], *, release: str | None = None, cite: str | None = None,

@@ -221,6 +221,7 @@ class _Emitter:
         self.g = graph
         self.cat = cat
         self.used_countries: set[str] = set()
+        self.country_aliases: dict[str, list[str]] = {}
         self.sources: dict[tuple, URIRef] = {}
         # node → the record that produced it first; fact nodes → their own claim (see provenance)
         self.origins: dict[URIRef, Origin] = origins if origins is not None else {}
@@ -465,7 +466,7 @@ class _Emitter:
                 self.add(iri, RDF.type, ISCM.State)
             self.add(iri, SKOS.prefLabel, Literal(c.name, lang="en"))
             self.add(iri, RDFS.label, Literal(c.name, lang="en"))
-            for v in c.variants:
+            for v in (*c.variants, *self.country_aliases.get(code, ())):
                 if v != c.name:
                     self.add(iri, SKOS.altLabel, Literal(v, lang="en"))
             self.add(iri, ISCM.isoAlpha3, Literal(c.alpha3))
@@ -510,11 +511,12 @@ def _all_dated(rec: CollaborationFile) -> Iterator[Dated]:
 
 
 def emit(cat: Catalog, graph: Graph, *, extra_countries: Iterable[str] = (),
-         origins: dict[URIRef, Origin] | None = None) -> Graph:
+         origins: dict[URIRef, Origin] | None = None, country_aliases: dict[str, list[str]] | None = None) -> Graph:
     """Write the catalog's triples into ``graph`` (the curated named graph).
 
     ``extra_countries``: codes used elsewhere (ingested documents) that need State nodes too.
     ``origins``: filled with node → (file, line, record), so a SHACL violation can name its record.
+    ``country_aliases``: alpha-3 → common names (data/aliases.yaml), added as alternative labels.
     """
     em = _Emitter(graph, cat, origins)
     for rec, shown, line in cat.organisations.values():
@@ -528,6 +530,7 @@ def emit(cat: Catalog, graph: Graph, *, extra_countries: Iterable[str] = (),
         em.collaboration(loaded, is_iscm=True)
     em.at = None  # country and region nodes come from the code tables, not from a record
     em.used_countries |= set(extra_countries)
+    em.country_aliases = country_aliases or {}
     em.country_nodes()
     return graph
 
@@ -551,8 +554,18 @@ def compile_dataset(data_dir: Path, ontology: Graph, *, origins: dict[URIRef, Or
         onto_graph.add(t)
     used = emit_documents(ds, docs, cat)
     curated = ds.graph(CURATED_GRAPH)
-    emit(cat, curated, extra_countries=used, origins=origins)
+    emit(cat, curated, extra_countries=used, origins=origins, country_aliases=_country_aliases(data_dir))
     emit_events(events, curated, cat)
     curated.add((CURATED_GRAPH, RDF.type, PROV.Entity))
     curated.add((CURATED_GRAPH, RDFS.label, Literal("curated data from data/")))
     return ds
+
+
+def _country_aliases(data_dir: Path) -> dict[str, list[str]]:
+    """The entries of data/aliases.yaml keyed by an alpha-3 code ("NLD": ["Holland"]): names people search
+    for that country_converter does not know."""
+    path = data_dir / "aliases.yaml"
+    doc = load_yaml(path) if path.exists() else None
+    if not isinstance(doc, dict):
+        return {}
+    return {str(k): [str(n) for n in v or []] for k, v in doc.items() if countries.is_country_code(str(k))}

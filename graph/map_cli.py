@@ -99,6 +99,10 @@ def cmd_map(args: argparse.Namespace) -> int:
     cat = Catalogue(graph.load(build))
     iscms = _split(args.iscm)
     if fmt == "choropleth":
+        if out.suffix.lower() != ".svg":
+            # it is drawn as SVG only; writing SVG into world.png gave a file no viewer opens
+            raise maps.MapParameterError(f"the world choropleth is drawn as SVG: write it to a .svg file, "
+                                         f"not {out.name!r} (e.g. --out {out.with_suffix('.svg').name})")
         if len(iscms) > 1:
             raise maps.MapParameterError("the choropleth highlights one ISCM at most")
         current = cat.memberships_at(args.as_of)

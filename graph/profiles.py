@@ -232,8 +232,24 @@ class Catalogue:
             if current is None or score > current.score:
                 best[row.id] = Hit(id=row.id, label=str(self.entities.at[row.id, "label"]), type=str(etype),
                                    score=round(score, 3), matched=row.name)
+        self._country_alias(needle, best, types)
         hits = sorted(best.values(), key=lambda h: (-h.score, h.type != "state", h.label))
         return hits[:limit]
+
+    def _country_alias(self, needle: str, best: dict[str, Hit], types: tuple[str, ...] | None) -> None:
+        """A common name country_converter knows ("UK", "Ivory Coast", "Swaziland", "Turkey") ranks as
+        an alias (0.95): above prefixes and fuzzy matches ("UK" is not Ukraine), below exact names."""
+        if types and "state" not in types:
+            return
+        from graph.countries import resolve_country_name
+
+        code = resolve_country_name(needle)
+        if code is None or code not in self.entities.index or self.entities.at[code, "type"] != "state":
+            return
+        current = best.get(code)
+        if current is None or current.score < 0.95:
+            best[code] = Hit(id=code, label=str(self.entities.at[code, "label"]), type="state", score=0.95,
+                             matched=needle)
 
 
     def state_profile(self, code: str, *, as_of: int | str | None = None) -> dict[str, Any]:

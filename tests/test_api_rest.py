@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -116,6 +117,26 @@ def test_openapi_and_docs_are_offline(client):
     docs = client.get("/docs").text
     assert "https://" not in docs and "/static/swagger/swagger-ui-bundle.js" in docs
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    # Swagger UI 4 reads OpenAPI 3.0 only: /docs gets a 3.0 translation with the same operations
+    ui = client.get("/openapi-3.0.json").json()
+    assert spec["openapi"].startswith("3.1") and ui["openapi"] == "3.0.3"
+    assert {p: sorted(ops) for p, ops in ui["paths"].items()} == {p: sorted(ops) for p, ops in spec["paths"].items()}
+    text = json.dumps(ui)
+    assert '"type": "null"' not in text and '"nullable": true' in text
+
+
+def test_openapi_30_translation_of_nullable_and_bounds():
+    from api.openapi30 import downgrade
+
+    doc = {"openapi": "3.1.0", "components": {"schemas": {"X": {"properties": {
+        "a": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "A"},
+        "b": {"anyOf": [{"$ref": "#/components/schemas/Y"}, {"type": "null"}]},
+        "c": {"type": "number", "exclusiveMinimum": 0, "examples": [1.5]}}}}}}
+    out = downgrade(doc)["components"]["schemas"]["X"]["properties"]
+    assert out["a"] == {"type": "string", "nullable": True, "title": "A"}
+    assert out["b"] == {"allOf": [{"$ref": "#/components/schemas/Y"}], "nullable": True}
+    assert out["c"] == {"type": "number", "minimum": 0, "exclusiveMinimum": True, "example": 1.5}
+    assert doc["openapi"] == "3.1.0"  # the original is untouched
 
 
 def test_html_pages_carry_csp(client):

@@ -447,6 +447,10 @@ def test_cli_writes_every_format(built, tmp_path):
     assert (tmp_path / "p.nodes.csv").exists() and (tmp_path / "p.edges.csv").exists()
     assert run_map("choropleth", "--iscm", "rabat-process", "--out", str(tmp_path / "w.svg"), *base) == 0
     ET.parse(tmp_path / "w.svg")
+    # an SVG is never written under a .png name (it was: a file no image viewer opens)
+    with pytest.raises(maps.MapParameterError, match=r"\.svg"):
+        run_map("choropleth", "--out", str(tmp_path / "world.png"), *base)
+    assert not (tmp_path / "world.png").exists()
     with pytest.raises(UnknownEntityError):
         run_map("membership", "--iscm", "no-such-process", "--out", str(tmp_path / "x.html"), *base)
     with pytest.raises(maps.MapParameterError):

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from api.deps import AsOf, CatalogueDep, FiltersDep, PageDep
 from api.models import PROBLEMS, ISCMProfile, OrganisationProfile, SearchHit, SearchResult, StateProfile, Table
-from graph import centrality, change, comembership, membership, overlap, panels, partnership, temporal
+from graph import centrality, change, comembership, details, membership, overlap, panels, partnership, temporal
 from graph.errors import UnknownEntityError
 from graph.profiles import Catalogue
 
@@ -116,20 +116,22 @@ def state_profile(cat: CatalogueDep, code: Annotated[str, Path(min_length=1, max
                   as_of: AsOf = None) -> Response:
     if not code.isalpha() or len(code) != 3:
         raise UnknownEntityError("ISO 3166-1 alpha-3 code", code)
-    return _profile(cat, StateProfile, ("state", code.upper(), as_of), lambda: cat.state_profile(code, as_of=as_of))
+    return _profile(cat, StateProfile, ("state", code.upper(), as_of),
+                    lambda: details.with_sources(cat, cat.state_profile(code, as_of=as_of)))
 
 
 @router.get("/iscms/{iscm_id}", response_model=ISCMProfile, tags=["profiles"],
             summary="An ISCM: kind, status, members, observers, chairs, secretariat, partners, themes, sources")
 def iscm_profile(cat: CatalogueDep, iscm_id: str, as_of: AsOf = None) -> Response:
-    return _profile(cat, ISCMProfile, ("iscm", iscm_id, as_of), lambda: cat.iscm_profile(iscm_id, as_of=as_of))
+    return _profile(cat, ISCMProfile, ("iscm", iscm_id, as_of),
+                    lambda: details.with_sources(cat, cat.iscm_profile(iscm_id, as_of=as_of)))
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationProfile, tags=["profiles"],
             summary="An organisation or union: its roles in ISCMs and its members")
 def organisation_profile(cat: CatalogueDep, org_id: str, as_of: AsOf = None) -> Response:
     return _profile(cat, OrganisationProfile, ("organisation", org_id, as_of),
-                    lambda: cat.organisation_profile(org_id, as_of=as_of))
+                    lambda: details.with_sources(cat, cat.organisation_profile(org_id, as_of=as_of)))
 
 
 def _profile(cat: Catalogue, model: type[BaseModel], key: tuple, compute: Callable[[], dict]) -> Response:

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 
+from api import i18n
 from api.deps import CatalogueDep
+from api.openapi30 import downgrade
 from api.pages import home_page
 from graph.stats import headline
 
 router = APIRouter(include_in_schema=False)
 
 DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>iscm-graph API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head><body><div id="swagger-ui"></div>
 <script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>"""
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(cat: CatalogueDep) -> HTMLResponse:
+def home(request: Request, cat: CatalogueDep) -> HTMLResponse:
     # the same numbers, with the same words, as /stats, `iscm stats` and the README
     h = cat.memo(("headline",), lambda: headline(
         cat.tenures, list(cat.entities.index[cat.entities["type"] == "iscm"]), claims=len(cat.memberships)))
-    return HTMLResponse(home_page(h, release_date=cat.g.release_date.isoformat()))
+    lang = i18n.pick(request.query_params.get("lang"), request.headers.get("accept-language"))
+    return HTMLResponse(home_page(h, release_date=cat.g.release_date.isoformat(), lang=lang),
+                        headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 
 @router.get("/docs", response_class=HTMLResponse)
 def docs() -> HTMLResponse:
     return HTMLResponse(DOCS_HTML)
+
+
+@router.get("/openapi-3.0.json")
+def openapi_30(request: Request) -> JSONResponse:
+    # the bundled Swagger UI reads OpenAPI 3.0 only; /openapi.json stays FastAPI's 3.1 document
+    app = request.app
+    doc = getattr(app.state, "openapi_30", None)
+    if doc is None:
+        doc = app.state.openapi_30 = downgrade(app.openapi())
+    return JSONResponse(doc)
