@@ -20,11 +20,10 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api.config import Settings
-from graph.build import QUADS_FILE, STORE_DIR, current_release
 from graph.loader import ISCMGraph
 from graph.profiles import Catalogue
 from graph.querypool import QueryPool
-from graph.releases import RELEASES, Lease
+from graph.releases import QUADS_FILE, RELEASES, STORE_DIR, Lease, current_release
 
 log = logging.getLogger("iscm.api")
 

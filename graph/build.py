@@ -30,16 +30,19 @@ from rdflib import Dataset, Graph
 from graph import changes, releases, temporal, views
 from graph.compiler import CURATED_GRAPH, compile_dataset
 from graph.dataset import Metadata, citation, manifest_block, read_metadata
-from graph.errors import BuildNotFoundError, ISCMError, ValidationError
+from graph.errors import ISCMError, ValidationError
 from graph.namespace import BASE, ISCM, PREFIXES, ROLE, entity
+from graph.releases import (  # the release's layout, defined with the releases (re-exported here)
+    MEMBERSHIPS_FILE,
+    QUADS_FILE,
+    STORE_DIR,
+    TENURES_FILE,
+)
+from graph.releases import current_release as current_release  # callers import it from here too
 from graph.results import to_ox
 from graph.store import OxigraphStore
 from ontology import ONTOLOGY_PATH, SHAPES_PATH
 
-QUADS_FILE = "iscm.nq"
-STORE_DIR = "oxigraph"
-MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
-TENURES_FILE = "tenures.csv.gz"  # graph.temporal.tenures of the release: what "current" and "as of" read
 CHANGELOG_FILE = "CHANGELOG.md"
 DIGESTED = ("iscm.nq", "iscm.nt", "iscm.ttl", "iscm.jsonld", MEMBERSHIPS_FILE, TENURES_FILE, changes.FACTS_FILE,
             CHANGELOG_FILE)  # sha256 in manifest.json
@@ -411,11 +414,3 @@ def _write_stats(store: ox.Store, folder: Path, memberships: pd.DataFrame, tenur
     g.__dict__.update(memberships=memberships, tenures=tenures)  # the tables this build already has
     text = json.dumps(compute_stats(g), indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n"
     (folder / STATS_FILE).write_text(text, encoding="utf-8")
-
-
-def current_release(out_dir: Path) -> Path:
-    """The folder of the current release under ``out_dir``, or :class:`BuildNotFoundError`."""
-    link = out_dir / "current"
-    if not (link / QUADS_FILE).exists():
-        raise BuildNotFoundError(f"no built graph in {out_dir} (run `iscm build` first)")
-    return link.resolve()

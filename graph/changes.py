@@ -73,8 +73,8 @@ def read_facts(path: Path) -> pd.DataFrame:
 
 def release_tables(release: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(membership table, facts table) of a published release folder."""
-    from graph.build import MEMBERSHIPS_FILE
     from graph.loader import open_store
+    from graph.releases import MEMBERSHIPS_FILE
 
     if not (release / "manifest.json").is_file():
         raise UnknownEntityError("release", release.name)

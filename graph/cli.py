@@ -238,7 +238,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from graph.build import QUADS_FILE, current_release
+    from graph.releases import QUADS_FILE, current_release
     from graph.store import RemoteStore
 
     release = current_release(_build_dir(args.build))

@@ -13,7 +13,7 @@ import pandas as pd
 from rdflib import Dataset
 
 from graph import temporal, views
-from graph.build import MEMBERSHIPS_FILE, QUADS_FILE, STORE_DIR, TENURES_FILE, current_release
+from graph.releases import MEMBERSHIPS_FILE, QUADS_FILE, STORE_DIR, TENURES_FILE, current_release
 from graph.store import OxigraphStore, RdflibStore, RemoteStore, Result, Store
 
 DEFAULT_BUILD_DIR = Path("build")

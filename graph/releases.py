@@ -28,6 +28,11 @@ from typing import IO
 
 RELEASES = "releases"
 LEASES = "leases"
+# what a release folder holds (graph/build.py writes them)
+QUADS_FILE = "iscm.nq"
+STORE_DIR = "oxigraph"
+MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
+TENURES_FILE = "tenures.csv.gz"  # graph.temporal.tenures of the release: what "current" and "as of" read
 KEEP_RELEASES = 3
 # libraries whose version changes the compiled graph (country names, serialisation)
 _LIBRARIES = ("pycountry", "country_converter", "rdflib", "pyoxigraph", "iscm-graph")
@@ -235,3 +240,12 @@ def find_release(out_dir: Path, name: str | None = None, *, previous_of: Path | 
         raise UnknownEntityError("release", name)
     return out_dir / RELEASES / name
 
+
+def current_release(out_dir: Path) -> Path:
+    """The folder of the current release under ``out_dir``, or :class:`BuildNotFoundError`."""
+    from graph.errors import BuildNotFoundError
+
+    link = out_dir / "current"
+    if not (link / QUADS_FILE).exists():
+        raise BuildNotFoundError(f"no built graph in {out_dir} (run `iscm build` first)")
+    return link.resolve()
