@@ -67,6 +67,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._in_headers = True
         self._header_bytes = 0
+        self._tail = b""
         self._arm(self.header_timeout, "headers")
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -75,7 +76,12 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._in_headers:
-            self._header_bytes += len(data)
+            # count only the bytes up to the blank line that ends the headers: one read often holds
+            # the headers and the start of a large body (a big POST is not a big header)
+            seen = self._tail + data
+            end = seen.find(b"\r\n\r\n")
+            self._header_bytes += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
+            self._tail = seen[-3:]
             if self._header_bytes > self.max_header_bytes:
                 self._disarm()
                 self.transport.write(_response(431, "Request Header Fields Too Large",
@@ -89,6 +95,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if not self._in_headers:  # a further request on a kept-alive connection
             self._in_headers = True
             self._header_bytes = 0
+            self._tail = b""
             self._arm(self.header_timeout, "headers")
 
     def on_headers_complete(self) -> None:

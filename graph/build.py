@@ -412,5 +412,6 @@ def _write_stats(store: ox.Store, folder: Path, memberships: pd.DataFrame, tenur
 
     g = ISCMGraph(OxigraphStore.wrap(store), release=None)
     g.__dict__.update(memberships=memberships, tenures=tenures)  # the tables this build already has
-    text = json.dumps(compute_stats(g), indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n"
+    # key order kept: the headline's rows are in reading order
+    text = json.dumps(compute_stats(g), indent=2, default=str, ensure_ascii=False) + "\n"
     (folder / STATS_FILE).write_text(text, encoding="utf-8")

@@ -530,7 +530,7 @@ def _names(labels: Sequence[str], *, many: str) -> str:
     return many
 
 
-def _when(as_of: int | None) -> str:
+def _when(as_of: int | str | None) -> str:
     return f"as of {as_of}" if as_of is not None else "current"
 
 
@@ -540,7 +540,7 @@ def _degrees(G: nx.Graph) -> dict[str, int]:
 
 def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | None = None,
                    regions: Iterable[str] | None = None, types: Iterable[str] | None = None,
-                   size_by: str = "degree", seed: int = 42, as_of: int | None = None,
+                   size_by: str = "degree", seed: int = 42, as_of: int | str | None = None,
                    memberships: pd.DataFrame | None = None, title: str | None = None) -> MapSpec:
     """The chosen ISCMs and their members (an edge per role held).
 
@@ -645,7 +645,7 @@ def _from_multigraph(G: nx.MultiGraph) -> _Draft:
 
 def ego_map(P: nx.MultiGraph, actor: str, *, depth: int = 1, relations: Iterable[str] | None = None,
             roles: Iterable[str] | None = None, regions: Iterable[str] | None = None,
-            types: Iterable[str] | None = None, size_by: str = "degree", seed: int = 42, as_of: int | None = None,
+            types: Iterable[str] | None = None, size_by: str = "degree", seed: int = 42, as_of: int | str | None = None,
             memberships: pd.DataFrame | None = None, title: str | None = None) -> MapSpec:
     """An actor and everything within ``depth`` relations of it in the partnership multigraph.
 
@@ -696,7 +696,7 @@ def ego_map(P: nx.MultiGraph, actor: str, *, depth: int = 1, relations: Iterable
 
 
 def overlap_map(B: nx.Graph, *, min_jaccard: float = 0.1, iscms: Sequence[str] | None = None,
-                size_by: str = "members", seed: int = 42, as_of: int | None = None,
+                size_by: str = "members", seed: int = 42, as_of: int | str | None = None,
                 title: str | None = None) -> MapSpec:
     """ISCMs linked by their shared members, edge width by Jaccard similarity; weaker links pruned.
 
@@ -755,7 +755,7 @@ def overlap_map(B: nx.Graph, *, min_jaccard: float = 0.1, iscms: Sequence[str] |
 def partnership_map(P: nx.MultiGraph, *, relations: Iterable[str] | None = None, roles: Iterable[str] | None = None,
                     regions: Iterable[str] | None = None, types: Iterable[str] | None = None,
                     iscms: Sequence[str] | None = None, size_by: str = "degree", seed: int = 42,
-                    as_of: int | None = None, memberships: pd.DataFrame | None = None,
+                    as_of: int | str | None = None, memberships: pd.DataFrame | None = None,
                     title: str | None = None) -> MapSpec:
     """Every actor and every relation type: memberships (any role), cooperation, associations,
     successions, capacity building, deployments and meetings.
@@ -1321,7 +1321,7 @@ class MapRequest:
     iscms: tuple[str, ...] = ()
     actor: str | None = None
     depth: int = 1
-    as_of: int | None = None
+    as_of: int | str | None = None
     size_by: str | None = None
     regions: tuple[str, ...] = ()
     roles: str | None = None
@@ -1352,8 +1352,14 @@ class MapRequest:
             raise MapParameterError("actor: an id of letters, digits, '.', '_' or '-' (at most 80)")
         if not 0 <= self.depth <= 3:
             raise MapParameterError(f"depth must be between 0 and 3, got {self.depth}")
-        if self.as_of is not None and not 1900 <= self.as_of <= 2100:
-            raise MapParameterError(f"as_of must be a year between 1900 and 2100, got {self.as_of}")
+        if self.as_of is not None:
+            from graph import temporal
+            from graph.errors import ParameterError
+
+            try:  # a year, a month or a date, as everywhere else
+                temporal.period(self.as_of)
+            except ParameterError as exc:
+                raise MapParameterError(str(exc)) from None
         if self.size_by not in SIZE_MEASURES:
             raise MapParameterError(f"size_by must be one of {', '.join(SIZE_MEASURES)}, got {self.size_by!r}")
         if len(self.regions) > 10 or any(not _REGION.match(r) for r in self.regions):

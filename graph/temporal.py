@@ -44,6 +44,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import hashlib
@@ -306,21 +307,31 @@ def _rotating(recs: list[dict], idxs: Iterable[int], role: str) -> list[tuple[st
             if actor == recs[idx]["actor_id"] and term.start == since:
                 term.rows.append(idx)
     # where a stated end runs past the next holder's start: a start known only to the year (or month)
-    # of that end follows the end ("since 2022" after a term "until 2022-12-14"); otherwise the
-    # successor's start ends the term
+    # of a more precisely stated end follows that end ("since 2022" after "until 2022-12-14");
+    # otherwise the successor's start ends the term ("2000–2001" then "2001–2002": mid-year handovers)
     for _actor, _r, term in sorted(out, key=lambda o: o[2].start):
         later = sorted({t.start for _a, _r2, t in out if t.start > term.start})
         if not later or term.stop() < later[0]:
             continue
         nxt = [t for _a, _r2, t in out if t.start == later[0]]
-        if term.end is not None and term.end_reason == "until" and _within(term.end, later[0], nxt) \
+        finer = all(_RANK.get(term.end_precision or "day", 0) < _RANK.get(t.start_precision or "day", 0) for t in nxt)
+        if term.end is not None and term.end_reason == "until" and finer and _within(term.end, later[0], nxt) \
                 and all(t.stop() > term.end for t in nxt):
             for t in nxt:
                 t.start, t.start_precision, t.start_basis = term.end + _DAY, "day", "after-predecessor"
         else:
             term.end, term.end_reason = later[0] - _DAY, "successor"
             term.end_precision = _precision_of_day_before(later[0], term.start_precision)
+    # last, in start order: a term still running on the day the next holder starts ends the day before
+    starts = sorted({t.start for _a, _r, t in out})
+    for _a, _r, term in out:
+        following = starts[bisect.bisect_right(starts, term.start):]
+        if following and term.stop() >= following[0]:
+            term.end, term.end_reason, term.end_precision = following[0] - _DAY, "successor", "day"
     return out
+
+
+_RANK = {"day": 0, "month": 1, "year": 2}  # how coarse a precision is
 
 
 def _within(day: pd.Timestamp, start: pd.Timestamp, terms: list[_Span]) -> bool:
