@@ -1,4 +1,11 @@
-"""Shared fixtures: real builds of the real data, and a real uvicorn server over HTTP."""
+"""Shared fixtures: real builds of the real data, the API in-process, and real uvicorn servers over HTTP.
+
+Tiers (README, "Tests"): ``app_client`` runs the API in this process (FastAPI's TestClient: no
+server, no port) for tests of what the API answers; ``http_server`` is one real uvicorn server for
+tests where HTTP itself matters (headers on the wire, limits, a browser); ``server`` runs on every
+API backend, only for tests whose answer depends on the backend. Tests that take more than a few
+seconds are marked ``slow``; ``pytest -m "not slow"`` is the fast tier.
+"""
 
 from __future__ import annotations
 
@@ -174,6 +181,27 @@ def stop_server(server: Server) -> None:
         server.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_client(built: Path):
+    """The API in this process on the real data (the default backend, in-memory Oxigraph): routes,
+    status codes, problem documents and bodies exactly as served, without a server per test."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.config import Settings
+
+    with TestClient(create_app(Settings(build_dir=built, backend="oxigraph-memory"))) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def http_server(built: Path):
+    """One real uvicorn server (``iscm serve``) on the default backend, for tests where HTTP matters."""
+    srv = start_server(built, env={"ISCM_BACKEND": "oxigraph-memory"})
+    yield srv
+    stop_server(srv)
 
 
 @pytest.fixture(scope="session")
