@@ -97,8 +97,12 @@ def _path(cat: Catalogue, **p: Any) -> pd.DataFrame:
 
 def _ego(cat: Catalogue, **p: Any) -> pd.DataFrame:
     E = partnership.ego(cat.partnership(p.get("as_of")), p["actor"], depth=p.get("depth", 1))
-    rows = [{"from": u, "to": v, **{k: d.get(k) for k in ("relation", "role", "source")}}
-            for u, v, d in E.edges(data=True)]
+    # each edge from the end its relation is stated from: which end networkx yields first depends
+    # on the order nodes were reached, which differs from process to process
+    rows = [{"from": d.get("origin", u), "to": v if d.get("origin", u) == u else u,
+             **{k: d.get(k) for k in ("relation", "role", "source")}} for u, v, d in E.edges(data=True)]
+    # sorted: the edges' order would otherwise follow the store's row order, which engines differ on
+    rows.sort(key=lambda r: tuple(str(r[k] or "") for k in ("from", "to", "relation", "role", "source")))
     return pd.DataFrame(rows, columns=["from", "to", "relation", "role", "source"])
 
 

@@ -374,7 +374,7 @@ class Catalogue:
               BIND(IF(isIRI(?v), STRAFTER(STR(?v), "w3id.org/iscm/"), STR(?v)) AS ?value)
               OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
                          OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
-            }} ORDER BY ?property ?as_of""")
+            }} ORDER BY ?property ?as_of ?value ?source""")  # total: engines order ties differently
         related = self._select(f"""
             SELECT ?relation ?other ?intensity ?as_of ?source WHERE {{
               {{ ?c a iscm:Cooperation ; iscm:party {iri} , ?o . FILTER(?o != {iri}) BIND("cooperation" AS ?relation)
@@ -390,7 +390,7 @@ class Catalogue:
               BIND(STRAFTER(STR(?i), "/intensity/") AS ?intensity)
               OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
                          OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
-            }} ORDER BY ?relation ?other""")
+            }} ORDER BY ?relation ?other ?as_of ?intensity ?source""")
         sources = sorted({r["url"] for r in self._select(
             f"SELECT DISTINCT ?url WHERE {{ {iri} prov:wasDerivedFrom/foaf:page ?url }}")})
         for rows in (claims, related):

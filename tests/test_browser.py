@@ -113,10 +113,10 @@ def wait_for_map(page) -> object:
     return frame
 
 
-def test_explorer_search_map_and_downloads(server, guarded):
+def test_explorer_search_map_and_downloads(http_server, guarded):
     page = guarded.page
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(server.base_url + "/")
+    page.goto(http_server.base_url + "/")
     assert "iscm-graph" in page.title()
 
     page.fill("#search", "Morocco")
@@ -126,7 +126,7 @@ def test_explorer_search_map_and_downloads(server, guarded):
     assert "Morocco" in page.text_content("#profile-title")
 
     nodes = build_map(page, kind="membership", iscms="budapest-process,prague-process")
-    api = httpx.get(server.base_url + "/api/maps", params=[("kind", "membership"), ("iscm", "budapest-process"),
+    api = httpx.get(http_server.base_url + "/api/maps", params=[("kind", "membership"), ("iscm", "budapest-process"),
                                                           ("iscm", "prague-process")], timeout=60).json()
     assert nodes == api["nodes"] > 2
     frame = wait_for_map(page)
@@ -141,7 +141,7 @@ def test_explorer_search_map_and_downloads(server, guarded):
     expected = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "gexf": "application/gexf+xml",
                 "graphml": "application/graphml+xml", "nodes_csv": "text/csv", "edges_csv": "text/csv"}
     for fmt, href in formats.items():
-        resp = page.request.get(server.base_url + href)
+        resp = page.request.get(http_server.base_url + href)
         assert resp.status == 200, (fmt, resp.status)
         assert resp.headers["content-type"].startswith(expected[fmt]), fmt
         assert len(resp.body()) > 100, fmt
@@ -159,15 +159,15 @@ def test_explorer_search_map_and_downloads(server, guarded):
     assert not [e for e in guarded.errors if "Content Security Policy" in e], guarded.errors
 
 
-def test_map_tooltips_and_choropleth_in_the_browser(server, guarded):
+def test_map_tooltips_and_choropleth_in_the_browser(http_server, guarded):
     page = guarded.page
-    page.goto(server.base_url + "/")
+    page.goto(http_server.base_url + "/")
     build_map(page, kind="ego", actor="MAR")
     frame = wait_for_map(page)
     tip = hover_node(page, frame, "MAR")
     assert "Morocco (MAR)" in tip.text_content()
 
-    page.goto(server.base_url + "/api/maps/choropleth.svg?iscm=rabat-process")
+    page.goto(http_server.base_url + "/api/maps/choropleth.svg?iscm=rabat-process")
     assert page.locator("svg").count() >= 1
     assert guarded.external == [], guarded.external
     assert guarded.dialogs == []
@@ -222,11 +222,9 @@ def test_markup_in_names_is_shown_as_text(payload_server, guarded):
     assert guarded.external == [], guarded.external
 
 
-def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(server, api_backend, built, guarded):
+def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(http_server, built, guarded):
     """"Which States were in ≥ 5 regional or interregional ISCMs in 2010, and who joined since?" —
     the web page, REST and Python give the same answer (one backend: the numbers are the release's)."""
-    if api_backend != "oxigraph-memory":
-        pytest.skip("the answer comes from the release's tenures, the same on every backend")
     import graph
     from graph import change, membership
 
@@ -238,14 +236,14 @@ def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(ser
     python_joined = len(moves[(moves["change"] == "joined") & moves["state"].isin(python)])
     assert len(python) > 10
 
-    rest = httpx.get(server.base_url + "/api/analytics/multi-membership",
+    rest = httpx.get(http_server.base_url + "/api/analytics/multi-membership",
                      params=[("min_iscms", 5), ("as_of", 2010), ("kind", kinds[0]), ("kind", kinds[1]),
                              ("limit", 1000)]).json()
     assert rest["filters"] == {"as_of": "2010", "kinds": sorted(kinds), "statuses": "all", "derivation": "all"}
     assert {r["state"] for r in rest["items"]} == python
 
     page = guarded.page
-    page.goto(server.base_url + "/")
+    page.goto(http_server.base_url + "/")
     page.fill("#q-min", "5")
     page.fill("#q-year", "2010")
     page.click("#question-form button")
@@ -259,11 +257,9 @@ def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(ser
     assert not guarded.external and not guarded.dialogs and not guarded.errors
 
 
-def test_profile_as_of_a_past_year_shows_intervals(server, api_backend, guarded):
-    if api_backend != "oxigraph-memory":
-        pytest.skip("one backend is enough for the page itself")
+def test_profile_as_of_a_past_year_shows_intervals(http_server, guarded):
     page = guarded.page
-    page.goto(server.base_url + "/")
+    page.goto(http_server.base_url + "/")
     page.fill("#as-of", "2015")
     page.fill("#search", "IGC")
     page.click("#search-form button")

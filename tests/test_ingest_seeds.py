@@ -46,10 +46,10 @@ def test_ingested_facts_are_queryable_by_document(built):
     assert proc.stdout.split()[1:] == ["BLR", "LTU"]
 
 
-def test_ingested_facts_carry_line_and_extractor(kg):
+def test_ingested_facts_carry_line_and_extractor(kg_any):
     from graph.store import SelectResult
 
-    r = kg.query("""PREFIX iscm: <https://w3id.org/iscm/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+    r = kg_any.query("""PREFIX iscm: <https://w3id.org/iscm/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
       SELECT (COUNT(*) AS ?missing) WHERE {
         GRAPH ?g { ?f prov:wasDerivedFrom ?s } FILTER(STRSTARTS(STR(?g), "https://w3id.org/iscm/graph/doc/"))
         FILTER NOT EXISTS { ?s iscm:locator ?l } }""")
