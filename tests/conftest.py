@@ -176,7 +176,7 @@ class Server:
 
 def start_server(build_dir: Path, *, env: dict[str, str] | None = None) -> Server:
     port = free_port()
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**os.environ, "ISCM_PRECOMPUTE": "0", **(env or {})}  # warm-ups would only compete for the CPU
     proc = subprocess.Popen(
         [iscm_executable(), "serve", "--build", str(build_dir), "--port", str(port), "--log-level", "warning"],
         env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -213,7 +213,9 @@ def app_client(built: Path):
     from api.app import create_app
     from api.config import Settings
 
-    with TestClient(create_app(Settings(build_dir=built, backend="oxigraph-memory"))) as client:
+    # no background warm-up: it would compete with the tests for the CPU (test_analytics_serving
+    # checks that a default table, once computed, is read back)
+    with TestClient(create_app(Settings(build_dir=built, backend="oxigraph-memory", precompute=False))) as client:
         yield client
 
 

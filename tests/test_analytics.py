@@ -200,6 +200,7 @@ def test_path_and_ego(kg_any):
         partnership.path(P, "GHA", "nowhere")
 
 
+@pytest.mark.slow  # resolves the tenures from the claims again (seconds each)
 def test_change_over_time(kg):
     table = change.size_over_time(kg.memberships, [2005, 2024])
     assert (table[2024] > 0).sum() > 30
@@ -254,6 +255,7 @@ def test_empty_view_gives_empty_tables_not_errors():
     assert membership.memberships_by_state(empty).empty
 
 
+@pytest.mark.slow  # resolves the tenures from the claims again (seconds each)
 def test_ingested_facts_take_part_and_can_be_filtered_out(kg):
     from graph.compiler import CURATED_GRAPH
 

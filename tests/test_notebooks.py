@@ -17,6 +17,7 @@ def test_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_overlap_analytics", "03_partnership_maps"]
 
 
+@pytest.mark.slow  # a Jupyter kernel per notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_and_is_committed_without_outputs(path: Path, built: Path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
