@@ -1352,7 +1352,8 @@ class MapRequest:
             raise MapParameterError("actor: an id of letters, digits, '.', '_' or '-' (at most 80)")
         if not 0 <= self.depth <= 3:
             raise MapParameterError(f"depth must be between 0 and 3, got {self.depth}")
-        if self.as_of is not None and not 1900 <= self.as_of <= 2100:
+        # a year, or (from the API's as_of) a month or date string it has already checked
+        if isinstance(self.as_of, int) and not 1900 <= self.as_of <= 2100:
             raise MapParameterError(f"as_of must be a year between 1900 and 2100, got {self.as_of}")
         if self.size_by not in SIZE_MEASURES:
             raise MapParameterError(f"size_by must be one of {', '.join(SIZE_MEASURES)}, got {self.size_by!r}")
