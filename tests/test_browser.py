@@ -265,6 +265,7 @@ def test_profile_as_of_a_past_year_shows_intervals(http_server, guarded):
     page.click("#search-form button")
     page.wait_for_selector("#profile-summary")
     assert "as of 2015" in page.inner_text("#profile-summary")
+    page.wait_for_selector("svg.timeline rect")  # the chart is fetched after the summary is shown
     assert page.locator("svg.timeline rect").count() > 10
     held = page.locator("#profile table").first.inner_text()
     assert "since" in held  # every row states its interval
