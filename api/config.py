@@ -39,6 +39,14 @@ class Settings:
     sparql_memory_mb: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_MEMORY_MB", 1024))
     # SPARQL requests one client (IP address) may have in flight; more get 429
     sparql_per_client: int = field(default_factory=lambda: _env_int("ISCM_SPARQL_PER_CLIENT", 2))
+    # analytics with non-default parameters: worker processes, time limit (default: the SPARQL one)
+    analytics_timeout: float = field(default_factory=lambda: _env_float(
+        "ISCM_ANALYTICS_TIMEOUT", _env_float("ISCM_SPARQL_TIMEOUT", 10.0)))
+    analytics_workers: int = field(default_factory=lambda: _env_int("ISCM_ANALYTICS_WORKERS", 1))
+    # answers kept per release (profiles, tables, pages), in MB
+    cache_mb: int = field(default_factory=lambda: _env_int("ISCM_CACHE_MB", 256))
+    # compute the heavy default analytics in the background after start-up (0: on first request)
+    precompute: bool = field(default_factory=lambda: os.environ.get("ISCM_PRECOMPUTE", "1") != "0")
     max_page: int = 1000
 
     @property

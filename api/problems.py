@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph.errors import ParameterError, QueryError, QueryTimeoutError, UnknownEntityError
 from graph.querypool import PoolBusyError, QueryMemoryError, WorkerCrashError
 from graph.sparql import NotAcceptableError
+from graph.workpool import AnalyticsBusyError, AnalyticsTimeoutError
 
 log = logging.getLogger("iscm.api")
 PROBLEM = "application/problem+json"
@@ -36,6 +37,16 @@ def install(app: FastAPI) -> None:
     async def _not_acceptable(request: Request, exc: NotAcceptableError) -> JSONResponse:
         return problem(406, "Not acceptable", str(exc), instance=request.url.path,
                        available=[f.value for f in exc.offered])
+
+    @app.exception_handler(AnalyticsTimeoutError)
+    async def _analytics_timeout(request: Request, exc: AnalyticsTimeoutError) -> JSONResponse:
+        return problem(504, "Analytics timed out", str(exc), instance=request.url.path)
+
+    @app.exception_handler(AnalyticsBusyError)
+    async def _analytics_busy(request: Request, exc: AnalyticsBusyError) -> JSONResponse:
+        resp = problem(503, "Busy", str(exc), instance=request.url.path)
+        resp.headers["Retry-After"] = "2"
+        return resp
 
     @app.exception_handler(QueryTimeoutError)
     async def _timeout(request: Request, exc: QueryTimeoutError) -> JSONResponse:

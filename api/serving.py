@@ -13,6 +13,8 @@ import contextlib
 import gc
 import logging
 import signal
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from graph.loader import ISCMGraph
 from graph.profiles import Catalogue
 from graph.querypool import QueryPool
 from graph.releases import QUADS_FILE, RELEASES, STORE_DIR, Lease, current_release
+from graph.workpool import AnalyticsPool
 
 log = logging.getLogger("iscm.api")
 
@@ -37,6 +40,7 @@ class Served:
     default_triples: int
     query_pool: QueryPool | None
     lease: Lease | None
+    analytics_pool: AnalyticsPool | None = None
     retired: bool = field(default=False)
 
     @property
@@ -50,6 +54,8 @@ class Served:
         self.retired = True
         if self.query_pool is not None:
             self.query_pool.close()
+        if self.analytics_pool is not None:
+            self.analytics_pool.close()
         if self.lease is not None:
             self.lease.release_lease()
 
@@ -73,13 +79,23 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
         g = _load(release, settings)
     else:
         g, lease = graph, _lease_for(graph.release)
-    catalogue = Catalogue(g)
+    catalogue = Catalogue(g, cache_bytes=settings.cache_mb * 2**20)
     catalogue.current  # noqa: B018 - build the membership tables before the first request
     sizes = _graph_sizes(g)
     pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
                      queue_timeout=settings.sparql_queue_timeout,
                      memory=settings.sparql_memory_mb * 2**20) if g.release else None
-    return Served(g, catalogue, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()), pool, lease)
+    analytics_pool = None
+    if g.release is not None and settings.analytics_workers > 0:
+        # the workers read the release's own store (on disk, instant) whatever the server's backend
+        local = "oxigraph" if (g.release / STORE_DIR).is_dir() else settings.backend
+        analytics_pool = AnalyticsPool(g.release, workers=settings.analytics_workers, backend=local,
+                                       queue_timeout=settings.sparql_queue_timeout)
+    served = Served(g, catalogue, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
+                    pool, lease, analytics_pool)
+    if settings.precompute:
+        threading.Thread(target=_warm, args=(served,), name="iscm-warm", daemon=True).start()
+    return served
 
 
 def warm(served: Served, settings: Settings) -> None:
@@ -91,6 +107,22 @@ def warm(served: Served, settings: Settings) -> None:
         log.warning("query workers run without the network wall (needs Linux seccomp)")
 
 
+def _warm(served: Served) -> None:
+    """Compute the heavy default analytics once, heaviest first, while the server already answers
+    (a request for one of them meanwhile waits for this computation instead of repeating it)."""
+    from graph import analytics
+
+    t = time.perf_counter()
+    for name, p in analytics.warm_list():
+        if served.retired:
+            return
+        try:
+            served.catalogue.memo(("analytics", name, p), lambda n=name, q=p: analytics.compute(served.catalogue, n, q))
+        except Exception:
+            log.exception("warming %s failed; it is computed on first request instead", name)
+    log.info("default analytics ready in %.1f s", time.perf_counter() - t)
+
+
 def _load(release: Path, settings: Settings) -> ISCMGraph:
     from graph.loader import open_store
 
@@ -100,6 +132,11 @@ def _load(release: Path, settings: Settings) -> ISCMGraph:
 def _graph_sizes(g: ISCMGraph) -> dict[str, int]:
     """Each named graph of the release and its number of triples."""
     from graph.store import SelectResult
+
+    # the manifest lists them; asking the store scans every quad (14 s on Virtuoso)
+    listed = (g.manifest or {}).get("graph_triples") if g.release is not None else None
+    if listed:
+        return {str(k): int(v) for k, v in listed.items()}
 
     result = g.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert isinstance(result, SelectResult)
@@ -116,6 +153,7 @@ def install(app: FastAPI, served: Served) -> None:
     app.state.graph_sizes = served.graph_sizes
     app.state.default_triples = served.default_triples
     app.state.query_pool = served.query_pool
+    app.state.analytics_pool = served.analytics_pool
     with contextlib.suppress(AttributeError, KeyError):  # maps of the previous release
         del app.state.map_cache
 

@@ -67,6 +67,55 @@ def run_capped(name: str, B: nx.Graph, *, cap_s: float, mem_limit_mb: int) -> di
     return out
 
 
+# every analytics route with its default parameters (the ones computed once per release)
+ROUTES = ["/api/analytics/multi-membership", "/api/analytics/comembership", "/api/analytics/overlap",
+          "/api/analytics/centrality", "/api/analytics/centrality?on=projection", "/api/analytics/communities",
+          "/api/analytics/communities?side=iscms", "/api/analytics/brokers",
+          "/api/analytics/changes?from=2010&to=2020"]
+
+
+def _routes_child(conn, release: str, warm_calls: int) -> None:
+    """The API in-process on the release, nothing warmed: each route's first call, then its warm p95."""
+    try:
+        from fastapi.testclient import TestClient
+
+        from api.app import create_app
+        from api.config import Settings
+        from graph.loader import ISCMGraph
+
+        g = ISCMGraph(open_store(Path(release), backend="oxigraph-memory"), release=Path(release))
+        out: dict[str, object] = {}
+        settings = Settings(precompute=False, sparql_workers=1, analytics_workers=1)
+        with TestClient(create_app(settings, graph=g)) as client:
+            for url in ROUTES:
+                t = time.perf_counter()
+                status = client.get(url).status_code
+                first = time.perf_counter() - t
+                warm = []
+                for _ in range(warm_calls):
+                    t = time.perf_counter()
+                    client.get(url)
+                    warm.append(time.perf_counter() - t)
+                warm.sort()
+                out[url] = {"status": status, "first_s": round(first, 3),
+                            "warm_p95_ms": round(1000 * warm[int(0.95 * (len(warm) - 1))], 2)}
+        conn.send(out)
+    except Exception as exc:
+        conn.send({"error": f"{type(exc).__name__}: {exc}"})
+
+
+def run_routes(release: Path, *, cap_s: float, warm_calls: int = 50) -> dict[str, object]:
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_routes_child, args=(child, str(release), warm_calls))
+    proc.start()
+    child.close()
+    out = parent.recv() if parent.poll(cap_s * len(ROUTES)) else {"error": "routes did not finish (killed)"}
+    proc.kill()
+    proc.join(10)
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("release", type=Path)
@@ -75,6 +124,7 @@ def main() -> None:
     p.add_argument("--only", default="", help="comma-separated function names (default: all)")
     p.add_argument("--betweenness-k", type=int, default=0,
                    help="estimate betweenness from this many sampled sources (0 = exact)")
+    p.add_argument("--no-routes", action="store_true", help="skip the API routes' first-call and warm timings")
     args = p.parse_args()
 
     out: dict[str, object] = {"functions": {}, "betweenness_k": args.betweenness_k or None}
@@ -108,6 +158,9 @@ def main() -> None:
     for name in wanted:
         out["functions"][name] = run_capped(name, B, cap_s=args.cap, mem_limit_mb=args.mem_limit_mb)
         print(json.dumps({"progress": name, **out["functions"][name]}), flush=True)
+    if not args.no_routes:
+        out["routes"] = run_routes(args.release, cap_s=args.cap)
+        print(json.dumps({"progress": "routes", **out["routes"]}), flush=True)
     out["peak_rss_mb"] = round(self_peak_rss_mb(), 1)
     print(json.dumps(out))
 

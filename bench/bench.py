@@ -368,6 +368,8 @@ def _merge_progress(lines: list[dict]) -> dict:
         name = line.pop("progress")
         if name == "bipartite":
             out.update({k: v for k, v in line.items() if k != "functions"})
+        elif name == "routes":
+            out["routes"] = line
         else:
             out["functions"][name] = line
     return out

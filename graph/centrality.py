@@ -49,6 +49,54 @@ def _eigenvector(G: nx.Graph, *, weight: str | None, max_iter: int, tol: float) 
     return out
 
 
+def _weighted_paths(G: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
+    """Betweenness (normalised, as networkx's) and Wasserman–Faust closeness with ``1 / weight`` as
+    distance, from one all-pairs Dijkstra in C and two triangular solves per source.
+
+    Brandes' recurrences in matrix form: with the nodes reachable from a source in order of distance
+    and ``P[i, j]`` = "edge i–j lies on a shortest path to j", the path counts are
+    ``sigma = (I - Pᵀ)⁻¹ e_source`` and the dependencies ``delta = sigma * (I - P)⁻¹ (1 / sigma) - 1``.
+    Ties are compared with a relative tolerance: networkx compares float sums exactly, so it misses
+    ties such as 1/3 + 1/6 = 1/2 and is off by up to 1e-5 on the real data, where this agrees with
+    exact rational arithmetic (tested). ~0.5 s on the real data instead of networkx's ~10 s.
+    """
+    from scipy.linalg import solve_triangular
+    from scipy.sparse.csgraph import shortest_path
+
+    nodes = list(G)
+    n = len(nodes)
+    W = nx.to_numpy_array(G, nodelist=nodes, weight="weight", nonedge=0.0)
+    with np.errstate(divide="ignore"):
+        W = np.where(W > 0, 1.0 / W, np.inf)
+    np.fill_diagonal(W, np.inf)
+    D = shortest_path(np.where(np.isfinite(W), W, 0.0), method="D", directed=False)
+    betweenness = np.zeros(n)
+    closeness = np.zeros(n)
+    for s in range(n):
+        d = D[s]
+        reach = np.flatnonzero(np.isfinite(d))
+        total = d[reach].sum()
+        if total > 0 and n > 1:
+            closeness[s] = (len(reach) - 1) / total * (len(reach) - 1) / (n - 1)
+        order = reach[np.argsort(d[reach], kind="stable")]  # the source first (distance 0)
+        m = len(order)
+        if m < 3:  # no node lies between two others
+            continue
+        dist = d[order]
+        Wr = W[np.ix_(order, order)]
+        P = np.triu(np.isfinite(Wr) & np.isclose(dist[:, None] + Wr, dist[None, :], rtol=1e-12, atol=0.0), 1)
+        I_P = np.eye(m) - P
+        unit = np.zeros(m)
+        unit[0] = 1.0
+        sigma = solve_triangular(I_P.T, unit, lower=True)
+        delta = sigma * solve_triangular(I_P, 1.0 / sigma, lower=False) - 1.0
+        delta[0] = 0.0
+        betweenness[order] += delta
+    if n > 2:
+        betweenness /= (n - 1) * (n - 2)
+    return dict(zip(nodes, betweenness.tolist(), strict=True)), dict(zip(nodes, closeness.tolist(), strict=True))
+
+
 def _bipartite_betweenness(B: nx.Graph, top: set, *, k: int | None, seed: int | None) -> dict[str, float]:
     """networkx's bipartite normalisation (Borgatti & Halgin) over Brandes betweenness, exact or
     estimated from ``k`` sampled sources."""
@@ -177,12 +225,9 @@ def projection_centrality(B: nx.Graph, *, max_iter: int = 1000, tol: float = 1e-
     if len(G) == 0:
         return pd.DataFrame(columns=["label", "strength", "degree", "betweenness", "closeness", "eigenvector",
                                      "component"])
-    for _u, _v, d in G.edges(data=True):
-        d["distance"] = 1.0 / d["weight"]
     strength = dict(G.degree(weight="weight"))
     degree = nx.degree_centrality(G)
-    betweenness = nx.betweenness_centrality(G, weight="distance")
-    closeness = nx.closeness_centrality(G, distance="distance", wf_improved=True)
+    betweenness, closeness = _weighted_paths(G)
     eigen = _eigenvector(G, weight="weight", max_iter=max_iter, tol=tol)
     comp = _components(G)
     rows = [{"state": n, "label": G.nodes[n].get("label", n), "strength": strength[n], "degree": degree[n],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -13,9 +12,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from graph import map_cli
+from graph import cli_query, map_cli
 from graph.errors import DataErrors, ISCMError
 from graph.namespace import SPARQL_PREFIXES
+from graph.progress import stages
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -39,9 +39,10 @@ def _date(value: str) -> dt.date:
 def cmd_build(args: argparse.Namespace) -> int:
     from graph.build import build
 
-    with err.status("building…") as status:
+    # the build's stages: ontology, compile, validate, tenures, artefacts, publish
+    with stages(err, "build", 6 if not args.no_validate else 5) as step:
         result = build(_data_dir(args.data), _build_dir(args.out), validate=not args.no_validate,
-                       progress=lambda msg: status.update(msg), force=args.force,
+                       progress=step, force=args.force,
                        ontology=Path(args.ontology) if args.ontology else None, release_date=args.release_date)
     if result.unchanged:
         err.print(f"[green]unchanged[/]: the inputs match {result.release.name}, which stays current "
@@ -104,23 +105,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from graph.compiler import compile_dataset
 
     folder = ontology_dir(_data_dir(args.data))
-    with err.status("validating…"):
+    with stages(err, "validate", 3) as step:
+        step(f"reading ontology from {folder}")
         onto = load_ontology(folder)
         origins: dict = {}
+        step(f"compiling {_data_dir(args.data)}")
         ds = compile_dataset(_data_dir(args.data), onto, origins=origins)
+        step(f"validating against {folder / 'shapes.ttl'}")
         validate_shapes(ds, onto, shapes=folder / "shapes.ttl", origins=origins)
     err.print(f"[green]valid[/]: {_data_dir(args.data)} compiles and conforms to {folder / 'shapes.ttl'}")
     return 0
 
 
-def _cell(term: object) -> str:
-    return "" if term is None else str(term)
-
-
 def cmd_query(args: argparse.Namespace) -> int:
-    from graph.loader import load
-    from graph.store import AskResult, GraphResult, SelectResult
-
     if args.file:
         text = Path(args.file).read_text(encoding="utf-8")
     elif args.sparql == "-":
@@ -131,29 +128,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise ISCMError("give a SPARQL query as an argument, '-' for standard input, or --file")
     if not args.no_prefixes:
         text = SPARQL_PREFIXES + text
-    result = load(_build_dir(args.build)).query(text)
-    if isinstance(result, AskResult):
-        print(json.dumps(result.value) if args.format == "json" else str(result.value).lower())
-    elif isinstance(result, GraphResult):
-        from rdflib import Graph
-
-        g = Graph()
-        for t in result.triples:
-            g.add(t)
-        print(g.serialize(format="json-ld" if args.format == "json" else "turtle"))
-    elif isinstance(result, SelectResult):
-        if args.format == "csv":
-            writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerow(result.variables)
-            writer.writerows([_cell(c) for c in row] for row in result.rows)
-        elif args.format == "json":
-            print(json.dumps(result.records(), default=str, ensure_ascii=False, indent=2))
-        else:
-            table = Table(*result.variables, show_lines=False)
-            for row in result.rows:
-                table.add_row(*(_cell(c) for c in row))
-            out.print(table)
-            err.print(f"{len(result)} row(s)")
+    stdout, note = cli_query.run(text, _build_dir(args.build), fmt=args.format, timeout=args.timeout,
+                                 max_rows=args.max_rows, width=out.width if sys.stdout.isatty() else None)
+    sys.stdout.write(stdout)
+    if note:
+        err.print(note)
     return 0
 
 
@@ -205,17 +184,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from graph.ingest import ingest, merge, write
 
     data = _data_dir(args.data)
-    with err.status(f"reading {args.file}…"):
+    with stages(err, "ingest", 2) as step:
+        step(f"reading {args.file}")
         extraction = ingest(Path(args.file), data_dir=data, kind=args.kind)
-    doc = extraction.document
+        doc = extraction.document
+        step("merging into data/documents/" if args.merge else "writing candidates and review report")
+        if args.merge:
+            written = merge(extraction, data, force=args.force)
+        else:
+            written = write(extraction, Path(args.out) if args.out else _build_dir(None) / "ingest")
     if args.merge:
-        written = merge(extraction, data, force=args.force)
         if written.diff:
             sys.stdout.write(written.diff)
         else:
             err.print("no change to the merged facts")
-    else:
-        written = write(extraction, Path(args.out) if args.out else _build_dir(None) / "ingest")
     err.print(f"[green]{doc['kind']}[/]: {len(extraction.facts)} candidate facts, "
               f"{len(extraction.unresolved)} unresolved mention(s)", highlight=False)
     err.print(f"  facts:  {written.facts_path}\n  review: {written.report_path}", highlight=False)
@@ -247,8 +229,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if not store_url or not query_url:
         raise ISCMError("give --endpoint and --store (or ISCM_SPARQL_ENDPOINT and ISCM_STORE_ENDPOINT)")
     remote = RemoteStore(query_url, store_url=store_url)
-    with err.status(f"publishing {release.name} to {store_url}…"):
-        remote.replace_dataset((release / QUADS_FILE).read_bytes())
+    with stages(err, "publish", 3) as step:
+        step(f"reading {release / QUADS_FILE}")
+        data = (release / QUADS_FILE).read_bytes()
+        step(f"loading {len(data) / 2**20:.1f} MB into {store_url}")
+        remote.replace_dataset(data)
+        step("counting what the endpoint holds")
         n = len(remote)
     err.print(f"[green]published[/] {release.name}: the endpoint now holds {n} quads")
     return 0
@@ -317,6 +303,12 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("-f", "--file", help="read the query from this file")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.add_argument("--no-prefixes", action="store_true", help="do not prepend the standard PREFIX lines")
+    q.add_argument("--timeout", type=float, default=_env_number("ISCM_SPARQL_TIMEOUT", 10),
+                   help="seconds before the query is stopped (default: the server's, $ISCM_SPARQL_TIMEOUT or 10; "
+                        "0: no limit)")
+    q.add_argument("--max-rows", type=int, default=int(_env_number("ISCM_SPARQL_MAX_ROWS", 10_000)),
+                   help="refuse an answer with more rows (default: the server's, $ISCM_SPARQL_MAX_ROWS or 10000; "
+                        "0: no cap)")
     q.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     q.set_defaults(func=cmd_query)
 

@@ -20,6 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+
+from graph.progress import stages
+
 FORMATS = ("html", "png", "svg", "gexf", "graphml", "csv", "choropleth")
 _BY_SUFFIX = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg", ".gexf": "gexf",
               ".graphml": "graphml", ".csv": "csv"}
@@ -96,7 +100,19 @@ def cmd_map(args: argparse.Namespace) -> int:
     if (fmt == "choropleth") != (args.kind == "choropleth"):
         raise maps.MapParameterError("the world choropleth is `iscm map choropleth [--iscm ID] --out FILE.svg`")
     build = Path(args.build or os.environ.get("ISCM_BUILD_DIR", "build"))
-    cat = Catalogue(graph.load(build))
+    with stages(Console(stderr=True), "map", 3) as step:
+        step(f"loading {build}")
+        cat = Catalogue(graph.load(build))
+        step(f"computing the {args.kind} map")
+        written = _draw(args, cat, out, fmt, step)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _draw(args: argparse.Namespace, cat: Any, out: Path, fmt: str, step: Callable[[str], None]) -> list[Path]:
+    from graph import maps
+
     iscms = _split(args.iscm)
     if fmt == "choropleth":
         if out.suffix.lower() != ".svg":
@@ -113,14 +129,15 @@ def cmd_map(args: argparse.Namespace) -> int:
                      "highlight_label": f"members of {info['label']}"}
         title = "Number of ISCMs each country belongs to" + (f" ({args.as_of})" if args.as_of else "")
         svg = maps.choropleth_svg(maps.iscm_counts(current), title=title, **extra)
+        step(f"writing {out}")
         _write(out, svg.encode("utf-8"))
-        print(out)
-        return 0
+        return [out]
     request = maps.MapRequest(kind=args.kind, iscms=iscms, actor=args.actor, depth=args.depth, as_of=args.as_of,
                               size_by=args.size_by, regions=tuple(args.region), roles=args.roles,
                               types=_split(args.types), relations=tuple(args.relations),
                               min_jaccard=args.min_jaccard, seed=args.seed)
     spec = maps.build_spec(cat, request)
+    step(f"drawing and writing {fmt}")
     written: list[Path] = []
     if fmt == "csv":
         base = out.with_suffix("") if out.suffix.lower() == ".csv" else out
@@ -136,7 +153,5 @@ def cmd_map(args: argparse.Namespace) -> int:
             data = _render(spec, writers[fmt])
         _write(out, data)
         written.append(out)
-    for path in written:
-        print(path)
     print(f"{spec.title}: {len(spec.nodes)} nodes, {len(spec.edges)} relations", file=sys.stderr)
-    return 0
+    return written

@@ -102,6 +102,8 @@ def partnership_edges(store: Store, *, as_of: int | str | None = None,
     if not frames:
         return pd.DataFrame(columns=["source_id", "target_id", "relation", "role", "source_url"])
     out = pd.concat(frames, ignore_index=True).dropna(subset=["source_id", "target_id"])
+    # the source kept for a repeated relation is the first by URL, not by the store's row order
+    out = out.sort_values(["source_id", "target_id", "relation", "role", "source_url"], na_position="last")
     out = out.drop_duplicates(["source_id", "target_id", "relation", "role"])
     return out.sort_values(["relation", "source_id", "target_id", "role"]).reset_index(drop=True)
 
@@ -119,8 +121,9 @@ def partnership_graph(store: Store, *, as_of: int | str | None = None,
                 G.add_node(n, label=str(info["label"]) if info is not None else n,
                            type=str(info["type"]) if info is not None else "organisation",
                            region=_clean(info["region"]) if info is not None else None)
+        # "origin": which end the relation is stated from (the graph is undirected; a table reads it)
         G.add_edge(row.source_id, row.target_id, relation=row.relation, role=_clean(row.role),
-                   source=_clean(row.source_url))
+                   source=_clean(row.source_url), origin=row.source_id)
     return G
 
 

@@ -7,11 +7,11 @@ and as-of date.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 import pandas as pd
+from cachetools import LRUCache
 
 from graph import temporal, views
 from graph.errors import UnknownEntityError
@@ -81,6 +82,26 @@ def _per_release(method: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFr
     return cached
 
 
+class _Pending:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
+def _size(value: Any) -> int:
+    """Roughly the bytes an answer holds (the cache's bound): exact for text, shallow for tables."""
+    if isinstance(value, str | bytes):
+        return len(value) + 64
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum()) + 64 * value.size + 256
+    if isinstance(value, tuple | list):
+        return sum(_size(v) for v in value) + 64
+    if isinstance(value, dict):
+        return sum(_size(k) + _size(v) for k, v in value.items()) + 64
+    return 256
+
+
 @dataclass(frozen=True)
 class Hit:
     id: str
@@ -93,25 +114,45 @@ class Hit:
 class Catalogue:
     """Read-only indexes over one loaded graph, built once (the API holds one per process)."""
 
-    def __init__(self, g: ISCMGraph, *, cache_size: int = 4096) -> None:
+    def __init__(self, g: ISCMGraph, *, cache_bytes: int = 256 * 2**20) -> None:
         self.g = g
-        # the release is immutable, so an answer computed once stays right until a new release
-        self._cache: OrderedDict[tuple, Any] = OrderedDict()
-        self._cache_size = cache_size
+        # the release is immutable, so an answer computed once stays right until a new release;
+        # bounded by the (estimated) bytes the answers hold, least recently used first out
+        self._cache: LRUCache[tuple, Any] = LRUCache(maxsize=cache_bytes, getsizeof=_size)
+        self._pending: dict[tuple, _Pending] = {}
         self._lock = threading.Lock()
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """``compute()``, remembered under ``key`` for this release (bounded LRU; treat as read-only)."""
+        """``compute()``, remembered under ``key`` for this release (treat as read-only). Callers
+        asking for a key being computed wait for that computation instead of repeating it."""
         with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
+            with contextlib.suppress(KeyError):
                 return self._cache[key]
-        value = compute()
+            pending = self._pending.get(key)
+            owner = pending is None
+            if owner:
+                pending = self._pending[key] = _Pending()
+        if not owner:
+            pending.done.wait()
+            if pending.error is not None:
+                raise pending.error
+            return pending.value
+        try:
+            pending.value = compute()
+            with self._lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+                self._cache[key] = pending.value
+            return pending.value
+        except BaseException as exc:
+            pending.error = exc
+            raise
+        finally:
+            with self._lock:
+                del self._pending[key]
+            pending.done.set()
+
+    def cached(self, key: tuple) -> bool:
         with self._lock:
-            self._cache[key] = value
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return value
+            return key in self._cache
 
     # ------------------------------------------------------------------ tables built once
     @cached_property
@@ -349,7 +390,7 @@ class Catalogue:
               BIND(IF(isIRI(?v), STRAFTER(STR(?v), "w3id.org/iscm/"), STR(?v)) AS ?value)
               OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
                          OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
-            }} ORDER BY ?property ?as_of""")
+            }} ORDER BY ?property ?as_of ?value ?source""")  # total: engines order ties differently
         related = self._select(f"""
             SELECT ?relation ?other ?intensity ?as_of ?source WHERE {{
               {{ ?c a iscm:Cooperation ; iscm:party {iri} , ?o . FILTER(?o != {iri}) BIND("cooperation" AS ?relation)
@@ -365,7 +406,7 @@ class Catalogue:
               BIND(STRAFTER(STR(?i), "/intensity/") AS ?intensity)
               OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
                          OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
-            }} ORDER BY ?relation ?other""")
+            }} ORDER BY ?relation ?other ?as_of ?intensity ?source""")
         sources = sorted({r["url"] for r in self._select(
             f"SELECT DISTINCT ?url WHERE {{ {iri} prov:wasDerivedFrom/foaf:page ?url }}")})
         for rows in (claims, related):

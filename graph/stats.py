@@ -134,8 +134,9 @@ def compute_stats(g: ISCMGraph) -> dict[str, Any]:
           ?i a iscm:ISCM ; dcterms:identifier ?id ; iscm:kind ?k .
           BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
           OPTIONAL { ?i iscm:status ?st . BIND(STRAFTER(STR(?st), "/status/") AS ?status) }
-          { ?i prov:wasDerivedFrom ?src } UNION { ?f prov:wasDerivedFrom ?src ; org:organization ?i }
-          UNION { ?f prov:wasDerivedFrom ?src ; iscm:subject ?i }
+          # ?i's own facts first: Oxigraph keeps this order, and from ?src first it took 16 s, not 0.1 s
+          { ?i prov:wasDerivedFrom ?src } UNION { ?f org:organization ?i . ?f prov:wasDerivedFrom ?src }
+          UNION { ?f iscm:subject ?i . ?f prov:wasDerivedFrom ?src }
         } GROUP BY ?id ?kind ?status ORDER BY ?id""")
     current = temporal.holding(g.tenures)
     current = current[current["organisation_type"] == "iscm"]

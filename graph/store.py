@@ -23,18 +23,19 @@ fetch arbitrary URLs) and updates on backends that support them. Untrusted queri
 from __future__ import annotations
 
 import enum
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph import rdflib_planner
-from graph.errors import QueryError
+from graph.errors import ISCMError, QueryError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -404,24 +405,54 @@ class RdflibStore:
 # ----------------------------------------------------------------------------- remote endpoint
 
 
+class StoreAuthError(ISCMError, PermissionError):
+    """The remote graph store refused a write: no or wrong credentials."""
+
+
+# every graph a release writes is named under this (graph/curated, graph/tenures, graph/doc/…)
+RELEASE_GRAPHS = "https://w3id.org/iscm/graph/"
+
+
 class RemoteStore:
     """A SPARQL 1.1 endpoint over HTTP (query protocol), loaded through the graph store protocol.
 
     The server must treat the default graph as the union of the named graphs (Oxigraph:
-    ``oxigraph serve --union-default-graph``; Fuseki: ``unionDefaultGraph``), as the local stores do.
+    ``oxigraph serve --union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does so
+    without ``FROM``), as the local stores do. Queries are sent as HTML-form POSTs, which every
+    SPARQL 1.1 server takes (Virtuoso 7 does not take a raw ``application/sparql-query`` body).
     ``timeout`` bounds how long we wait; stopping the work on the server is the server's own
-    setting (Oxigraph: ``--timeout-s``).
+    setting (Oxigraph: ``--timeout-s``; Virtuoso: ``MaxQueryExecutionTime``, whose partial
+    "anytime" answers are refused here as timeouts).
+
+    Loading (``replace_dataset``): ``store_protocol="dataset"`` PUTs the whole N-Quads dataset to
+    ``store_url`` in one request (Oxigraph, Fuseki); ``"graphs"`` PUTs each named graph to
+    ``store_url?graph=…`` and deletes the release graphs the new dataset no longer has (Virtuoso's
+    ``/sparql-graph-crud-auth``). ``store_user``/``store_password`` authenticate the writes, with
+    ``store_auth`` ``"digest"`` (Virtuoso) or ``"basic"`` (a reverse proxy in front of Oxigraph).
+    Each defaults to its ``ISCM_STORE_*`` environment variable.
     """
 
     name = "remote"
 
-    def __init__(self, query_url: str, *, store_url: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, query_url: str, *, store_url: str | None = None, timeout: float = 30.0,
+                 store_protocol: str | None = None, store_user: str | None = None,
+                 store_password: str | None = None, store_auth: str | None = None) -> None:
         import httpx
 
         if not query_url.startswith(("http://", "https://")):
             raise ValueError(f"not an http(s) endpoint URL: {query_url!r}")
         self.query_url = query_url
         self.store_url = store_url
+        self.store_protocol = store_protocol or os.environ.get("ISCM_STORE_PROTOCOL", "dataset")
+        if self.store_protocol not in ("dataset", "graphs"):
+            raise ValueError(f"ISCM_STORE_PROTOCOL must be 'dataset' or 'graphs', got {self.store_protocol!r}")
+        user = store_user or os.environ.get("ISCM_STORE_USER")
+        password = store_password or os.environ.get("ISCM_STORE_PASSWORD", "")
+        kind = store_auth or os.environ.get("ISCM_STORE_AUTH", "digest")
+        if kind not in ("digest", "basic"):
+            raise ValueError(f"ISCM_STORE_AUTH must be 'digest' or 'basic', got {kind!r}")
+        self._store_auth = None if not user else (
+            httpx.DigestAuth(user, password) if kind == "digest" else httpx.BasicAuth(user, password))
         self._client = httpx.Client(timeout=timeout)
 
     def _post(self, sparql: str, accept: str, params: list[tuple[str, str]] | None = None):  # noqa: ANN202
@@ -430,13 +461,20 @@ class RemoteStore:
         from graph.errors import QueryTimeoutError
 
         try:
-            resp = self._client.post(self.query_url, content=sparql.encode("utf-8"), params=params or None,
-                                     headers={"Content-Type": "application/sparql-query", "Accept": accept})
+            # a form POST: Virtuoso waits on a raw sparql-query body; the dataset goes with the query
+            form: dict[str, str | list[str]] = {"query": sparql}
+            for key, value in params or ():
+                existing = form.setdefault(key, [])
+                assert isinstance(existing, list)
+                existing.append(value)
+            resp = self._client.post(self.query_url, data=form, headers={"Accept": accept})
         except httpx.TimeoutException as exc:
             raise QueryTimeoutError(f"the SPARQL endpoint did not answer in time ({exc})") from exc
         if resp.status_code == 400:
             raise QueryError(f"SPARQL syntax error (from the endpoint): {resp.text[:500]}")
         resp.raise_for_status()
+        if resp.headers.get("x-sql-state") == "S1TAT":  # Virtuoso's "anytime" answer: partial, not an answer
+            raise QueryTimeoutError("the SPARQL endpoint stopped the query at its own time limit")
         return resp
 
     def query(self, sparql: str, *, max_rows: int | None = None,
@@ -458,6 +496,9 @@ class RemoteStore:
         body = resp.json()
         if "boolean" in body:
             return AskResult(bool(body["boolean"]))
+        if form is QueryForm.ASK:  # Virtuoso 7 answers ASK as one row of __ASK_RETVAL 1 or 0
+            rows = body.get("results", {}).get("bindings", [])
+            return AskResult(bool(rows) and next(iter(rows[0].values()), {}).get("value") not in ("0", "false"))
         variables = body["head"]["vars"]
         rows: list[tuple[Node | None, ...]] = []
         truncated = False
@@ -496,14 +537,40 @@ class RemoteStore:
         return _csv_table(self._post(sparql, "text/csv").content)
 
     def replace_dataset(self, nquads: bytes) -> None:
-        """Replace everything on the server with this N-Quads dataset (graph store protocol)."""
+        """Replace the release on the server with this N-Quads dataset (graph store protocol)."""
         if not self.store_url:
             raise ValueError("no graph store URL configured (ISCM_STORE_ENDPOINT)")
-        resp = self._client.put(self.store_url, content=nquads, headers={"Content-Type": "application/n-quads"})
+        if self.store_protocol == "dataset":
+            self._write("PUT", content=nquads, headers={"Content-Type": "application/n-quads"})
+            return
+        graphs: dict[str, list[ox.Triple]] = {}
+        for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                raise ValueError("a release holds named graphs only; this dataset has default-graph quads")
+            graphs.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
+        for name, triples in graphs.items():  # each PUT replaces one graph in one transaction
+            self._write("PUT", params={"graph": name}, headers={"Content-Type": "application/n-triples"},
+                        content=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        for name in set(self.release_graphs()) - set(graphs):  # graphs of an older release
+            self._write("DELETE", params={"graph": name})
+
+    def _write(self, method: str, **kw: Any) -> None:
+        resp = self._client.request(method, self.store_url, auth=self._store_auth, **kw)
+        if resp.status_code in (401, 403):
+            raise StoreAuthError(f"the graph store refused the write ({resp.status_code}): set ISCM_STORE_USER "
+                                  "and ISCM_STORE_PASSWORD (docs/deploy.md)")
         resp.raise_for_status()
 
+    def release_graphs(self) -> list[str]:
+        """The named graphs of ours the server holds (a server may keep graphs of its own beside them)."""
+        result = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                            f"FILTER(STRSTARTS(STR(?g), \"{RELEASE_GRAPHS}\")) }}")
+        assert isinstance(result, SelectResult)
+        return [str(row[0]) for row in result.rows]
+
     def __len__(self) -> int:
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                            f"FILTER(STRSTARTS(STR(?g), \"{RELEASE_GRAPHS}\")) }}")
         assert isinstance(result, SelectResult)
         return int(result.rows[0][0].toPython())
 

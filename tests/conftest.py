@@ -1,4 +1,11 @@
-"""Shared fixtures: real builds of the real data, and a real uvicorn server over HTTP."""
+"""Shared fixtures: real builds of the real data, the API in-process, and real uvicorn servers over HTTP.
+
+Tiers (README, "Tests"): ``app_client`` runs the API in this process (FastAPI's TestClient: no
+server, no port) for tests of what the API answers; ``http_server`` is one real uvicorn server for
+tests where HTTP itself matters (headers on the wire, limits, a browser); ``server`` runs on every
+API backend, only for tests whose answer depends on the backend. Tests that take more than a few
+seconds are marked ``slow``; ``pytest -m "not slow"`` is the fast tier.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +46,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real data/ built once into a temporary folder (through the installed package)."""
     from graph.build import build
 
-    out = tmp_path_factory.mktemp("build")
+    # ISCM_TEST_BUILD: a folder kept between runs; unchanged inputs publish nothing, so the fast
+    # tier does not rebuild the real data every time (a fresh clone and CI build it once)
+    kept = os.environ.get("ISCM_TEST_BUILD")
+    out = Path(kept) if kept else tmp_path_factory.mktemp("build")
     build(DATA, out)
     return out
 
@@ -53,43 +63,50 @@ def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-BACKENDS = ["oxigraph", "rdflib", "remote"]
-# The HTTP API runs on every backend: in-memory and on-disk Oxigraph, a remote Oxigraph server, and
-# rdflib (its BGPs join-ordered by graph.rdflib_planner; rdflib's own order took minutes).
-API_BACKENDS = ["oxigraph-memory", "oxigraph", "remote", "rdflib"]
+BACKENDS = ["oxigraph", "rdflib", "remote", "remote-virtuoso"]
+# The HTTP API runs on every backend: in-memory and on-disk Oxigraph, remote stores (an Oxigraph
+# server and Virtuoso Open Source), and rdflib (its BGPs join-ordered by graph.rdflib_planner).
+API_BACKENDS = ["oxigraph-memory", "oxigraph", "remote", "remote-virtuoso", "rdflib"]
+
+
+def _published(store, built: Path):
+    """``store`` loaded with the built release the way ``iscm publish`` loads it."""
+    from graph.build import QUADS_FILE, current_release
+    from graph.store import RemoteStore
+
+    env = store.env
+    RemoteStore(env["ISCM_SPARQL_ENDPOINT"], store_url=env["ISCM_STORE_ENDPOINT"],
+                store_protocol=env.get("ISCM_STORE_PROTOCOL"), store_user=env.get("ISCM_STORE_USER"),
+                store_password=env.get("ISCM_STORE_PASSWORD"), store_auth=env.get("ISCM_STORE_AUTH"),
+                timeout=300).replace_dataset((current_release(built) / QUADS_FILE).read_bytes())
+    return store
 
 
 @pytest.fixture(scope="session")
 def oxigraph_server(built: Path, tmp_path_factory: pytest.TempPathFactory):
     """A real Oxigraph server (``oxigraph serve`` from the ``oxigraph`` PyPI package) on loopback,
     loaded with the built release through the graph store protocol."""
-    from graph.build import QUADS_FILE, current_release
-    from graph.store import RemoteStore
+    import stores
 
-    exe = Path(sys.executable).with_name("oxigraph")
-    if not exe.exists():
-        pytest.fail("the oxigraph server is a test dependency: pip install '.[test]'")
-    port = free_port()
-    proc = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-                             "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "30"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=1)
-            break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("oxigraph server did not start") from None
-            time.sleep(0.2)
-    urls = {"ISCM_SPARQL_ENDPOINT": base + "/query", "ISCM_STORE_ENDPOINT": base + "/store"}
-    RemoteStore(urls["ISCM_SPARQL_ENDPOINT"], store_url=urls["ISCM_STORE_ENDPOINT"]).replace_dataset(
-        (current_release(built) / QUADS_FILE).read_bytes())
-    yield urls
-    proc.terminate()
-    proc.wait(10)
+    store = stores.start_oxigraph(tmp_path_factory.mktemp("oxigraph"), free_port())
+    try:
+        yield _published(store, built).env
+    finally:
+        store.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(built: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Virtuoso Open Source (Debian's ``virtuoso-t``) on loopback with a fresh database in a temporary
+    folder and its own dba password, loaded with the built release through its graph store
+    protocol (one PUT per named graph, digest authentication)."""
+    import stores
+
+    store = stores.start_virtuoso(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port())
+    try:
+        yield _published(store, built).env
+    finally:
+        store.stop()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -98,10 +115,11 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 def _env_for(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
-    env = {"ISCM_BACKEND": backend}
     if backend == "remote":
-        env.update(request.getfixturevalue("oxigraph_server"))
-    return env
+        return {"ISCM_BACKEND": "remote", **request.getfixturevalue("oxigraph_server")}
+    if backend == "remote-virtuoso":
+        return {"ISCM_BACKEND": "remote", **request.getfixturevalue("virtuoso_server")}
+    return {"ISCM_BACKEND": backend}
 
 
 @pytest.fixture(scope="session")
@@ -115,8 +133,18 @@ def api_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def kg(built: Path, backend_env: dict[str, str]):
-    """The real data on each store backend in turn: in-process Oxigraph, rdflib, a remote Oxigraph server."""
+def kg(built: Path):
+    """The real data on the default store (the release's on-disk Oxigraph), for answers that do not
+    depend on the store: the tables and graphs built from the release's saved tenures."""
+    import graph
+
+    return graph.load(built)
+
+
+@pytest.fixture(scope="session")
+def kg_any(built: Path, backend_env: dict[str, str]):
+    """The real data on each store backend in turn (in-process Oxigraph, rdflib, a remote Oxigraph
+    server), for answers read from the store itself."""
     import graph
 
     return graph.load(built, backend=backend_env["ISCM_BACKEND"], endpoint=backend_env.get("ISCM_SPARQL_ENDPOINT"),
@@ -142,19 +170,19 @@ class Server:
         self.proc = proc
 
     def client(self, **kw) -> httpx.Client:
-        kw.setdefault("timeout", 30)
+        kw.setdefault("timeout", 300)  # a hang guard, not a performance limit
         return httpx.Client(base_url=self.base_url, **kw)
 
 
 def start_server(build_dir: Path, *, env: dict[str, str] | None = None) -> Server:
     port = free_port()
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**os.environ, "ISCM_PRECOMPUTE": "0", **(env or {})}  # warm-ups would only compete for the CPU
     proc = subprocess.Popen(
         [iscm_executable(), "serve", "--build", str(build_dir), "--port", str(port), "--log-level", "warning"],
         env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a hang guard: a server loads its release in seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{proc.stdout.read() if proc.stdout else ''}")
@@ -165,7 +193,7 @@ def start_server(build_dir: Path, *, env: dict[str, str] | None = None) -> Serve
             pass
         time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("server did not answer /health within 60 s")
+    raise RuntimeError("server did not answer /health within 300 s")
 
 
 def stop_server(server: Server) -> None:
@@ -177,9 +205,63 @@ def stop_server(server: Server) -> None:
 
 
 @pytest.fixture(scope="session")
+def app_client(built: Path):
+    """The API in this process on the real data (the default backend, in-memory Oxigraph): routes,
+    status codes, problem documents and bodies exactly as served, without a server per test."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.config import Settings
+
+    # no background warm-up: it would compete with the tests for the CPU (test_analytics_serving
+    # checks that a default table, once computed, is read back)
+    with TestClient(create_app(Settings(build_dir=built, backend="oxigraph-memory", precompute=False))) as client:
+        yield client
+
+
+class InProcess:
+    """``app_client`` where a test was written for a :class:`Server`: ``with api.client() as c``."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def client(self, **_kw):
+        import contextlib
+
+        return contextlib.nullcontext(self._client)
+
+
+@pytest.fixture(scope="session")
+def api(app_client) -> InProcess:
+    return InProcess(app_client)
+
+
+@pytest.fixture(scope="session")
+def http_server(built: Path):
+    """One real uvicorn server (``iscm serve``) on the default backend, for tests where HTTP matters."""
+    srv = start_server(built, env={"ISCM_BACKEND": "oxigraph-memory"})
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture(scope="session")
 def server(built: Path, api_backend: str, request: pytest.FixtureRequest):
     """A real uvicorn server (``iscm serve``) on a free loopback port, serving the real data from
     each API backend in turn."""
     srv = start_server(built, env=_env_for(api_backend, request))
     yield srv
     stop_server(srv)
+
+
+# fixtures that start processes or load a store the slow way: a test using one is in the slow tier
+_SLOW_FIXTURES = {"server", "http_server", "oxigraph_server", "virtuoso_server", "payload_server",
+                  "strict_server"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        other_store = "kg_any" in names and callspec is not None and callspec.params.get("backend") != "oxigraph"
+        if names & _SLOW_FIXTURES or other_store:
+            item.add_marker(pytest.mark.slow)

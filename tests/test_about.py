@@ -34,9 +34,9 @@ def test_the_manifest_says_how_to_cite_and_what_it_covers(built: Path):
 
 
 @pytest.fixture(scope="module")
-def client(server):
-    with server.client() as c:
-        yield c
+def client(app_client):
+    """In-process: these answers do not depend on HTTP or on the store backend."""
+    return app_client
 
 
 def test_void_describes_the_release(client, built: Path):

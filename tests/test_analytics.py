@@ -188,8 +188,8 @@ def test_budapest_and_prague_overlap(kg):
     assert set(both) <= set(B["budapest-process"]) & set(B["prague-process"])
 
 
-def test_path_and_ego(kg):
-    P = partnership.partnership_graph(kg.store)
+def test_path_and_ego(kg_any):
+    P = partnership.partnership_graph(kg_any.store)
     hops = partnership.path(P, "GHA", "budapest-process")
     assert not hops.empty
     assert hops.iloc[0]["from"] == "GHA" and hops.iloc[-1]["to"] == "budapest-process"
@@ -200,6 +200,7 @@ def test_path_and_ego(kg):
         partnership.path(P, "GHA", "nowhere")
 
 
+@pytest.mark.slow  # resolves the tenures from the claims again (seconds each)
 def test_change_over_time(kg):
     table = change.size_over_time(kg.memberships, [2005, 2024])
     assert (table[2024] > 0).sum() > 30
@@ -216,25 +217,25 @@ def test_analytics_are_deterministic(kg):
     pd.testing.assert_frame_equal(centrality.brokers(B1), centrality.brokers(B2))
 
 
-def test_every_backend_gives_the_same_tables(kg, built):
+def test_every_backend_gives_the_same_tables(kg_any, built):
     """The same release on rdflib, a remote Oxigraph server and the embedded store: same answers."""
     import graph
 
     reference = graph.load(built)
     cols = ["organisation_id", "actor_id", "role", "start", "end", "as_of", "complete_list"]
-    got = kg.memberships[cols].sort_values(cols).reset_index(drop=True)
+    got = kg_any.memberships[cols].sort_values(cols).reset_index(drop=True)
     want = reference.memberships[cols].sort_values(cols).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want)
 
 
-def test_saved_membership_table_equals_the_queried_one(kg):
+def test_saved_membership_table_equals_the_queried_one(kg_any):
     """The build saves views.memberships with the release; what loads is what SPARQL gives, on every
     backend (row order included)."""
     from graph.build import MEMBERSHIPS_FILE
 
-    saved = views.read_memberships(kg.release / MEMBERSHIPS_FILE)
-    pd.testing.assert_frame_equal(saved, views.memberships(kg.store))
-    pd.testing.assert_frame_equal(kg.memberships, saved)
+    saved = views.read_memberships(kg_any.release / MEMBERSHIPS_FILE)
+    pd.testing.assert_frame_equal(saved, views.memberships(kg_any.store))
+    pd.testing.assert_frame_equal(kg_any.memberships, saved)
 
 
 def test_reading_something_else_as_a_membership_table_names_the_file(tmp_path):
@@ -254,6 +255,7 @@ def test_empty_view_gives_empty_tables_not_errors():
     assert membership.memberships_by_state(empty).empty
 
 
+@pytest.mark.slow  # resolves the tenures from the claims again (seconds each)
 def test_ingested_facts_take_part_and_can_be_filtered_out(kg):
     from graph.compiler import CURATED_GRAPH
 

@@ -114,18 +114,10 @@ def wait_for_map(page) -> object:
     return frame
 
 
-@pytest.fixture
-def web(api_backend: str, request: pytest.FixtureRequest):
-    """The server on one backend only: the page is the same on all, so the others skip before starting one."""
-    if api_backend != "oxigraph-memory":
-        pytest.skip("one backend is enough for the page itself")
-    return request.getfixturevalue("server")
-
-
-def test_explorer_search_map_and_downloads(server, guarded):
+def test_explorer_search_map_and_downloads(http_server, guarded):
     page = guarded.page
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(server.base_url + "/")
+    page.goto(http_server.base_url + "/")
     assert "iscm-graph" in page.title()
 
     page.fill("#search", "Morocco")
@@ -135,7 +127,7 @@ def test_explorer_search_map_and_downloads(server, guarded):
     assert "Morocco" in page.text_content("#profile-title")
 
     nodes = build_map(page, kind="membership", iscms="budapest-process,prague-process")
-    api = httpx.get(server.base_url + "/api/maps", params=[("kind", "membership"), ("iscm", "budapest-process"),
+    api = httpx.get(http_server.base_url + "/api/maps", params=[("kind", "membership"), ("iscm", "budapest-process"),
                                                           ("iscm", "prague-process")], timeout=60).json()
     assert nodes == api["nodes"] > 2
     frame = wait_for_map(page)
@@ -150,7 +142,7 @@ def test_explorer_search_map_and_downloads(server, guarded):
     expected = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "gexf": "application/gexf+xml",
                 "graphml": "application/graphml+xml", "nodes_csv": "text/csv", "edges_csv": "text/csv"}
     for fmt, href in formats.items():
-        resp = page.request.get(server.base_url + href)
+        resp = page.request.get(http_server.base_url + href)
         assert resp.status == 200, (fmt, resp.status)
         assert resp.headers["content-type"].startswith(expected[fmt]), fmt
         assert len(resp.body()) > 100, fmt
@@ -168,15 +160,15 @@ def test_explorer_search_map_and_downloads(server, guarded):
     assert not [e for e in guarded.errors if "Content Security Policy" in e], guarded.errors
 
 
-def test_map_tooltips_and_choropleth_in_the_browser(server, guarded):
+def test_map_tooltips_and_choropleth_in_the_browser(http_server, guarded):
     page = guarded.page
-    page.goto(server.base_url + "/")
+    page.goto(http_server.base_url + "/")
     build_map(page, kind="ego", actor="MAR")
     frame = wait_for_map(page)
     tip = hover_node(page, frame, "MAR")
     assert "Morocco (MAR)" in tip.text_content()
 
-    page.goto(server.base_url + "/api/maps/choropleth.svg?iscm=rabat-process")
+    page.goto(http_server.base_url + "/api/maps/choropleth.svg?iscm=rabat-process")
     assert page.locator("svg").count() >= 1
     assert guarded.external == [], guarded.external
     assert guarded.dialogs == []
@@ -231,10 +223,9 @@ def test_markup_in_names_is_shown_as_text(payload_server, guarded):
     assert guarded.external == [], guarded.external
 
 
-def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(web, built, guarded):
+def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(http_server, built, guarded):
     """"Which States were in ≥ 5 regional or interregional ISCMs in 2010, and who joined since?" —
     the web page, REST and Python give the same answer (one backend: the numbers are the release's)."""
-    server = web
     import graph
     from graph import change, membership
 
@@ -246,14 +237,14 @@ def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(web
     python_joined = len(moves[(moves["change"] == "joined") & moves["state"].isin(python)])
     assert len(python) > 10
 
-    rest = httpx.get(server.base_url + "/api/analytics/multi-membership",
+    rest = httpx.get(http_server.base_url + "/api/analytics/multi-membership",
                      params=[("min_iscms", 5), ("as_of", 2010), ("kind", kinds[0]), ("kind", kinds[1]),
                              ("limit", 1000)]).json()
     assert rest["filters"] == {"as_of": "2010", "kinds": sorted(kinds), "statuses": "all", "derivation": "all"}
     assert {r["state"] for r in rest["items"]} == python
 
     page = guarded.page
-    page.goto(server.base_url + "/")
+    page.goto(http_server.base_url + "/")
     page.fill("#q-min", "5")
     page.fill("#q-year", "2010")
     page.click("#question-form button")
@@ -267,16 +258,15 @@ def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(web
     assert not guarded.external and not guarded.dialogs and not guarded.errors
 
 
-def test_profile_as_of_a_past_year_shows_intervals(web, guarded):
-    server = web
+def test_profile_as_of_a_past_year_shows_intervals(http_server, guarded):
     page = guarded.page
-    page.goto(server.base_url + "/")
+    page.goto(http_server.base_url + "/")
     page.fill("#as-of", "2015")
     page.fill("#search", "IGC")
     page.click("#search-form button")
     page.wait_for_selector("#profile-summary")
     assert "as of 2015" in page.inner_text("#profile-summary")
-    page.wait_for_selector("svg.timeline rect")  # drawn after the timeline arrives
+    page.wait_for_selector("svg.timeline rect")  # the chart is fetched after the summary is shown
     assert page.locator("svg.timeline rect").count() > 10
     held = page.locator("#members").inner_text()
     assert "since" in held  # every row states its interval
@@ -293,12 +283,12 @@ def search(page, text: str) -> None:
     page.press("#search", "Enter")
 
 
-def test_api_docs_render_offline(web, guarded):
+def test_api_docs_render_offline(http_server, guarded):
     """/docs lists the operations (Swagger UI reads the 3.0 translation; the 3.1 original stays)."""
     page = guarded.page
-    page.goto(web.base_url + "/docs")
+    page.goto(http_server.base_url + "/docs")
     page.wait_for_selector(".opblock")
-    paths = httpx.get(web.base_url + "/openapi.json").json()["paths"]
+    paths = httpx.get(http_server.base_url + "/openapi.json").json()["paths"]
     shown = page.locator(".opblock").count()
     operations = sum(len(ops) for ops in paths.values())
     assert shown == operations > 20
@@ -314,14 +304,14 @@ def test_api_docs_render_offline(web, guarded):
 @pytest.mark.parametrize(("query", "code", "name"), [
     ("UK", "GBR", "United Kingdom"), ("Holland", "NLD", "Netherlands"), ("Ivory Coast", "CIV", "Côte d'Ivoire"),
     ("Swaziland", "SWZ", "Eswatini"), ("Türkiye", "TUR", "Türkiye"), ("Turkey", "TUR", "Türkiye")])
-def test_common_country_names_find_the_state(web, query, code, name):
-    hits = httpx.get(web.base_url + "/api/search", params={"q": query}).json()["hits"]
+def test_common_country_names_find_the_state(http_server, query, code, name):
+    hits = httpx.get(http_server.base_url + "/api/search", params={"q": query}).json()["hits"]
     assert hits[0]["id"] == code and hits[0]["label"] == name, hits[:3]
 
 
-def test_search_no_match_clears_and_every_hit_type_opens(web, guarded):
+def test_search_no_match_clears_and_every_hit_type_opens(http_server, guarded):
     page = guarded.page
-    page.goto(web.base_url + "/")
+    page.goto(http_server.base_url + "/")
     search(page, "Ivory Coast")
     expect(page.locator("#profile-title")).to_contain_text("Ivoire")
     search(page, "zzqqxx")
@@ -329,7 +319,7 @@ def test_search_no_match_clears_and_every_hit_type_opens(web, guarded):
     assert page.inner_text("#profile").strip() == ""
     # an action, a liaison network and a meeting each open with their facts, never "unknown organisation"
     for kind in ("action", "network", "event", "union", "organisation"):
-        hit = httpx.get(web.base_url + "/api/search",
+        hit = httpx.get(http_server.base_url + "/api/search",
                         params={"q": {"action": "Nigeria III", "network": "liaison", "event": "ministerial",
                                       "union": "ECOWAS", "organisation": "ICMPD"}[kind], "type": kind}).json()
         first = hit["hits"][0]

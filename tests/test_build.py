@@ -145,6 +145,7 @@ def test_concurrent_builds_are_serialised(tiny_copy: Path, tmp_path: Path):
     assert current_release(out) in results
 
 
+@pytest.mark.slow  # validates the real data with SHACL (~40 s)
 def test_validate_command_accepts_real_data():
     proc = run_iscm("validate", "--data", str(DATA))
     assert proc.returncode == 0, proc.stderr

@@ -67,6 +67,7 @@ def test_each_release_carries_its_changelog(two_releases):
     assert manifest["changes"]["since"] == first and manifest["changes"]["added"] >= 1
 
 
+@pytest.mark.slow  # its own server
 def test_changes_over_http(two_releases):
     out, first, second = two_releases
     srv = start_server(out)

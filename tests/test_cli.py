@@ -88,3 +88,27 @@ def test_stats_reports_full_provenance(built):
     assert stats["provenance"]["share_with_as_of"] == 1.0
     assert stats["classes"]["ISCM"] >= 30
     assert stats["classes"]["Membership"] > 1000
+
+
+# a cross product of every triple with itself, three times over: never finishes on the real data
+NEVER_ENDS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_query_timeout_stops_a_query_that_never_ends(built):
+    proc = run_iscm("query", NEVER_ENDS, "--timeout", "1", "--build", str(built))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "stopped after 1 s (--timeout" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_query_max_rows_refuses_a_larger_answer_and_prints_nothing(built):
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    proc = run_iscm("query", everything, "--max-rows", "5", "--format", "csv", "--build", str(built))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "more than 5 rows (--max-rows" in proc.stderr
+    # exactly the cap is not more than the cap
+    proc = run_iscm("query", everything + " LIMIT 5", "--max-rows", "5", "--format", "csv", "--build", str(built))
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.strip().splitlines()) == 1 + 5
+    proc = run_iscm("query", everything + " LIMIT 20000", "--max-rows", "0", "--format", "csv",
+                    "--build", str(built))
+    assert proc.returncode == 0 and len(proc.stdout.strip().splitlines()) == 1 + 20000

@@ -46,16 +46,17 @@ def test_ingested_facts_are_queryable_by_document(built):
     assert proc.stdout.split()[1:] == ["BLR", "LTU"]
 
 
-def test_ingested_facts_carry_line_and_extractor(kg):
+def test_ingested_facts_carry_line_and_extractor(kg_any):
     from graph.store import SelectResult
 
-    r = kg.query("""PREFIX iscm: <https://w3id.org/iscm/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+    r = kg_any.query("""PREFIX iscm: <https://w3id.org/iscm/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
       SELECT (COUNT(*) AS ?missing) WHERE {
         GRAPH ?g { ?f prov:wasDerivedFrom ?s } FILTER(STRSTARTS(STR(?g), "https://w3id.org/iscm/graph/doc/"))
         FILTER NOT EXISTS { ?s iscm:locator ?l } }""")
     assert isinstance(r, SelectResult) and int(r.rows[0][0]) == 0
 
 
+@pytest.mark.slow  # the ingest command in a subprocess
 def test_ingest_cli_writes_candidates_and_review(tmp_path):
     proc = run_iscm("ingest", str(SEEDS / "eap-panel-meeting-minsk-2016.txt"), "--out", str(tmp_path),
                     "--data", str(DATA))
@@ -68,6 +69,7 @@ def test_ingest_cli_writes_candidates_and_review(tmp_path):
     assert proc.returncode == 1 and "cannot tell what kind of document" in proc.stderr
 
 
+@pytest.mark.slow  # the ingest command in subprocesses
 def test_merge_refuses_to_overwrite_hand_edits(tmp_path):
     import shutil
 

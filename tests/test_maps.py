@@ -434,6 +434,7 @@ def run_map(*argv: str) -> int:
     return args.func(args)
 
 
+@pytest.mark.slow  # one subprocess per format
 def test_cli_writes_every_format(built, tmp_path):
     base = ["--build", str(built)]
     assert run_map("membership", "--iscm", "budapest-process,prague-process", "--out", str(tmp_path / "m.html"),

@@ -18,6 +18,7 @@ def test_notebooks_exist():
                                           "04_membership_over_time"]
 
 
+@pytest.mark.slow  # a Jupyter kernel per notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_and_is_committed_without_outputs(path: Path, built: Path, monkeypatch):
     nb = nbformat.read(path, as_version=4)

@@ -39,6 +39,7 @@ def test_planned_answers_equal_rdflibs_own(tiny_rdflib, query, monkeypatch):
     assert store.query(SPARQL_PREFIXES + query).rows == planned
 
 
+@pytest.mark.slow  # rdflib on the real data
 def test_two_membership_join_is_planned(built):
     """rdflib alone put ``?a iscm:current true`` first (a literal object sorts first) and ran for
     minutes; the planner starts from one ISCM's memberships."""
@@ -61,6 +62,7 @@ def test_two_membership_join_is_planned(built):
     assert all(t[0] == first for t in ordered[:4])
 
 
+@pytest.mark.slow  # rdflib on the real data
 def test_real_join_answers_like_oxigraph(built):
     """The API's two-membership join over the real data, on rdflib and on Oxigraph."""
     import graph

@@ -87,6 +87,7 @@ def test_pruning_keeps_leased_and_current_releases(tiny_copy: Path, tmp_path: Pa
     assert first.name not in {r.name for r in list_releases(out)}
 
 
+@pytest.mark.slow  # a server-like process holding a lease
 def test_a_killed_servers_lease_does_not_block_pruning(tiny_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     first = build(tiny_copy, out).release
@@ -119,6 +120,7 @@ def test_iscm_build_says_unchanged_and_releases_lists(tiny_copy: Path, tmp_path:
     assert current_release(out).name in listing and "(current)" in listing
 
 
+@pytest.mark.slow  # its own server
 def test_builds_while_a_server_serves_then_reload(tiny_copy: Path, tmp_path: Path):
     """Four builds while a real server runs: the served release stays (dumps, SPARQL, REST work, the
     health check names it); a reload then serves the newest, and a vanished release is reported."""
@@ -156,6 +158,7 @@ def test_builds_while_a_server_serves_then_reload(tiny_copy: Path, tmp_path: Pat
     assert not live_leases(out), "the server gave its leases up on exit"
 
 
+@pytest.mark.slow  # its own server
 def test_sighup_reloads(tiny_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     first = build(tiny_copy, out).release.name

@@ -14,8 +14,9 @@ EXAMPLES_PER_OPERATION = 10
 RULES_BEYOND_SCHEMA = {"/sparql", "/api/maps"}
 
 
-def test_api_conforms_to_its_schema(server):
-    schema = schemathesis.openapi.from_url(server.base_url + "/openapi.json")
+def test_api_conforms_to_its_schema(http_server):
+    """On one backend (the answers are the same on each: test_api_rest checks that)."""
+    schema = schemathesis.openapi.from_url(http_server.base_url + "/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 15
     failures: list[str] = []
@@ -26,7 +27,8 @@ def test_api_conforms_to_its_schema(server):
         @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case) -> None:
-            case.call_and_validate(timeout=30, excluded_checks=excluded)  # noqa: B023 - run inside the loop
+            # a hang guard only, far above any limit of the server (SPARQL and analytics stop at 10 s)
+            case.call_and_validate(timeout=600, excluded_checks=excluded)  # noqa: B023 - run inside the loop
 
         try:
             check()

@@ -14,8 +14,9 @@ PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }
 
 @pytest.fixture(scope="module")
 def strict_server(built):
-    """A server with a 2 s query limit and a single query worker."""
-    srv = start_server(built, env={"ISCM_SPARQL_TIMEOUT": "2", "ISCM_SPARQL_WORKERS": "1",
+    """A server with a 5 s query limit and a single query worker (5 s: room for the test's own
+    requests to run meanwhile on a busy machine)."""
+    srv = start_server(built, env={"ISCM_SPARQL_TIMEOUT": "5", "ISCM_SPARQL_WORKERS": "1",
                                    "ISCM_SPARQL_QUEUE_TIMEOUT": "0.5", "ISCM_SPARQL_MAX_ROWS": "50",
                                    "ISCM_SPARQL_MAX_LENGTH": "2000", "ISCM_SPARQL_PER_CLIENT": "10"})
     yield srv
@@ -23,27 +24,28 @@ def strict_server(built):
 
 
 def test_timeout_stops_the_query_and_the_server_keeps_answering(strict_server):
+    done = threading.Event()
     result: dict = {}
 
     def slow() -> None:
-        t0 = time.monotonic()
-        with strict_server.client(timeout=60) as c:
+        # a hang guard only: the server's own 5 s limit is what ends the query
+        with strict_server.client(timeout=600) as c:
             result["response"] = c.get("/sparql", params={"query": PATHOLOGICAL})
-        result["seconds"] = time.monotonic() - t0
+        done.set()
 
     thread = threading.Thread(target=slow)
     thread.start()
-    answered = 0
-    with strict_server.client() as c:
-        while thread.is_alive():
+    answered_meanwhile = []
+    with strict_server.client(timeout=600) as c:
+        while not done.is_set():
             assert c.get("/health").status_code == 200
             assert c.get("/api/states/MAR").status_code == 200
-            answered += 1
-            time.sleep(0.1)
+            answered_meanwhile.append(not done.is_set())
     thread.join()
     r = result["response"]
-    assert r.status_code == 504 and "stopped after 2 s" in r.json()["detail"]
-    assert answered  # the server answered others meanwhile
+    # 504 with the limit's own message: the query was stopped by the limit, not left to run
+    assert r.status_code == 504 and "stopped after 5 s" in r.json()["detail"]
+    assert any(answered_meanwhile)  # the server answered others while the query ran
     # the worker was replaced: the next query works
     with strict_server.client() as c:
         r = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
@@ -55,7 +57,7 @@ def test_concurrent_query_limit_answers_503(strict_server):
     statuses = []
 
     def run() -> None:
-        with strict_server.client(timeout=60) as c:
+        with strict_server.client(timeout=600) as c:  # a hang guard only
             statuses.append(c.get("/sparql", params={"query": PATHOLOGICAL}).status_code)
 
     threads = [threading.Thread(target=run) for _ in range(3)]
@@ -63,7 +65,7 @@ def test_concurrent_query_limit_answers_503(strict_server):
         t.start()
     for t in threads:
         t.join()
-    # one query runs until the 2 s limit (504); the others wait 0.5 s for the single worker, then 503
+    # one query runs until the 5 s limit (504); the others wait 0.5 s for the single worker, then 503
     assert sorted(statuses) == [503, 503, 504]
 
 
@@ -101,8 +103,8 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize(("path", "status"), BAD_INPUTS)
-def test_bad_input_catalogue(server, path, status):
-    with server.client() as c:
+def test_bad_input_catalogue(api, path, status):
+    with api.client() as c:
         r = c.get(path)
     assert r.status_code == status, (path, r.text[:200])
     assert r.headers["content-type"].startswith("application/problem+json")
@@ -113,16 +115,16 @@ def test_bad_input_catalogue(server, path, status):
 
 @pytest.mark.parametrize("q", ["\" } SERVICE <http://x/> { ?s ?p ?o } #", "?s ?p ?o", "<script>alert(1)</script>",
                                "%", "*", "\\"])
-def test_search_terms_are_data_not_code(server, q):
+def test_search_terms_are_data_not_code(api, q):
     """Query syntax, markup and wildcards are matched as text: nothing has such a name."""
-    with server.client() as c:
+    with api.client() as c:
         r = c.get("/api/search", params={"q": q})
     assert r.status_code == 200, r.text[:200]
     assert r.json() == {"query": q, "hits": []}
 
 
-def test_search_survives_quotes_controls_and_typographic_apostrophes(server):
-    with server.client() as c:
+def test_search_survives_quotes_controls_and_typographic_apostrophes(api):
+    with api.client() as c:
         hits = c.get("/api/search", params={"q": "Morocco' } ; DROP"}).json()["hits"]
         assert hits and all(h["type"] in {"state", "iscm", "organisation", "union", "action", "network", "event"}
                             for h in hits)
@@ -130,8 +132,8 @@ def test_search_survives_quotes_controls_and_typographic_apostrophes(server):
         assert c.get("/api/search", params={"q": "\u202e\u0000x"}).status_code == 200
 
 
-def test_sparql_injection_through_ids_is_impossible(server):
-    with server.client() as c:
+def test_sparql_injection_through_ids_is_impossible(api):
+    with api.client() as c:
         for evil in ("igc> ?p ?o } UNION { ?s ?p ?o", "igc%3E%20%3Fp", "igc'"):
             r = c.get(f"/api/iscms/{evil}")
             # an unknown id, not a query fragment: the id (up to the "?" that starts a URL query) comes back quoted
@@ -139,8 +141,8 @@ def test_sparql_injection_through_ids_is_impossible(server):
             assert r.json()["detail"].startswith("unknown iscm: ")
 
 
-def test_cors_is_off_by_default(server):
-    with server.client() as c:
+def test_cors_is_off_by_default(api):
+    with api.client() as c:
         r = c.get("/api/states/MAR", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in r.headers
         r = c.options("/api/states/MAR", headers={"Origin": "https://evil.example",
@@ -148,6 +150,7 @@ def test_cors_is_off_by_default(server):
         assert "access-control-allow-origin" not in r.headers
 
 
+@pytest.mark.slow  # its own server
 def test_cors_when_configured_never_allows_credentials_with_wildcard(built):
     srv = start_server(built, env={"ISCM_CORS_ORIGINS": "*"})
     try:
@@ -159,8 +162,8 @@ def test_cors_when_configured_never_allows_credentials_with_wildcard(built):
         stop_server(srv)
 
 
-def test_security_headers(server):
-    with server.client() as c:
+def test_security_headers(api):
+    with api.client() as c:
         r = c.get("/")
         assert r.headers["x-content-type-options"] == "nosniff"
         assert "frame-ancestors 'self'" in r.headers["content-security-policy"]
@@ -168,8 +171,8 @@ def test_security_headers(server):
         assert api.headers["x-content-type-options"] == "nosniff"
 
 
-def test_server_errors_do_not_leak(server):
-    with server.client() as c:
+def test_server_errors_do_not_leak(api):
+    with api.client() as c:
         r = c.post("/sparql", content=b"\xff\xfe not utf-8", headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 400, r.text[:200]  # was a 500 (UnicodeDecodeError) until this test was tightened
     assert "not UTF-8" in r.json()["detail"]
@@ -177,22 +180,22 @@ def test_server_errors_do_not_leak(server):
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
-def test_unsupported_content_type_and_methods(server):
-    with server.client() as c:
+def test_unsupported_content_type_and_methods(api):
+    with api.client() as c:
         r = c.post("/sparql", content="SELECT * {}", headers={"Content-Type": "text/plain"})
         assert r.status_code == 400 and "unsupported Content-Type" in r.json()["detail"]
         assert c.delete("/api/states/MAR").status_code == 405
         assert c.put("/sparql").status_code == 405
 
 
-def test_huge_post_body_is_refused(server):
-    with server.client() as c:
+def test_huge_post_body_is_refused(api):
+    with api.client() as c:
         r = c.post("/sparql", content="x" * 500_000, headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 413 and r.headers["content-type"].startswith("application/problem+json")
 
 
-def test_remote_fetch_never_happens(server):
+def test_remote_fetch_never_happens(api):
     """SERVICE and FROM would make the engine fetch a URL: the guard refuses before any engine runs."""
-    with server.client() as c:
+    with api.client() as c:
         r = c.post("/sparql", data={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
     assert r.status_code == 400 and "SERVICE" in r.json()["detail"]

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import TINY, run_iscm, start_server, stop_server
 
+pytestmark = pytest.mark.slow  # real servers: these limits live in uvicorn's HTTP layer
+
 
 @pytest.fixture(scope="module")
 def tiny_out(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -210,6 +210,7 @@ def past_build(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # a second build of the real data and a server
 def test_a_release_built_in_the_past_answers_the_same_in_python_sparql_and_rest(past_build):
     import graph
 
@@ -246,6 +247,7 @@ def test_a_release_built_in_the_past_answers_the_same_in_python_sparql_and_rest(
         stop_server(srv)
 
 
+@pytest.mark.slow  # a second build of the real data
 def test_the_current_release_is_not_the_past_one(past_build, kg):
     import graph
 

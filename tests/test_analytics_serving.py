@@ -1,0 +1,125 @@
+"""Analytics as served: defaults computed once per release, other parameters in a worker process
+under the time limit (504 when over, the server answering others), and the fast weighted
+betweenness against exact rational arithmetic."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import networkx as nx
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import Settings
+from graph import analytics, centrality, views
+
+
+def _served(client: TestClient):
+    return client.app.state.served
+
+
+def test_default_projection_centrality_is_computed_once_per_release(app_client):
+    r1 = app_client.get("/api/analytics/centrality", params={"on": "projection"})
+    assert r1.status_code == 200 and r1.json()["total"] > 150
+    cat = _served(app_client).catalogue
+    key = ("analytics", "centrality", analytics.params("centrality", on="projection", as_of=None, roles="members"))
+    assert cat.cached(key)
+
+    def recompute() -> pd.DataFrame:
+        raise AssertionError("the default table was computed again")
+
+    # what the route remembered is what a second call reads: no recomputation
+    remembered = cat.memo(key, recompute)
+    r2 = app_client.get("/api/analytics/centrality", params={"on": "projection"})
+    assert r2.status_code == 200 and r2.json() == r1.json()
+    assert [i["state"] for i in r1.json()["items"]] == list(remembered.index[:100])
+
+
+@pytest.mark.slow  # starts an analytics worker process (or an exact reference)
+def test_default_and_worker_answers_equal_the_python_api(app_client):
+    served = _served(app_client)
+    cat = served.catalogue
+    # non-default: computed by the analytics worker process
+    r = app_client.get("/api/analytics/centrality", params={"on": "projection", "as_of": "2010", "limit": 1000})
+    assert r.status_code == 200
+    expected = centrality.projection_centrality(cat.bipartite_at(as_of="2010"))
+    got = pd.DataFrame(r.json()["items"]).set_index("state").sort_index()
+    expected = expected.sort_index()  # rows tied on strength may order by a last-digit eigenvector difference
+    assert list(got.index) == list(expected.index)
+    for column in ("strength", "betweenness", "closeness", "eigenvector"):
+        assert got[column].to_numpy() == pytest.approx(expected[column].to_numpy(), rel=1e-6), column
+    r = app_client.get("/api/analytics/communities", params={"side": "iscms", "seed": 7, "limit": 1000})
+    expected = centrality.communities(cat.bipartite, side="iscms", seed=7)
+    assert {i["node"]: i["community"] for i in r.json()["items"]} == expected["community"].to_dict()
+
+
+@pytest.fixture(scope="module")
+def strict_client(built):
+    """An API whose analytics limit is 0 s: any call that needs a worker is over it."""
+    with TestClient(create_app(Settings(build_dir=built, analytics_timeout=0.0, precompute=False))) as client:
+        yield client
+
+
+@pytest.mark.slow  # starts an analytics worker process (or an exact reference)
+def test_non_default_parameters_over_the_limit_answer_504_and_the_server_goes_on(strict_client):
+    r = strict_client.get("/api/analytics/centrality", params={"on": "projection", "as_of": "2010"})
+    assert r.status_code == 504
+    assert r.headers["content-type"].startswith("application/problem+json")
+    body = r.json()
+    assert body["title"] == "Analytics timed out" and "ISCM_ANALYTICS_TIMEOUT" in body["detail"]
+    assert body["instance"] == "/api/analytics/centrality"
+    # the defaults are answered in the server, whatever the limit; the rest of the API goes on
+    assert strict_client.get("/api/analytics/centrality", params={"on": "projection"}).status_code == 200
+    assert strict_client.get("/api/states/MAR").status_code == 200
+
+
+@pytest.mark.slow  # starts an analytics worker process (or an exact reference)
+def test_every_worker_busy_answers_503(built):
+    settings = Settings(build_dir=built, sparql_queue_timeout=0.0, precompute=False)
+    with TestClient(create_app(settings)) as client:
+        pool = _served(client).analytics_pool
+        held = pool._idle.get()  # the only worker, taken as a running call would
+        try:
+            r = client.get("/api/analytics/brokers", params={"seed": 5})
+        finally:
+            pool._idle.put(held)
+        assert r.status_code == 503 and r.headers["retry-after"] == "2"
+        assert "analytics workers are busy" in r.json()["detail"]
+        assert client.get("/api/analytics/brokers", params={"seed": 5}).status_code == 200
+
+
+def _exact_reference(G: nx.Graph) -> tuple[dict, dict]:
+    for _u, _v, d in G.edges(data=True):
+        d["exact"] = Fraction(1, d["weight"])
+    return (nx.betweenness_centrality(G, weight="exact"),
+            nx.closeness_centrality(G, distance="exact", wf_improved=True))
+
+
+@pytest.mark.slow  # starts an analytics worker process (or an exact reference)
+def test_weighted_betweenness_equals_exact_arithmetic_on_real_data(built):
+    """Sums of 1/shared tie in exact arithmetic where floats differ (1/3 + 1/6 vs 1/2): networkx's
+    float comparison misses those ties, ours does not; rational weights give the exact answer."""
+    import graph
+
+    B = graph.load(built).bipartite()
+    some = sorted(views.iscms(B))[::3]  # a third of the ISCMs: the exact reference stays quick
+    G = views.state_projection(B.subgraph(set(some) | {s for i in some for s in B[i]}).copy())
+    assert len(G) > 60
+    betweenness, closeness = centrality._weighted_paths(G)
+    ref_b, ref_c = _exact_reference(G.copy())
+    for n in G:
+        assert betweenness[n] == pytest.approx(float(ref_b[n]), abs=1e-12)
+        assert closeness[n] == pytest.approx(ref_c[n], rel=1e-12)
+
+
+def test_weighted_paths_on_components_and_isolated_nodes():
+    G = nx.Graph()
+    G.add_weighted_edges_from([("a", "b", 1), ("b", "c", 2), ("c", "d", 3), ("a", "d", 6), ("e", "f", 1)])
+    G.add_node("g")
+    betweenness, closeness = centrality._weighted_paths(G)
+    ref_b, ref_c = _exact_reference(G.copy())
+    assert betweenness == pytest.approx({n: float(v) for n, v in ref_b.items()})
+    assert closeness == pytest.approx(ref_c)
+    assert closeness["g"] == 0.0 and betweenness["g"] == 0.0
