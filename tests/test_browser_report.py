@@ -13,7 +13,7 @@ import httpx
 import pytest
 from conftest import ARTIFACTS
 from playwright.sync_api import expect
-from test_browser import Guarded, browser, web  # noqa: F401 - fixtures
+from test_browser import Guarded, browser  # noqa: F401 - fixtures
 
 STYLE = Path(__file__).resolve().parents[1] / "api" / "static" / "style.css"
 
@@ -40,12 +40,12 @@ def cited_numbers(page) -> set[int]:
     return {int(n) for n in re.findall(r"\[(\d+)\]", " ".join(page.locator("#profile a.cite").all_inner_texts()))}
 
 
-def test_iscm_profile_reads_like_a_report(web, guarded):  # noqa: F811
+def test_iscm_profile_reads_like_a_report(http_server, guarded):  # noqa: F811
     """The Rabat Process: kind and status in words, website, chairs now and before, members sorted by
     name, partners by category, meetings, and every row citing a numbered source with title and publisher."""
-    api = httpx.get(web.base_url + "/api/iscms/rabat-process").json()
+    api = httpx.get(http_server.base_url + "/api/iscms/rabat-process").json()
     page = guarded.page
-    page.goto(web.base_url + "/?view=iscm:rabat-process")
+    page.goto(http_server.base_url + "/?view=iscm:rabat-process")
     page.wait_for_selector("#source-list li")
     summary = page.inner_text("#profile-summary")
     assert "Interregional forum" in summary and "active" in summary and "established 2006" in summary
@@ -82,10 +82,10 @@ def test_iscm_profile_reads_like_a_report(web, guarded):  # noqa: F811
     clean(guarded)
 
 
-def test_which_iscms_turkiye_joined_and_when_with_sources(web, guarded):  # noqa: F811
-    api = httpx.get(web.base_url + "/api/states/TUR").json()
+def test_which_iscms_turkiye_joined_and_when_with_sources(http_server, guarded):  # noqa: F811
+    api = httpx.get(http_server.base_url + "/api/states/TUR").json()
     page = guarded.page
-    page.goto(web.base_url + "/")
+    page.goto(http_server.base_url + "/")
     page.fill("#search", "Turkey")
     page.press("#search", "Enter")
     expect(page.locator("#profile-title")).to_have_text("Türkiye (TUR)")
@@ -110,14 +110,14 @@ def test_which_iscms_turkiye_joined_and_when_with_sources(web, guarded):  # noqa
 @pytest.mark.parametrize(("lang", "nav", "turkey", "budapest"), [
     ("fr", "Explorer", "Turquie", "Processus de Budapest"),
     ("es", "Explorar", "Turquía", None)])
-def test_interface_in_french_and_spanish(web, browser, lang, nav, turkey, budapest):  # noqa: F811
+def test_interface_in_french_and_spanish(http_server, browser, lang, nav, turkey, budapest):  # noqa: F811
     """Chosen by Accept-Language, kept in the URL, switchable on the page; country names from CLDR,
     ISCM names from the data's alt_names in that language."""
     g = Guarded(browser)
     try:
         page = g.page
         page.set_extra_http_headers({"Accept-Language": f"{lang};q=0.9, en;q=0.5"})
-        page.goto(web.base_url + "/?view=state:TUR")
+        page.goto(http_server.base_url + "/?view=state:TUR")
         assert page.get_attribute("html", "lang") == lang
         assert page.inner_text("header nav a >> nth=0") == nav
         expect(page.locator("#profile-title")).to_have_text(f"{turkey} (TUR)")
@@ -137,7 +137,7 @@ def test_interface_in_french_and_spanish(web, browser, lang, nav, turkey, budape
         g.close()
 
 
-def test_every_view_restores_from_its_url_on_a_phone(web, browser):  # noqa: F811
+def test_every_view_restores_from_its_url_on_a_phone(http_server, browser):  # noqa: F811
     g = Guarded(browser)
     g.context.close()
     g.context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True,
@@ -146,21 +146,21 @@ def test_every_view_restores_from_its_url_on_a_phone(web, browser):  # noqa: F81
     page = g.page = g.context.new_page()
     page.on("pageerror", lambda exc: g.errors.append(str(exc)))
     try:
-        page.goto(web.base_url + "/?view=iscm:igc&as_of=2015")
+        page.goto(http_server.base_url + "/?view=iscm:igc&as_of=2015")
         page.wait_for_selector("#source-list li")
         assert page.input_value("#as-of") == "2015" and "as of 2015" in page.inner_text("#profile-summary")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, width  # wide tables scroll inside their box, the page does not
         shot(page, "report-phone-igc-2015.png", full_page=True)
 
-        page.goto(web.base_url + "/?qmin=5&qyear=2010&qkind=regional-consultative-process"
+        page.goto(http_server.base_url + "/?qmin=5&qyear=2010&qkind=regional-consultative-process"
                   "&qkind=interregional-forum&qderiv=all")
         page.wait_for_selector("#q-table tbody tr")
         assert page.input_value("#q-year") == "2010"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
         # a map by ISCM names; then a name that is no ISCM clears the map and says what to type
-        page.goto(web.base_url + "/?map=membership&iscms=Rabat%20Process%2C%20Khartoum%20Process")
+        page.goto(http_server.base_url + "/?map=membership&iscms=Rabat%20Process%2C%20Khartoum%20Process")
         page.wait_for_selector("#map-status[data-nodes]")
         assert page.locator("#map-downloads a").count() >= 5
         page.fill("#map-iscms", "Rabat Process, Atlantis Dialogue")
@@ -170,7 +170,7 @@ def test_every_view_restores_from_its_url_on_a_phone(web, browser):  # noqa: F81
         assert page.locator("#map-downloads a").count() == 0 and page.get_attribute("#map-frame", "src") is None
         assert "Atlantis" in page.url  # the failed request is the view too
         # keyboard: the first Tab reaches the skip link, Enter in the search box searches
-        page.goto(web.base_url + "/")
+        page.goto(http_server.base_url + "/")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.className") == "skip"
         page.focus("#search")
