@@ -40,7 +40,7 @@ def cited_numbers(page) -> set[int]:
     return {int(n) for n in re.findall(r"\[(\d+)\]", " ".join(page.locator("#profile a.cite").all_inner_texts()))}
 
 
-def test_iscm_profile_reads_like_a_report(http_server, guarded):  # noqa: F811
+def test_iscm_profile_reads_like_a_report(http_server, guarded):
     """The Rabat Process: kind and status in words, website, chairs now and before, members sorted by
     name, partners by category, meetings, and every row citing a numbered source with title and publisher."""
     api = httpx.get(http_server.base_url + "/api/iscms/rabat-process").json()
@@ -82,7 +82,7 @@ def test_iscm_profile_reads_like_a_report(http_server, guarded):  # noqa: F811
     clean(guarded)
 
 
-def test_which_iscms_turkiye_joined_and_when_with_sources(http_server, guarded):  # noqa: F811
+def test_which_iscms_turkiye_joined_and_when_with_sources(http_server, guarded):
     api = httpx.get(http_server.base_url + "/api/states/TUR").json()
     page = guarded.page
     page.goto(http_server.base_url + "/")
