@@ -52,6 +52,9 @@ def _sources(cat: Catalogue) -> pd.DataFrame:
     df["title"] = df["title"].fillna(df["label"]).fillna(df["doc"])
     df["accessed"] = df["accessed"].map(lambda v: None if v is None or pd.isna(v) else str(v))
     df["key"] = df["url"].fillna(df["src"])
+    # one row per source whatever order the store gives them in (a page cited by two files may carry
+    # two publisher spellings): the first after sorting, so every backend shows the same
+    df = df.sort_values(["key", "src", "title", "publisher", "accessed", "locator", "doc"], na_position="last")
     return df.drop_duplicates("src").set_index("src")
 
 

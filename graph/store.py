@@ -23,6 +23,7 @@ fetch arbitrary URLs) and updates on backends that support them. Untrusted queri
 from __future__ import annotations
 
 import enum
+import json
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -528,7 +529,13 @@ class RemoteStore:
                           params=params)
         if graph:
             return capped(ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES), max_rows)
-        return capped(ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.JSON), max_rows)
+        body = resp.content
+        if form is QueryForm.ASK and b'"boolean"' not in body:
+            # Virtuoso 7 answers ASK as one row of __ASK_RETVAL 1 or 0: make it the standard answer
+            rows = json.loads(body).get("results", {}).get("bindings", [])
+            value = bool(rows) and next(iter(rows[0].values()), {}).get("value") not in ("0", "false")
+            body = json.dumps({"head": {}, "boolean": value}).encode()
+        return capped(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), max_rows)
 
     def select_table(self, sparql: str) -> pd.DataFrame:
         """A SELECT answer as a DataFrame of strings, fetched as SPARQL CSV results (unbound is NA)."""
