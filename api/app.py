@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import problems, security, serving
 from api.config import Settings, get_settings
-from api.routes import details, health, linked, maps, releases, rest, sparql, web
+from api.routes import details, dumps, health, linked, maps, releases, rest, sparql, web
 from graph.loader import ISCMGraph
 
 log = logging.getLogger("iscm.api")
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     app.include_router(releases.wellknown)
     app.include_router(sparql.router)
     app.include_router(linked.router)
+    app.include_router(dumps.router)
     app.include_router(web.router)
     app.include_router(maps.router)
     app.mount("/static/swagger", StaticFiles(directory=_swagger_dir()), name="swagger")

@@ -29,7 +29,7 @@ from rdflib import Dataset, Graph
 
 from graph import changes, releases, temporal, views
 from graph.compiler import CURATED_GRAPH, compile_dataset
-from graph.dataset import Metadata, citation, manifest_block, read_metadata
+from graph.dataset import Metadata, citation, cite_lines, manifest_block, read_metadata
 from graph.errors import ISCMError, ValidationError
 from graph.namespace import BASE, ISCM, PREFIXES, ROLE, entity
 from graph.releases import (  # the release's layout, defined with the releases (re-exported here)
@@ -224,9 +224,17 @@ def _write_release(store: ox.Store, folder: Path, manifest: dict, memberships: p
     # the analytic table, derived from this release's store: loading it is much faster than the queries
     views.write_memberships(memberships, folder / MEMBERSHIPS_FILE)
     temporal.write_tenures(tenures, folder / TENURES_FILE)
-    store.dump(folder / "iscm.nq", format=ox.RdfFormat.N_QUADS)
-    ox.serialize(union, folder / "iscm.nt", format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(union, folder / "iscm.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    # N-Quads, N-Triples and Turtle allow comments: each dump opens with how to cite it
+    header = "".join(f"# {line}\n" for line in cite_lines(manifest)).encode("utf-8")
+    with (folder / "iscm.nq").open("wb") as out:
+        out.write(header)
+        store.dump(out, format=ox.RdfFormat.N_QUADS)
+    with (folder / "iscm.nt").open("wb") as out:
+        out.write(header)
+        ox.serialize(union, out, format=ox.RdfFormat.N_TRIPLES)
+    with (folder / "iscm.ttl").open("wb") as out:
+        out.write(header)
+        ox.serialize(union, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     ox.serialize(union, folder / "iscm.jsonld", format=ox.RdfFormat.JSON_LD)
     manifest["triples"] = len(union)
     manifest["sha256"] = {

@@ -156,3 +156,55 @@ def describe(manifest: dict, base: str, *, sizes: dict[str, int] | None = None) 
         g.add((subset, DCTERMS.identifier, Literal(graph_name.strip("<>"))))
         g.add((subset, void.triples, Literal(int(count))))
     return g
+
+
+def cite_lines(manifest: dict) -> list[str]:
+    """The "how to cite" block every download carries: what it is, which release and date, how to cite
+    it, and the licence (a report that reuses a figure needs all four)."""
+    meta = manifest.get("dataset") or Metadata().model_dump()
+    release = manifest.get("release")
+    as_of = manifest.get("release_date") or str(manifest.get("built_at", ""))[:10] or "?"
+    return [f"{meta['title']}: release {release or '?'} (version {meta['version']}), current as of {as_of}.",
+            f"How to cite: {manifest.get('citation') or citation(meta, release)}",
+            f"Licence: {meta['licence']} ({meta['licence_url']}). Each fact cites its own source; "
+            "keep those citations when you reuse a fact."]
+
+
+def csvw_metadata(manifest: dict, url: str, columns: list[str], *, description: str) -> dict:
+    """W3C CSV on the Web metadata for one CSV download: title, licence, citation, release and its
+    columns (found by CSVW readers at ``<url>-metadata.json``, and linked from the CSV's response)."""
+    meta = manifest.get("dataset") or Metadata().model_dump()
+    return {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": url,
+        "dc:title": f"{meta['title']}: {description}",
+        "dc:license": {"@id": meta["licence_url"]},
+        "dc:publisher": meta["publisher"],
+        "dcterms:bibliographicCitation": manifest.get("citation") or citation(meta, manifest.get("release")),
+        "schema:version": str(meta["version"]),
+        "dc:identifier": manifest.get("release"),
+        "dcterms:temporal": manifest.get("release_date"),
+        "tableSchema": {"columns": [{"name": c, "titles": c} for c in columns]},
+    }
+
+
+def release_cff(manifest: dict) -> str:
+    """CITATION.cff for one release: the repository's file plus the release's version and date."""
+    import yaml
+
+    meta = manifest.get("dataset") or Metadata().model_dump()
+    doc = {
+        "cff-version": "1.2.0",
+        "message": "If you use this data set, cite this release and keep the source cited with each fact.",
+        "type": "dataset",
+        "title": meta["title"],
+        "abstract": meta["description"],
+        "authors": [{"name": meta["publisher"]}],
+        "version": f"{meta['version']} ({manifest.get('release') or '?'})",
+        "license": meta["licence"],
+        "url": meta["homepage"],
+        "keywords": list(meta.get("keywords", [])),
+    }
+    if manifest.get("release_date"):
+        doc["date-released"] = manifest["release_date"]
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)

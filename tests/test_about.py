@@ -70,6 +70,72 @@ def test_about_health_and_dumps_say_how_to_cite(client):
     assert "How to cite" in page and "/.well-known/void" in page and "CHANGELOG.md" in page
 
 
+def test_rdf_dumps_open_with_how_to_cite_and_still_parse(built: Path):
+    import pyoxigraph as ox
+
+    release = current_release(built)
+    manifest = json.loads((release / "manifest.json").read_text())
+    for name, fmt in (("iscm.ttl", ox.RdfFormat.TURTLE), ("iscm.nt", ox.RdfFormat.N_TRIPLES),
+                      ("iscm.nq", ox.RdfFormat.N_QUADS)):
+        with (release / name).open("rb") as f:
+            head = [f.readline().decode() for _ in range(3)]
+        assert all(line.startswith("# ") for line in head), name
+        assert manifest["release"] in head[0] and "How to cite" in head[1] and "CC-BY-4.0" in head[2], name
+    # the comment is not data: the N-Triples dump still holds exactly the release's triples
+    assert sum(1 for _ in ox.parse(path=str(release / "iscm.nt"), format=ox.RdfFormat.N_TRIPLES)) == manifest["triples"]
+
+
+@pytest.mark.parametrize("name", ["memberships.csv", "tenures.csv", "panel-state-iscm-year.csv",
+                                  "panel-dyad-year.csv"])
+def test_every_csv_download_is_described_by_csvw_metadata_with_citation_and_licence(client, name):
+    import csv
+    import io
+
+    r = client.get(f"/dumps/{name}")
+    assert r.status_code == 200
+    link = r.headers["Link"]
+    assert f"</dumps/{name}-metadata.json>" in link and 'rel="describedby"' in link
+    meta = client.get(f"/dumps/{name}-metadata.json")
+    assert meta.headers["content-type"].startswith("application/csvw+json")
+    doc = meta.json()
+    header = next(csv.reader(io.StringIO(r.text)))
+    assert [c["name"] for c in doc["tableSchema"]["columns"]] == header
+    assert doc["url"] == name and doc["dc:license"]["@id"].startswith("https://creativecommons.org/licenses/by/4.0")
+    about = client.get("/api/about").json()
+    assert doc["dcterms:bibliographicCitation"] == about["cite"] and doc["dc:identifier"] == about["release"]
+    assert client.get("/dumps/iscm.ttl-metadata.json").status_code == 404  # only tables have CSVW metadata
+
+
+def test_parquet_panels_carry_the_citation_for_pandas(client):
+    import io
+
+    import pandas as pd
+
+    df = pd.read_parquet(io.BytesIO(client.get("/dumps/panel-state-iscm-year.parquet").content))
+    about = client.get("/api/about").json()
+    assert df.attrs["release"] == about["release"] and about["cite"] in df.attrs["how_to_cite"]
+    assert len(df) > 1000
+
+
+def test_tables_bundle_for_a_report_annex(client):
+    import io
+    import zipfile
+
+    r = client.get("/dumps/tables.zip")
+    about = client.get("/api/about").json()
+    assert r.status_code == 200 and about["release"] in r.headers["Content-Disposition"]
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    names = set(z.namelist())
+    assert {"README.txt", "CITATION.cff", "tenures.csv", "tenures.csv-metadata.json",
+            "panel-dyad-year.csv"} <= names
+    readme = z.read("README.txt").decode()
+    assert about["cite"] in readme and "CC-BY-4.0" in readme and "tenures.csv" in readme
+    cff = yaml.safe_load(z.read("CITATION.cff"))
+    assert about["release"] in cff["version"] and cff["license"] == "CC-BY-4.0" and "date-released" in cff
+    assert z.read("tenures.csv") == client.get("/dumps/tenures.csv").content
+    assert yaml.safe_load(client.get("/dumps/CITATION.cff").text) == cff
+
+
 def test_counts_are_the_same_on_the_page_in_stats_and_on_the_command_line(client, built: Path):
     from conftest import run_iscm
 
