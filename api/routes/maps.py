@@ -2,7 +2,7 @@
 
 A map's key is its canonical parameters, URL-safe encoded (:meth:`graph.maps.MapRequest.key`). So a
 map URL is enough to draw the map again: on another worker, after a restart, or after the map left
-the in-memory cache. Rendered maps are kept in a bounded LRU cache, one cache per application.
+the in-memory cache. Specs and rendered files are kept in a byte-bounded LRU cache (cachetools), one per application.
 
 The map page needs inline scripts, which the site-wide policy (``api.security.CSP``) forbids. Its
 route therefore sets its own ``Content-Security-Policy``: no source at all except the SHA-256
@@ -14,14 +14,14 @@ Routes are plain ``def``: layout and drawing run in the thread pool, never on th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+from cachetools import LRUCache
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
@@ -46,48 +46,38 @@ DOWNLOADS = {"html": "html", "png": "png", "svg": "svg", "gexf": "gexf", "graphm
              "nodes_csv": "nodes.csv", "edges_csv": "edges.csv"}
 # an SVG opened on its own is a document: it may show itself and nothing else
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-CACHE_ENTRIES = 24
 CACHE_BYTES = 96 * 1024 * 1024
 
 
-@dataclass
-class _Entry:
-    spec: maps.MapSpec | None = None
-    files: dict[str, tuple[bytes, dict[str, str]]] = field(default_factory=dict)
-
-    def size(self) -> int:
-        return sum(len(body) for body, _ in self.files.values()) + 2048 * (len(self.spec.nodes) if self.spec else 0)
+def _size(value: Any) -> int:
+    """Roughly the bytes a cached value holds: a file's length, or a spec's nodes and edges."""
+    if isinstance(value, maps.MapSpec):
+        return 2048 * len(value.nodes) + 512 * len(value.edges) + 1024
+    if isinstance(value, tuple) and value and isinstance(value[0], bytes):
+        return len(value[0]) + 256
+    return 256
 
 
 class MapCache:
-    """A bounded LRU of maps and their rendered files (by entries and by bytes), safe across threads."""
+    """Specs and rendered files by (map key, what), least recently used out first, bounded by the
+    bytes they hold (cachetools, as :class:`graph.profiles.Catalogue` does), safe across threads."""
 
-    def __init__(self, max_entries: int = CACHE_ENTRIES, max_bytes: int = CACHE_BYTES) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[str, _Entry] = OrderedDict()
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self._lru: LRUCache[tuple[str, str], Any] = LRUCache(maxsize=max_bytes, getsizeof=_size)
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> _Entry | None:
+    def get(self, key: tuple[str, str]) -> Any:
         with self._lock:
-            entry = self._items.get(key)
-            if entry is not None:
-                self._items.move_to_end(key)
-            return entry
+            return self._lru.get(key)
 
-    def put(self, key: str, entry: _Entry) -> _Entry:
-        with self._lock:
-            self._items[key] = entry
-            self._items.move_to_end(key)
-            total = sum(e.size() for e in self._items.values())
-            while len(self._items) > 1 and (len(self._items) > self.max_entries or total > self.max_bytes):
-                _old, dropped = self._items.popitem(last=False)
-                total -= dropped.size()
-            return entry
+    def put(self, key: tuple[str, str], value: Any) -> Any:
+        with self._lock, contextlib.suppress(ValueError):  # larger than the whole cache: served, not kept
+            self._lru[key] = value
+        return value
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._items)
+            return len(self._lru)
 
 
 _CACHE_LOCK = threading.Lock()
@@ -112,17 +102,16 @@ def _invalid(exc: maps.MapParameterError) -> HTTPException:
     return HTTPException(status_code=422, detail=str(exc))
 
 
-def _spec(request: Request, req: maps.MapRequest) -> tuple[str, _Entry]:
+def _spec(request: Request, req: maps.MapRequest) -> tuple[str, maps.MapSpec]:
     key = req.key()
     cache = _cache(request)
-    entry = cache.get(key)
-    if entry is None or entry.spec is None:
+    spec = cache.get((key, "spec"))
+    if spec is None:
         try:
-            spec = maps.build_spec(_catalogue(request), req)
+            spec = cache.put((key, "spec"), maps.build_spec(_catalogue(request), req))
         except maps.MapParameterError as exc:
             raise _invalid(exc) from exc
-        entry = cache.put(key, _Entry(spec=spec))
-    return key, entry
+    return key, spec
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:
@@ -175,11 +164,10 @@ def map_info(
                               types=_split(type), relations=_split(relation), min_jaccard=min_jaccard, seed=seed)
     except maps.MapParameterError as exc:
         raise _invalid(exc) from exc
-    key, entry = _spec(request, req)
-    assert entry.spec is not None
+    key, spec = _spec(request, req)
     base = f"/maps/{key}"
     downloads = {name: f"{base}.{fmt}?download=1" for name, fmt in DOWNLOADS.items()}
-    return {**entry.spec.summary(), "key": key, "html": f"{base}.html", "downloads": downloads}
+    return {**spec.summary(), "key": key, "html": f"{base}.html", "downloads": downloads}
 
 
 @router.get("/api/maps/choropleth.svg", summary="World map: the number of ISCMs each country belongs to",
@@ -189,9 +177,9 @@ def choropleth(request: Request, cat: CatalogueDep,
                                                  description="highlight the members of this ISCM")] = None,
                ) -> Response:
     cache = _cache(request)
-    key = "choropleth:" + (iscm or "")
-    entry = cache.get(key)
-    if entry is None:
+    key = ("choropleth", iscm or "")
+    cached = cache.get(key)
+    if cached is None:
         highlight = label = None
         if iscm:
             info = cat.entity(iscm, kind="iscm")
@@ -199,8 +187,8 @@ def choropleth(request: Request, cat: CatalogueDep,
             label = f"members of {info['label']}"
         svg = maps.choropleth_svg(maps.iscm_counts(cat.current), highlight_iscm_members=highlight,
                                   **({"highlight_label": label} if label else {}))
-        entry = cache.put(key, _Entry(files={"svg": (svg.encode("utf-8"), {})}))
-    body, _ = entry.files["svg"]
+        cached = cache.put(key, (svg.encode("utf-8"), {}))
+    body, _ = cached
     return Response(body, media_type="image/svg+xml",
                     headers={"Content-Security-Policy": SVG_CSP, "Cache-Control": "private, max-age=300"})
 
@@ -216,13 +204,10 @@ def map_file(request: Request, name: Annotated[str, Path(max_length=2100)],
         req = maps.MapRequest.from_key(key)
     except maps.MapParameterError as exc:
         raise UnknownEntityError("map", key[:80]) from exc
-    key, entry = _spec(request, req)
-    assert entry.spec is not None
-    cached = entry.files.get(fmt)
+    key, spec = _spec(request, req)
+    cached = _cache(request).get((key, fmt))
     if cached is None:
-        cached = _file(entry.spec, fmt)
-        entry.files[fmt] = cached
-        _cache(request).put(key, entry)  # re-account the entry's size
+        cached = _cache(request).put((key, fmt), _file(spec, fmt))
     body, extra = cached
     media, ext = FORMATS[fmt]
     headers = {**extra, "Cache-Control": "private, max-age=300"}
