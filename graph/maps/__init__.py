@@ -42,7 +42,9 @@ from __future__ import annotations
 
 from graph.maps.build import ego_map, membership_map, overlap_map, partnership_map
 from graph.maps.choropleth import choropleth_svg, iscm_counts, iscm_members
+from graph.maps.credit import Credit
 from graph.maps.exports import edges_csv, nodes_csv, to_gexf, to_graphml, to_networkx
+from graph.maps.filters import ISCM_KINDS, ISCM_STATUSES, ROLE_GROUPS
 from graph.maps.html import RenderedMap, render_html, script_json, vis_assets
 from graph.maps.request import ROLE_PRESETS, MapRequest, build_spec
 from graph.maps.spec import (
@@ -62,13 +64,48 @@ from graph.maps.spec import (
     MapSpec,
     edge_style,
 )
-from graph.maps.static import to_png, to_svg
+from graph.maps.static import to_pdf, to_png, to_svg
 
 __all__ = [
-    "EDGE_STYLES", "ENTITY_TYPES", "KINDS", "RELATIONS", "ROLE_PRESETS", "SIZE_MEASURES", "TYPE_COLOURS",
-    "TYPE_LABELS", "TYPE_SHAPES", "EdgeStyle", "LegendEntry", "MapEdge", "MapNode",
-    "MapParameterError", "MapRequest", "MapSpec", "RenderedMap", "build_spec", "choropleth_svg", "edge_style",
-    "edges_csv", "ego_map", "iscm_counts", "iscm_members", "membership_map", "nodes_csv", "overlap_map",
-    "partnership_map", "render_html", "script_json", "to_gexf", "to_graphml", "to_networkx", "to_png", "to_svg",
+    "EDGE_STYLES",
+    "ENTITY_TYPES",
+    "ISCM_KINDS",
+    "ISCM_STATUSES",
+    "KINDS",
+    "RELATIONS",
+    "ROLE_GROUPS",
+    "ROLE_PRESETS",
+    "SIZE_MEASURES",
+    "TYPE_COLOURS",
+    "TYPE_LABELS",
+    "TYPE_SHAPES",
+    "Credit",
+    "EdgeStyle",
+    "LegendEntry",
+    "MapEdge",
+    "MapNode",
+    "MapParameterError",
+    "MapRequest",
+    "MapSpec",
+    "RenderedMap",
+    "build_spec",
+    "choropleth_svg",
+    "edge_style",
+    "edges_csv",
+    "ego_map",
+    "iscm_counts",
+    "iscm_members",
+    "membership_map",
+    "nodes_csv",
+    "overlap_map",
+    "partnership_map",
+    "render_html",
+    "script_json",
+    "to_gexf",
+    "to_graphml",
+    "to_networkx",
+    "to_pdf",
+    "to_png",
+    "to_svg",
     "vis_assets",
 ]

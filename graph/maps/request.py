@@ -6,12 +6,22 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from graph import views
 from graph.errors import UnknownEntityError
-from graph.maps.build import _when, ego_map, membership_map, overlap_map, partnership_map
+from graph.maps.build import _names, _when, ego_map, membership_map, overlap_map, partnership_map
+from graph.maps.credit import Credit, file_stem
+from graph.maps.filters import (
+    canonical_roles,
+    check_filters,
+    describe,
+    describe_text,
+    filter_tenures,
+    iscm_matches,
+    role_ids,
+    roles_argument,
+)
 from graph.maps.spec import ENTITY_TYPES, KINDS, RELATIONS, SIZE_MEASURES, MapParameterError, MapSpec
 
 if TYPE_CHECKING:
@@ -19,7 +29,7 @@ if TYPE_CHECKING:
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _REGION = re.compile(r"^[A-Za-z][A-Za-z .,'()-]{0,59}$")
-ROLE_PRESETS = ("members", "members+observers", "all")
+ROLE_PRESETS = ("members", "members+observers", "all")  # the old values, still taken (see ROLE_GROUPS)
 _DEFAULT_SIZE = {"membership": "degree", "ego": "degree", "overlap": "members", "partnership": "degree"}
 _DEFAULT_ROLES = {"membership": "members", "ego": "all", "overlap": "members", "partnership": "all"}
 
@@ -44,11 +54,14 @@ class MapRequest:
     as_of: int | str | None = None
     size_by: str | None = None
     regions: tuple[str, ...] = ()
-    roles: str | None = None
+    roles: str | tuple[str, ...] | None = None  # role groups; stored canonical (see canonical_roles)
     types: tuple[str, ...] = ()
     relations: tuple[str, ...] = ()
     min_jaccard: float = 0.1
     seed: int = 42
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    derivation: str = "all"
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -57,12 +70,13 @@ class MapRequest:
         object.__setattr__(self, "regions", tuple(sorted(dict.fromkeys(self.regions))))
         object.__setattr__(self, "types", tuple(sorted(dict.fromkeys(self.types))))
         object.__setattr__(self, "relations", tuple(sorted(dict.fromkeys(self.relations))))
+        object.__setattr__(self, "kinds", tuple(sorted(dict.fromkeys(self.kinds))))
+        object.__setattr__(self, "statuses", tuple(sorted(dict.fromkeys(self.statuses))))
         if self.actor is not None and len(self.actor) == 3 and self.actor.isalpha():
             object.__setattr__(self, "actor", self.actor.upper())
         if self.size_by is None:
             object.__setattr__(self, "size_by", _DEFAULT_SIZE[self.kind])
-        if self.roles is None:
-            object.__setattr__(self, "roles", _DEFAULT_ROLES[self.kind])
+        object.__setattr__(self, "roles", canonical_roles(self.roles or _DEFAULT_ROLES[self.kind]))
         self._check()
 
     def _check(self) -> None:
@@ -84,8 +98,7 @@ class MapRequest:
             raise MapParameterError(f"size_by must be one of {', '.join(SIZE_MEASURES)}, got {self.size_by!r}")
         if len(self.regions) > 10 or any(not _REGION.match(r) for r in self.regions):
             raise MapParameterError("region: at most 10 UN M49 region or sub-region names")
-        if self.roles not in ROLE_PRESETS:
-            raise MapParameterError(f"roles must be one of {', '.join(ROLE_PRESETS)}, got {self.roles!r}")
+        check_filters(self.kinds, self.statuses, self.derivation)
         if any(t not in ENTITY_TYPES for t in self.types):
             raise MapParameterError(f"type must be among {', '.join(ENTITY_TYPES)}")
         if any(r not in RELATIONS for r in self.relations):
@@ -132,16 +145,17 @@ class MapRequest:
         if not isinstance(data, dict) or set(data) - set(cls.__dataclass_fields__):
             raise MapParameterError("not a map key")
         try:
-            for name in ("iscms", "regions", "types", "relations"):
+            for name in ("iscms", "regions", "types", "relations", "kinds", "statuses"):
                 if name in data:
                     if not isinstance(data[name], list) or not all(isinstance(x, str) for x in data[name]):
                         raise MapParameterError("not a map key")
                     data[name] = tuple(data[name])
-            for name, kind in (("depth", int), ("seed", int), ("as_of", int), ("min_jaccard", (int, float))):
+            for name, kind in (("depth", int), ("seed", int), ("as_of", (int, str)),
+                               ("min_jaccard", (int, float))):
                 if name in data and data[name] is not None and (isinstance(data[name], bool)
                                                                 or not isinstance(data[name], kind)):
                     raise MapParameterError("not a map key")
-            for name in ("kind", "actor", "size_by", "roles"):
+            for name in ("kind", "actor", "size_by", "roles", "derivation"):
                 if name in data and data[name] is not None and not isinstance(data[name], str):
                     raise MapParameterError("not a map key")
             request = cls(**data)
@@ -154,6 +168,8 @@ class MapRequest:
 
 def build_spec(cat: Catalogue, request: MapRequest) -> MapSpec:
     """Draw ``request`` from a :class:`graph.profiles.Catalogue` (what the API and ``iscm map`` call).
+    The spec says which filters produced it, carries the release's credit line for the footer of
+    every image, and a file name for downloads.
 
     Raises :class:`UnknownEntityError` for an unknown ISCM, actor or region.
     """
@@ -163,28 +179,43 @@ def build_spec(cat: Catalogue, request: MapRequest) -> MapSpec:
     for r in request.regions:
         if r not in known_regions:
             raise UnknownEntityError("region", r)
-    roles = views.role_set(request.roles or "members")
-    regions = request.regions or None
-    types = request.types or None
+    spec = _draw(cat, request)
+    filters = describe(as_of=request.as_of, roles=request.roles or "members", kinds=request.kinds,
+                       statuses=request.statuses, derivation=request.derivation)
+    text = describe_text(filters)
+    return replace(spec, subtitle=" · ".join(p for p in (spec.subtitle, text) if p),
+                   filters=tuple((k, json.dumps(v)) for k, v in filters.items()),
+                   credit=Credit.of(cat.g).line(request.as_of), stem=file_stem(request, spec, cat.g.release_date))
+
+
+def _draw(cat: Catalogue, request: MapRequest) -> MapSpec:
+    roles = request.roles or "members"
+    regions, types = request.regions or None, request.types or None
     relations = request.relations or None
     size_by = request.size_by or _DEFAULT_SIZE[request.kind]
     seed, as_of = request.seed, request.as_of
+    filters = {"kinds": request.kinds or None, "statuses": request.statuses or None,
+               "derivation": request.derivation}
     if request.kind in ("membership", "overlap"):
-        B = cat.bipartite_at(as_of=as_of, roles=request.roles or "members",
-                             regions=None)  # regions filter actors in the map, keeping the ISCMs
+        # regions filter actors in the map, keeping the ISCMs
+        B = cat.bipartite_at(as_of=as_of, roles=roles_argument(roles), regions=None, **filters)  # type: ignore[arg-type]
         if request.kind == "membership":
             missing = [i for i in request.iscms if i not in B]
             if missing:
-                raise UnknownEntityError(f"ISCM with no {request.roles} {_when(as_of)}", missing[0])
+                raise UnknownEntityError(f"ISCM with no {roles.replace('+', ' or ')} {_when(as_of)} under these "
+                                         "filters", missing[0])
+            title = None if roles == "members" else f"{_role_title(roles)} of " + _names(
+                [str(B.nodes[i].get("label") or i) for i in request.iscms], many=f"{len(request.iscms)} ISCMs")
             return membership_map(B, iscms=list(request.iscms), regions=regions, types=types, size_by=size_by,
-                                  seed=seed, as_of=as_of, memberships=cat.memberships_at(as_of))
+                                  seed=seed, as_of=as_of, memberships=cat.memberships_at(as_of), title=title)
         if regions:
-            B = cat.bipartite_at(as_of=as_of, roles=request.roles or "members", regions=tuple(regions))
+            B = cat.bipartite_at(as_of=as_of, roles=roles_argument(roles), regions=tuple(regions),  # type: ignore[arg-type]
+                                 **filters)
         iscms = [i for i in request.iscms if i in B] if request.iscms else None
         return overlap_map(B, min_jaccard=request.min_jaccard, iscms=iscms, size_by=size_by, seed=seed,
                            as_of=as_of)
-    P = cat.partnership(as_of)
-    membership_roles = None if request.roles == "all" else roles
+    P = _partnership(cat, request)
+    membership_roles = None if roles == "all" else role_ids(roles)
     if request.kind == "ego":
         assert request.actor is not None
         return ego_map(P, request.actor, depth=request.depth, relations=relations, roles=membership_roles,
@@ -194,3 +225,28 @@ def build_spec(cat: Catalogue, request: MapRequest) -> MapSpec:
                            iscms=list(request.iscms) or None, size_by=size_by, seed=seed, as_of=as_of,
                            memberships=cat.memberships_at(as_of))
 
+
+def _role_title(roles: str) -> str:
+    """``members+observers`` → "Members and observers"; all five → "Participants"."""
+    if roles == "all":
+        return "Participants"
+    order = ["members", "observers", "chairs", "secretariats", "partners"]
+    groups = sorted(roles.split("+"), key=order.index)
+    text = groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " and " + groups[-1]
+    return text[0].upper() + text[1:]
+
+
+def _partnership(cat: Catalogue, request: MapRequest) -> Any:
+    """The partnership multigraph; with kind/status/derivation filters, one built from the filtered
+    tenures, less the ISCMs the filters leave out (their other relations go with them)."""
+    if not (request.kinds or request.statuses or request.derivation != "all"):
+        return cat.partnership(request.as_of)
+    from graph import partnership
+
+    tenures = filter_tenures(cat.tenures, as_of=request.as_of, kinds=request.kinds, statuses=request.statuses,
+                             derivation=request.derivation)
+    P = partnership.partnership_graph(cat.g.store, as_of=request.as_of, tenures=tenures)
+    keep = iscm_matches(cat.tenures, as_of=request.as_of, kinds=request.kinds, statuses=request.statuses)
+    P.remove_nodes_from([n for n, d in list(P.nodes(data=True))
+                         if d.get("type") == "iscm" and not keep.get(n, True) and n != request.actor])
+    return P

@@ -3,6 +3,8 @@ edge styles, and the error a map request raises."""
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,6 +167,12 @@ class MapSpec:
     size_by: str
     seed: int
     params: tuple[tuple[str, str], ...] = field(default=())
+    #: which filters produced the map (name → JSON value), as the REST lists report them
+    filters: tuple[tuple[str, str], ...] = field(default=())
+    #: the footer of every image: release, as-of date, licence, how to cite (:class:`graph.maps.Credit`)
+    credit: str = ""
+    #: the download's file name without extension, e.g. ``rabat-process-members-2015``
+    stem: str = ""
 
     def node(self, node_id: str) -> MapNode:
         for n in self.nodes:
@@ -177,8 +185,9 @@ class MapSpec:
         return {"kind": self.kind, "title": self.title, "subtitle": self.subtitle, "nodes": len(self.nodes),
                 "edges": len(self.edges), "size_by": self.size_by, "seed": self.seed,
                 "legend": [{"kind": e.kind, "key": e.key, "label": e.label, "colour": e.colour,
-                            "shape": e.shape, "dashes": list(e.dashes)} for e in self.legend]}
-
+                            "shape": e.shape, "dashes": list(e.dashes)} for e in self.legend],
+                "filters": {k: json.loads(v) for k, v in self.filters}, "credit": self.credit,
+                "file_name": self.stem or None}
 
 
 def curves(spec: MapSpec) -> list[dict[str, Any] | bool]:
@@ -196,3 +205,12 @@ def curves(spec: MapSpec) -> list[dict[str, Any] | bool]:
             out.append({"enabled": True, "type": "curvedCW" if i % 2 else "curvedCCW",
                         "roundness": round(0.15 * ((i + 1) // 2), 2)})
     return out
+
+
+def wrap_label(label: str, width: int = 24) -> str:
+    r"""A long name on several lines instead of cut with "…" (the page and the images alike).
+
+    >>> wrap_label("Intergovernmental Consultations on Migration, Asylum and Refugees")
+    'Intergovernmental\nConsultations on\nMigration, Asylum and\nRefugees'
+    """
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)) or label
