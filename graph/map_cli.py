@@ -6,7 +6,14 @@ Examples::
     iscm map ego --actor MAR --depth 2 --format png --out morocco.png
     iscm map overlap --min-jaccard 0.2 --as-of 2015 --out overlap.gexf
     iscm map partnership --format csv --out partners.csv     # partners.nodes.csv + partners.edges.csv
-    iscm map choropleth --iscm rabat-process --out world.svg
+    iscm map membership --iscm rabat-process --roles members,observers --as-of 2015 --out rabat.pdf
+    iscm map world --kind regional-consultative-process --kind interregional-forum --out count.png
+    iscm map world --map iscm --iscm rabat-process --out rabat-world.svg
+    iscm map world --map state --state MAR --as-of 2015 --out morocco.pdf
+    iscm map choropleth --iscm rabat-process --out world.png   # = world --map count, or --map iscm with --iscm
+
+Every image (PNG at 300 dpi, SVG with live text, PDF) has a title, a legend and a footer naming the
+release, the as-of date, the licence and how to cite it.
 """
 
 from __future__ import annotations
@@ -24,32 +31,47 @@ from rich.console import Console
 
 from graph.progress import stages
 
-FORMATS = ("html", "png", "svg", "gexf", "graphml", "csv", "choropleth")
-_BY_SUFFIX = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg", ".gexf": "gexf",
+FORMATS = ("html", "png", "svg", "pdf", "gexf", "graphml", "csv")
+_BY_SUFFIX = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg", ".pdf": "pdf", ".gexf": "gexf",
               ".graphml": "graphml", ".csv": "csv"}
+WORLD_FORMATS = ("svg", "png", "pdf")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``map`` command to the ``iscm`` sub-command parsers."""
-    from graph.maps import KINDS, RELATIONS, SIZE_MEASURES
+    from graph.maps import ISCM_KINDS, ISCM_STATUSES, KINDS, RELATIONS, SIZE_MEASURES
 
     m = subparsers.add_parser(
         "map", help="draw a partnership map (HTML, PNG, SVG, GEXF, GraphML, CSV) or the world choropleth",
         description="Draw a map of ISCMs and their partners. The HTML page is self-contained and works offline.")
-    m.add_argument("kind", choices=[*KINDS, "choropleth"],
-                   help="membership (of --iscm), ego (of --actor), overlap, partnership, or choropleth")
+    m.add_argument("kind", choices=[*KINDS, "world", "choropleth"],
+                   help="membership (of --iscm), ego (of --actor), overlap, partnership, or a world map "
+                        "(world --map count|iscm|state; choropleth: the count map, or --iscm's members)")
+    m.add_argument("--map", choices=["count", "iscm", "state"], default=None, dest="world",
+                   help="world map: count (States by number of ISCMs), iscm (--iscm's members, observers, chairs), "
+                        "state (--state and its ISCMs)")
+    m.add_argument("--state", metavar="ISO3", help="world --map state: the State (ISO alpha-3 code)")
+    m.add_argument("--kind", action="append", default=[], choices=ISCM_KINDS, dest="kinds",
+                   help="only ISCMs of this kind (repeatable; default all)")
+    m.add_argument("--status", action="append", default=[], choices=ISCM_STATUSES, dest="statuses",
+                   help="only ISCMs with this status on the release date (repeatable; default all)")
+    m.add_argument("--derivation", choices=["all", "named", "derived"], default="all",
+                   help="named (listed by a source), derived (held through a bloc) or all (default)")
     m.add_argument("--iscm", action="append", default=[], metavar="ID",
                    help="ISCM id (repeat, or comma-separate); choropleth: the ISCM whose members to highlight")
     m.add_argument("--actor", help="ego map: the centre (ISO alpha-3 code or id)")
     m.add_argument("--depth", type=int, default=1, help="ego map: relations away (0-3, default 1)")
-    m.add_argument("--as-of", type=int, metavar="YEAR", help="as of this year (default: today)")
+    m.add_argument("--as-of", type=_as_of, metavar="DATE",
+                   help="as of this year, month (2015-06) or date (default: the release date)")
     m.add_argument("--format", choices=FORMATS,
                    help="output format (default: from the --out suffix; csv writes OUT.nodes.csv and OUT.edges.csv)")
     m.add_argument("--out", required=True, metavar="FILE", help="where to write the map")
     m.add_argument("--size-by", choices=SIZE_MEASURES, help="node size measure (default depends on the map)")
     m.add_argument("--region", action="append", default=[], metavar="NAME",
                    help="only actors in this UN M49 region or sub-region (repeatable)")
-    m.add_argument("--roles", choices=["members", "members+observers", "all"], help="membership roles to show")
+    m.add_argument("--roles", metavar="ROLES",
+                   help="roles to show: members, observers, chairs, secretariats, partners, comma- or '+'-joined, "
+                        "or all (default: members for membership, overlap and count maps)")
     m.add_argument("--type", action="append", default=[], metavar="TYPE", dest="types",
                    help="only these entity types: state, iscm, union, organisation, network, action, event")
     m.add_argument("--relation", action="append", default=[], choices=RELATIONS, dest="relations",
@@ -59,6 +81,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     m.set_defaults(func=cmd_map)
     return m
+
+
+def _as_of(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
@@ -94,11 +120,15 @@ def cmd_map(args: argparse.Namespace) -> int:
     from graph.profiles import Catalogue
 
     out = Path(args.out)
-    fmt = args.format or ("choropleth" if args.kind == "choropleth" else _BY_SUFFIX.get(out.suffix.lower()))
+    fmt = args.format or _BY_SUFFIX.get(out.suffix.lower())
     if fmt is None:
         raise maps.MapParameterError(f"cannot tell the format from {out.name!r}: give --format")
-    if (fmt == "choropleth") != (args.kind == "choropleth"):
-        raise maps.MapParameterError("the world choropleth is `iscm map choropleth [--iscm ID] --out FILE.svg`")
+    if args.kind in ("world", "choropleth") and fmt not in WORLD_FORMATS:
+        raise maps.MapParameterError(f"a world map is written as {', '.join(WORLD_FORMATS)}, not {fmt!r}")
+    named = _BY_SUFFIX.get(out.suffix.lower())
+    if args.format and named and named != fmt:
+        # the bytes must match the name: a PNG asked of foo.svg would open as garbage
+        raise maps.MapParameterError(f"--format {fmt} does not match {out.name!r}: name it *.{fmt}")
     build = Path(args.build or os.environ.get("ISCM_BUILD_DIR", "build"))
     with stages(Console(stderr=True), "map", 3) as step:
         step(f"loading {build}")
@@ -114,28 +144,13 @@ def _draw(args: argparse.Namespace, cat: Any, out: Path, fmt: str, step: Callabl
     from graph import maps
 
     iscms = _split(args.iscm)
-    if fmt == "choropleth":
-        if out.suffix.lower() != ".svg":
-            # it is drawn as SVG only; writing SVG into world.png gave a file no viewer opens
-            raise maps.MapParameterError(f"the world choropleth is drawn as SVG: write it to a .svg file, "
-                                         f"not {out.name!r} (e.g. --out {out.with_suffix('.svg').name})")
-        if len(iscms) > 1:
-            raise maps.MapParameterError("the choropleth highlights one ISCM at most")
-        current = cat.memberships_at(args.as_of)
-        extra: dict[str, Any] = {}
-        if iscms:
-            info = cat.entity(iscms[0], kind="iscm")
-            extra = {"highlight_iscm_members": maps.iscm_members(current, iscms[0]),
-                     "highlight_label": f"members of {info['label']}"}
-        title = "Number of ISCMs each country belongs to" + (f" ({args.as_of})" if args.as_of else "")
-        svg = maps.choropleth_svg(maps.iscm_counts(current), title=title, **extra)
-        step(f"writing {out}")
-        _write(out, svg.encode("utf-8"))
-        return [out]
+    if args.kind in ("world", "choropleth"):
+        return [_world(args, cat, out, fmt, iscms, step)]
     request = maps.MapRequest(kind=args.kind, iscms=iscms, actor=args.actor, depth=args.depth, as_of=args.as_of,
                               size_by=args.size_by, regions=tuple(args.region), roles=args.roles,
                               types=_split(args.types), relations=tuple(args.relations),
-                              min_jaccard=args.min_jaccard, seed=args.seed)
+                              min_jaccard=args.min_jaccard, seed=args.seed, kinds=tuple(args.kinds),
+                              statuses=tuple(args.statuses), derivation=args.derivation)
     spec = maps.build_spec(cat, request)
     step(f"drawing and writing {fmt}")
     written: list[Path] = []
@@ -149,9 +164,31 @@ def _draw(args: argparse.Namespace, cat: Any, out: Path, fmt: str, step: Callabl
         if fmt == "html":
             data = maps.render_html(spec).html.encode("utf-8")
         else:
-            writers = {"png": maps.to_png, "svg": maps.to_svg, "gexf": maps.to_gexf, "graphml": maps.to_graphml}
+            writers = {"png": maps.to_png, "svg": maps.to_svg, "pdf": maps.to_pdf, "gexf": maps.to_gexf,
+                       "graphml": maps.to_graphml}
             data = _render(spec, writers[fmt])
         _write(out, data)
         written.append(out)
     print(f"{spec.title}: {len(spec.nodes)} nodes, {len(spec.edges)} relations", file=sys.stderr)
     return written
+
+
+def _world(args: argparse.Namespace, cat: Any, out: Path, fmt: str, iscms: tuple[str, ...],
+           step: Callable[[str], None]) -> Path:
+    """A world map: ``world --map ...``, or ``choropleth`` (the count map; with --iscm, its members)."""
+    from graph import maps
+    from graph.maps.world import WorldRequest, world_map
+    from graph.maps.world_draw import world_bytes
+
+    if len(iscms) > 1:
+        raise maps.MapParameterError("a world map shows one ISCM at most")
+    name = args.world or ("iscm" if iscms else "state" if args.state else "count")
+    req = WorldRequest(map=name, iscm=iscms[0] if iscms else None, state=args.state, as_of=args.as_of,
+                       roles=args.roles, kinds=tuple(args.kinds), statuses=tuple(args.statuses),
+                       derivation=args.derivation)
+    wm = world_map(cat, req)
+    step(f"writing {out}")
+    # SVG to a file is the report image (live text); the page's interactive SVG comes from the API
+    _write(out, world_bytes(wm, "image.svg" if fmt == "svg" else fmt))
+    print(f"{wm.title}: {len(wm.countries)} countries with data", file=sys.stderr)
+    return out

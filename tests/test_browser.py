@@ -138,8 +138,9 @@ def test_explorer_search_map_and_downloads(http_server, guarded):
     links = page.locator("#map-downloads a")
     formats = {links.nth(i).get_attribute("data-format"): links.nth(i).get_attribute("href")
                for i in range(links.count())}
-    assert set(formats) == {"html", "png", "svg", "gexf", "graphml", "nodes_csv", "edges_csv"}
-    expected = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "gexf": "application/gexf+xml",
+    assert set(formats) == {"html", "png", "svg", "pdf", "gexf", "graphml", "nodes_csv", "edges_csv"}
+    expected = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
+                "gexf": "application/gexf+xml",
                 "graphml": "application/graphml+xml", "nodes_csv": "text/csv", "edges_csv": "text/csv"}
     for fmt, href in formats.items():
         resp = page.request.get(http_server.base_url + href)

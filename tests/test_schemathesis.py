@@ -10,8 +10,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 EXAMPLES_PER_OPERATION = 10
 # Rules the schema cannot express, so schema-valid requests may rightly be refused: a SPARQL query
 # is free text (random text is answered 400); a map's parameters depend on its kind (a membership
-# map needs an ISCM, an ego map an actor: 422).
-RULES_BEYOND_SCHEMA = {"/sparql", "/api/maps"}
+# map needs an ISCM, an ego map an actor, a world ISCM map an ISCM: 422).
+RULES_BEYOND_SCHEMA = {"/sparql", "/api/maps", "/api/maps/world", "/api/maps/world.{fmt}"}
 
 
 def test_api_conforms_to_its_schema(http_server):

@@ -1,0 +1,174 @@
+"""Static images of a map with matplotlib, ready for a report: PNG (300 dpi by default), SVG with
+live text, PDF.
+
+The image draws the spec's own positions (the layout on screen is the layout exported), every
+node with its full name (wrapped, never cut with "…"), the title, the filters, the legend and the
+footer (:attr:`MapSpec.credit`: release, as-of date, licence, how to cite); the canvas is cropped
+to what is drawn.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import threading
+from collections import defaultdict
+from os import PathLike
+from typing import Any, BinaryIO
+
+from graph.maps.credit import NO_RELEASE
+from graph.maps.spec import _MARKERS, EDGE_STYLES, MapSpec, curves, wrap_label
+
+_MPL_LOCK = threading.Lock()
+Target = str | PathLike[str] | BinaryIO
+DPI = 300
+#: matplotlib settings of every export: text stays text in SVG ,
+#: and the output does not vary between runs
+RC = {"svg.hashsalt": "iscm-graph", "svg.fonttype": "none", "path.simplify": True,
+      "font.family": "DejaVu Sans"}
+
+
+def _segment(x0: float, y0: float, x1: float, y1: float, smooth: Any) -> list[tuple[float, float]]:
+    if smooth is False:
+        return [(x0, y0), (x1, y1)]
+    bend = smooth["roundness"] * (1 if smooth["type"] == "curvedCW" else -1)
+    cx, cy = (x0 + x1) / 2 + bend * (y1 - y0), (y0 + y1) / 2 - bend * (x1 - x0)
+    return [((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t ** 2 * x1,
+             (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y1) for t in (i / 12 for i in range(13))]
+
+
+def _draw_edges(ax: Any, spec: MapSpec, pos: dict[str, tuple[float, float]]) -> None:
+    from matplotlib.collections import LineCollection
+
+    by_style: dict[str, list[Any]] = defaultdict(list)
+    widths: dict[str, list[float]] = defaultdict(list)
+    for e, smooth in zip(spec.edges, curves(spec), strict=True):
+        by_style[e.style].append(_segment(*pos[e.u], *pos[e.v], smooth))
+        widths[e.style].append(e.width * 0.6)
+    for key, segs in by_style.items():
+        style = EDGE_STYLES[key]
+        ls = (0, tuple(d * 0.6 for d in style.dashes)) if style.dashes else "solid"
+        ax.add_collection(LineCollection(segs, colors=style.colour, linewidths=widths[key], linestyles=ls,
+                                         alpha=0.6, zorder=1))
+
+
+def _label_size(n: int) -> float:
+    return 8.0 if n <= 60 else 6.0 if n <= 150 else 4.5
+
+
+def _draw_nodes(ax: Any, spec: MapSpec, pos: dict[str, tuple[float, float]]) -> None:
+    n = len(spec.nodes)
+    scale = 0.55 if n > 120 else 0.8
+    for shape in sorted({node.shape for node in spec.nodes}):
+        group = [node for node in spec.nodes if node.shape == shape]
+        ax.scatter([pos[g.id][0] for g in group], [pos[g.id][1] for g in group],
+                   s=[(g.size * scale) ** 2 for g in group], c=[g.colour for g in group],
+                   marker=_MARKERS.get(shape, "o"), edgecolors=["#222222" if g.highlight else "white" for g in group],
+                   linewidths=[2.0 if g.highlight else 0.5 for g in group], zorder=2)
+    # every node is named, in full: wrapped on several lines rather than cut
+    size = _label_size(n)
+    for g in spec.nodes:
+        # just below the marker, whatever the zoom: the offset is in points, like the marker's size
+        ax.annotate(wrap_label(g.label, 22), pos[g.id], xytext=(0, -(g.size * scale / 2 + 1.5)),
+                    textcoords="offset points", fontsize=size, ha="center", va="top", zorder=3, linespacing=1.0,
+                    parse_math=False,
+                    weight="bold" if g.highlight else "normal", annotation_clip=False,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.6, "linewidth": 0})
+
+
+def _legend(fig: Any, spec: MapSpec) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for entry in spec.legend:
+        if entry.kind == "node":
+            handles.append(Line2D([], [], linestyle="none", marker=_MARKERS.get(entry.shape or "dot", "o"),
+                                  markersize=8, markerfacecolor=entry.colour, markeredgecolor=entry.colour,
+                                  label=entry.label))
+        else:
+            ls = (0, tuple(d * 0.6 for d in entry.dashes)) if entry.dashes else "solid"
+            handles.append(Line2D([], [], color=entry.colour, linestyle=ls, linewidth=max(1.0, entry.width),
+                                  label=entry.label))
+    if handles:
+        legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.76, 0.86), fontsize=8,
+                            frameon=False, title="Legend", title_fontsize=9, alignment="left")
+        for text in legend.get_texts():
+            text.set_parse_math(False)
+
+
+def frame(fig: Any, title: str, subtitle: str, credit: str, *, note: str = "") -> None:
+    """Title and subtitle on top, the footer (credit) at the bottom, wrapped to the figure's width;
+    shared with the world maps."""
+    width = fig.get_figwidth()
+    fig.text(0.01, 0.985, textwrap.fill(title, int(width * 9)), fontsize=14, weight="bold", va="top",
+             parse_math=False)
+    fig.text(0.01, 0.925, textwrap.fill(subtitle, int(width * 15)), fontsize=9, color="#444444", va="top",
+             parse_math=False)
+    footer = textwrap.fill(credit or NO_RELEASE, int(width * 17))
+    if note:
+        footer = f"{note}\n{footer}"
+    fig.text(0.01, 0.005, footer, fontsize=7, color="#444444", ha="left", va="bottom", parse_math=False)
+
+
+def figure(spec: MapSpec) -> Any:
+    """The matplotlib figure of ``spec`` (positions from the spec, y pointing down as on screen)."""
+    from matplotlib.figure import Figure
+
+    n = len(spec.nodes)
+    width = 12.0 if n <= 120 else 16.0
+    fig = Figure(figsize=(width, width * 0.72), dpi=100)
+    ax = fig.add_axes((0.01, 0.07, 0.74, 0.80))
+    ax.set_axis_off()
+    pos = {node.id: (node.x, -node.y) for node in spec.nodes}
+    _draw_edges(ax, spec, pos)
+    _draw_nodes(ax, spec, pos)
+    if spec.nodes:
+        xs = [p[0] for p in pos.values()]
+        ys = [p[1] for p in pos.values()]
+        pad = 60.0
+        ax.set_xlim(min(xs) - pad, max(xs) + pad)
+        ax.set_ylim(min(ys) - pad * 1.5, max(ys) + pad)
+    else:
+        ax.text(0.5, 0.5, "no nodes match the filters", ha="center", transform=ax.transAxes, parse_math=False)
+    ax.set_aspect("equal", adjustable="box")
+    _legend(fig, spec)
+    frame(fig, spec.title, spec.subtitle, spec.credit,
+          note=f"{len(spec.nodes)} nodes, {len(spec.edges)} relations")
+    return fig
+
+
+def save_figure(fig: Any, target: Target, fmt: str, *, dpi: int = DPI, title: str = "", credit: str = "") -> None:
+    """Write a figure as PNG, SVG or PDF, cropped to what is drawn, without run-dependent metadata."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    # the crop box from one cheap layout pass, instead of matplotlib's full extra draw at full dpi
+    bbox = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer()).padded(0.15)
+    meta: dict[str, Any] = {
+        "png": {"Software": None, "Title": title, "Source": credit or NO_RELEASE},
+        "svg": {"Date": None, "Creator": None, "Title": title, "Description": credit or NO_RELEASE},
+        "pdf": {"CreationDate": None, "Creator": None, "Producer": None, "Title": title,
+                "Subject": credit or NO_RELEASE},
+    }[fmt]
+    extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}  # zlib's default 6: 3x slower
+    fig.savefig(target, format=fmt, dpi=dpi, metadata=meta, bbox_inches=bbox, facecolor="white", **extra)
+
+
+def _save(spec: MapSpec, target: Target, fmt: str, dpi: int = DPI) -> None:
+    from matplotlib import rc_context
+
+    with _MPL_LOCK, rc_context(RC):
+        save_figure(figure(spec), target, fmt, dpi=dpi, title=spec.title, credit=spec.credit)
+
+
+def to_png(spec: MapSpec, target: Target, *, dpi: int = DPI) -> None:
+    """Draw ``spec`` as a PNG at ``dpi`` (300: print quality) to a path or binary file."""
+    _save(spec, target, "png", dpi)
+
+
+def to_svg(spec: MapSpec, target: Target) -> None:
+    """Draw ``spec`` as an SVG whose text is text (``<text>`` elements: editable, searchable)."""
+    _save(spec, target, "svg")
+
+
+def to_pdf(spec: MapSpec, target: Target) -> None:
+    """Draw ``spec`` as a PDF (vector, text embedded as TrueType)."""
+    _save(spec, target, "pdf")
