@@ -156,6 +156,19 @@ def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: s
 <button type="submit">{t("q_count")}</button></form>
 <p id="q-status" role="status"></p>
 <div id="q-result"></div></section>
+<section id="compare"><h2>{t("cmp_title")}</h2>
+<form id="compare-form">
+<label>{t("cmp_a")} <input id="cmp-a" list="iscm-names" size="30" autocomplete="off"
+ placeholder="{t("cmp_ph")}"></label>
+<label>{t("cmp_b")} <input id="cmp-b" list="iscm-names" size="30" autocomplete="off"
+ placeholder="{t("cmp_ph")}"></label>
+<label>{t("as_of")} <input id="cmp-as-of" placeholder="{t("as_of_placeholder")}" size="10"
+ pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" title="{t("as_of_title")}"></label>
+<label>{t("cmp_roles")} <select id="cmp-roles"><option value="members">{t("roles_members")}</option>
+<option value="members+observers">{t("roles_members_observers")}</option></select></label>
+<button type="submit">{t("cmp_go")}</button></form>
+<p id="cmp-status" role="status"></p>
+<div id="cmp-result"></div></section>
 <section id="mapbuilder"><h2>{t("m_title")}</h2>
 <form id="map-form">
 <label>{t("m_kind")} <select id="map-kind" name="kind"><option value="membership">{t("m_membership")}</option>
@@ -170,9 +183,11 @@ def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: s
 <p id="map-status" role="status"></p>
 <p id="map-downloads"></p>
 <iframe id="map-frame" title="{t("m_frame")}" sandbox="allow-scripts"></iframe></section>
+<section id="whats-new"><h2>{t("news_title")}</h2><div id="whats-new-body" aria-live="polite"></div></section>
 """
     data = {"lang": lang, "messages": i18n.messages(lang)}
-    return _layout(i18n.t(lang, "title") + " — iscm-graph", body, scripts=("i18n.js", "profile.js", "app.js"),
+    scripts = ("i18n.js", "profile.js", "app.js", "compare.js", "news.js")
+    return _layout(i18n.t(lang, "title") + " — iscm-graph", body, scripts=scripts,
                    lang=lang, data=data)
 
 

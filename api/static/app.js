@@ -13,6 +13,7 @@
     if (!resp.ok) { throw new Error(body.detail || resp.statusText); }
     return body;
   }
+  I.getJSON = getJSON;
   function asOf() { return $("as-of").value.trim(); }
   function withAsOf(url) { return asOf() ? url + (url.includes("?") ? "&" : "?") + "as_of=" + encodeURIComponent(asOf()) : url; }
 
@@ -46,9 +47,10 @@
         I.renderState(box, p, when, releaseYear);
         $("map-actor").value = p.id;
       } else if (hit.type === "iscm") {
-        const [p, tl] = await Promise.all([getJSON(withAsOf("/api/iscms/" + encodeURIComponent(hit.id))),
-          getJSON("/api/iscms/" + encodeURIComponent(hit.id) + "/timeline?limit=1000")]);
-        I.renderIscm(box, p, tl.items, when, releaseYear);
+        const [p, tl, mv] = await Promise.all([getJSON(withAsOf("/api/iscms/" + encodeURIComponent(hit.id))),
+          getJSON("/api/iscms/" + encodeURIComponent(hit.id) + "/timeline?limit=1000"),
+          getJSON("/api/iscms/" + encodeURIComponent(hit.id) + "/timeline?changes=true&limit=1000")]);
+        I.renderIscm(box, p, tl.items, when, releaseYear, mv.items);
         $("map-iscms").value = I.name(p.id, p.label);
       } else if (hit.type === "union" || hit.type === "organisation") {
         const p = await getJSON(withAsOf("/api/organisations/" + encodeURIComponent(hit.id)));
@@ -135,8 +137,18 @@
         const mine = new Set(res.items.map((r) => r.state));
         const joined = moves.items.filter((m) => m.change === "joined" && mine.has(m.state));
         const p = el("p", t("q_joined", {n: joined.length, year: year.slice(0, 4)}), {id: "q-joined", "data-joined": String(joined.length)});
-        p.appendChild(el("span", joined.map((m) => I.name(m.state) + " → " + I.name(m.iscm)).join(", ")));
+        // a join whose start is only the earliest evidence is "first named ≈YEAR", not a join date
+        const list = el("span", null, {class: "joins"});
+        joined.sort((a, b) => I.collator.compare(I.name(a.state), I.name(b.state)) || I.collator.compare(I.name(a.iscm), I.name(b.iscm)))
+          .forEach((m, i) => {
+            if (i) { list.appendChild(document.createTextNode(", ")); }
+            const when = m.since ? (m.start_inferred ? t("first_named", {d: m.since.replace("≈", "").slice(0, 4)}) : t("joined_in", {d: m.since.slice(0, 4)})) : "";
+            list.appendChild(el("span", I.name(m.state) + " → " + I.name(m.iscm) + (when ? " (" + when + ")" : ""),
+              {class: m.start_inferred ? "join first-evidence" : "join", "data-state": m.state, "data-iscm": m.iscm}));
+          });
+        p.appendChild(list);
         out.appendChild(p);
+        if (joined.some((m) => m.start_inferred)) { out.appendChild(el("p", t("first_named_key"), {class: "hint legend-evidence", id: "q-joined-key"})); }
         since.set("format", "csv");
         out.appendChild(el("a", t("q_changes_csv", {year: year.slice(0, 4)}), {href: "/api/analytics/changes?" + since.toString()}));
       }
