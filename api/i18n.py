@@ -77,8 +77,10 @@ def _labels(cat: Any, lang: str) -> dict[str, Any]:
     others = ents[ents["type"].isin(["organisation", "union", "network"])]
     orgs = {str(i): str(r["label"]) for i, r in others.iterrows()}
     # UN M49 regions and sub-regions by their English name (as the API gives them), from CLDR
+    # alpha-2 → alpha-3: the world map marks countries by their two-letter code
+    alpha2 = {c.alpha2: a3 for a3, c in countries.all_countries().items() if a3 in states and not c.obsolete_since}
     return {"lang": lang, "states": states, "iscms": iscms, "organisations": orgs,
-            "regions": countries.region_names(lang)}
+            "regions": countries.region_names(lang), "alpha2": alpha2}
 
 
 def _text(df: Any, i: str, col: str) -> str | None:
