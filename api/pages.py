@@ -212,11 +212,12 @@ def _map_section(lang: str, release_year: str) -> str:
 <label>{t("m_kind")} <select id="map-kind" name="kind"><option value="membership">{t("m_membership")}</option>
 <option value="ego">{t("m_ego")}</option><option value="overlap">{t("m_overlap")}</option>
 <option value="partnership">{t("m_partnership")}</option></select></label>
-<label class="wide" id="map-iscms-label">{t("m_iscms")} <input id="map-iscms" name="iscms" value="Budapest Process, Prague Process"
- size="40" autocomplete="off" data-typeahead="iscm" data-multi="true"></label>
-<label class="wide" id="map-actor-label">{t("m_actor")} <input id="map-actor" name="actor" value="MAR" autocomplete="off"
- data-typeahead="state,organisation,iscm"></label>
-<label id="map-depth-label">{t("m_depth")} <input id="map-depth" name="depth" type="number" min="1" max="3" value="1"></label>
+<label class="wide" id="map-iscms-label">{t("m_iscms")} <input id="map-iscms" name="iscms"
+ value="Budapest Process, Prague Process" size="40" autocomplete="off" data-typeahead="iscm" data-multi="true"></label>
+<label class="wide" id="map-actor-label">{t("m_actor")} <input id="map-actor" name="actor" value="MAR"
+ autocomplete="off" data-typeahead="state,organisation,iscm"></label>
+<label id="map-depth-label">{t("m_depth")} <input id="map-depth" name="depth" type="number" min="1" max="3"
+ value="1"></label>
 <fieldset><legend>{t("m_roles")}</legend>{checks("mrole", roles)}</fieldset>
 <fieldset><legend>{t("q_kinds")}</legend>{checks("mkind", kinds)}</fieldset>
 <label>{t("c_status")} {status_select.replace("{id}", "map-status-filter")}</label>
@@ -224,7 +225,8 @@ def _map_section(lang: str, release_year: str) -> str:
 <option value="named">{t("deriv_named")}</option><option value="derived">{t("deriv_derived")}</option></select></label>
 <label>{t("c_region")} <select id="map-region"><option value="">{t("region_any")}</option>{regions}</select></label>
 <label>{t("m_colour")} <select id="map-colour"><option value="">{t("m_colour_type")}</option>
-<option value="region">{t("m_colour_region")}</option><option value="kind">{t("m_colour_kind")}</option></select></label>
+<option value="region">{t("m_colour_region")}</option>
+<option value="kind">{t("m_colour_kind")}</option></select></label>
 <label class="wide">{t("m_year")} <input id="map-year-range" type="range" min="1990" max="{escape(release_year)}"
  value="{escape(release_year)}" aria-label="{t("m_year")}"> <input id="map-year" name="as_of" type="number"
  min="1990" max="2100" placeholder="{t("m_year_now")}" size="6"></label>

@@ -46,9 +46,11 @@
       const q = fold(current());
       if (q.length < 2) { close(); return; }
       all = all || candidates(kinds);
+      // a complete name or code needs no suggestions (and the list would cover the form's buttons)
+      if (all.some((c) => c.fid === q || c.folded === q)) { close(); return; }
       const starts = [], inside = [];
       all.forEach((c) => {
-        if (c.folded.startsWith(q) || c.fid === q) { starts.push(c); } else if (c.folded.includes(q)) { inside.push(c); }
+        if (c.folded.startsWith(q)) { starts.push(c); } else if (c.folded.includes(q)) { inside.push(c); }
       });
       const by = (a, b) => I.collator.compare(a.name, b.name);
       shown = starts.sort(by).concat(inside.sort(by)).slice(0, MAX);
@@ -67,6 +69,8 @@
     }
     input.addEventListener("input", () => I.ready.then(update));
     input.addEventListener("blur", () => setTimeout(close, 150));
+    if (input.form) { input.form.addEventListener("submit", close); }
+    document.addEventListener("pointerdown", (ev) => { if (ev.target !== input && !list.contains(ev.target)) { close(); } });
     input.addEventListener("keydown", (ev) => {
       if (list.hidden) { return; }
       if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
