@@ -105,6 +105,11 @@ def test_joins_that_are_only_first_evidence_are_marked(http_server, guarded):
     style = "getComputedStyle(document.querySelector('#q-joined .join.first-evidence')).fontStyle"
     assert page.evaluate(style) == "italic"
     assert page.is_visible("#q-joined-key")
+    # a State's timeline: bars whose start is only the first evidence are drawn apart
+    history = httpx.get(base + "/api/states/MAR").json()["history"]
+    page.goto(base + "/?view=state:MAR")
+    page.wait_for_selector("svg.gantt rect")
+    assert page.locator("svg.gantt rect.first-evidence").count() == sum(1 for r in history if r["start_inferred"]) > 0
     page.goto(base + "/?view=iscm:rabat-process")
     page.wait_for_selector("#moves-table tbody tr")
     text = page.inner_text("#moves")
