@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import problems, security, serving
 from api.config import Settings, get_settings
-from api.routes import details, dumps, health, linked, maps, releases, rest, sparql, web
+from api.routes import compare, details, dumps, health, linked, maps, releases, rest, sparql, web
 from graph.loader import ISCMGraph
 
 log = logging.getLogger("iscm.api")
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     security.install(app, settings.cors_origins)
     app.include_router(health.router)
     app.include_router(rest.router)
+    app.include_router(compare.router)
     app.include_router(details.router)
     app.include_router(releases.router)
     app.include_router(releases.wellknown)

@@ -2,7 +2,8 @@
 
 Interface text comes from a small message catalogue per language (``api/static/i18n/{lang}.json``,
 English is the reference: a key missing elsewhere falls back to it). Country names come from CLDR
-through Babel, keyed by ISO alpha-2; ISCM names from the data's ``alt_names`` in that language, when
+through Babel, keyed by ISO alpha-2, and so do the UN M49 region names (keyed by their M49 code,
+see :mod:`graph.countries`); ISCM names from the data's ``alt_names`` in that language, when
 a source gives one. The language is ``?lang=`` when given, else the best of ``Accept-Language``.
 """
 
@@ -54,18 +55,9 @@ def t(lang: str, key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-@cache
 def country_names(lang: str) -> dict[str, str]:
-    """alpha-3 → the country's name in ``lang`` (CLDR via Babel); absent where CLDR has none."""
-    from babel import Locale
-
-    territories = Locale.parse(lang).territories
-    out = {}
-    for a3, c in countries.all_countries().items():
-        name = territories.get(c.alpha2)
-        if name:
-            out[a3] = name
-    return out
+    """alpha-3 → the country's name in ``lang`` (CLDR via Babel; one place: :mod:`graph.countries`)."""
+    return countries.local_names(lang)
 
 
 def labels(cat: Any, lang: str) -> dict[str, Any]:
@@ -84,7 +76,11 @@ def _labels(cat: Any, lang: str) -> dict[str, Any]:
              for i, r in ents[ents["type"] == "iscm"].iterrows()}
     others = ents[ents["type"].isin(["organisation", "union", "network"])]
     orgs = {str(i): str(r["label"]) for i, r in others.iterrows()}
-    return {"lang": lang, "states": states, "iscms": iscms, "organisations": orgs}
+    # UN M49 regions and sub-regions by their English name (as the API gives them), from CLDR
+    # alpha-2 → alpha-3: the world map marks countries by their two-letter code
+    alpha2 = {c.alpha2: a3 for a3, c in countries.all_countries().items() if a3 in states and not c.obsolete_since}
+    return {"lang": lang, "states": states, "iscms": iscms, "organisations": orgs,
+            "regions": countries.region_names(lang), "alpha2": alpha2}
 
 
 def _text(df: Any, i: str, col: str) -> str | None:

@@ -156,24 +156,102 @@ def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: s
 <button type="submit">{t("q_count")}</button></form>
 <p id="q-status" role="status"></p>
 <div id="q-result"></div></section>
-<section id="mapbuilder"><h2>{t("m_title")}</h2>
+<section id="compare"><h2>{t("cmp_title")}</h2>
+<form id="compare-form">
+<label>{t("cmp_a")} <input id="cmp-a" data-typeahead="iscm" size="30" autocomplete="off"
+ placeholder="{t("cmp_ph")}"></label>
+<label>{t("cmp_b")} <input id="cmp-b" data-typeahead="iscm" size="30" autocomplete="off"
+ placeholder="{t("cmp_ph")}"></label>
+<label>{t("as_of")} <input id="cmp-as-of" placeholder="{t("as_of_placeholder")}" size="10"
+ pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?" title="{t("as_of_title")}"></label>
+<label>{t("cmp_roles")} <select id="cmp-roles"><option value="members">{t("roles_members")}</option>
+<option value="members+observers">{t("roles_members_observers")}</option></select></label>
+<button type="submit">{t("cmp_go")}</button></form>
+<p id="cmp-status" role="status"></p>
+<div id="cmp-result"></div></section>
+{_map_section(lang, release_date[:4])}
+<section id="whats-new"><h2>{t("news_title")}</h2><div id="whats-new-body" aria-live="polite"></div></section>
+"""
+    data = {"lang": lang, "messages": i18n.messages(lang)}
+    scripts = ("i18n.js", "profile.js", "app.js", "compare.js", "typeahead.js", "mapbuilder.js", "news.js")
+    return _layout(i18n.t(lang, "title") + " — iscm-graph", body, scripts=scripts,
+                   lang=lang, data=data)
+
+
+def _map_section(lang: str, release_year: str) -> str:
+    """The map builder: a network map from names (type-ahead), roles, regions, kinds, status,
+    derivation and a year slider; and a world map tab. The maps themselves come from /api/maps."""
+    from api import i18n
+    from graph.countries import M49_REGION_CODES, region_names
+
+    def t(key: str, **values: Any) -> str:
+        return escape(i18n.t(lang, key, **values))
+
+    def checks(name: str, items: tuple[tuple[str, str, bool], ...]) -> str:
+        return "".join(f'<label><input type="checkbox" name="{name}" value="{v}"{" checked" if on else ""}> '
+                       f"{t(label)}</label>" for v, label, on in items)
+
+    kinds = (("regional-consultative-process", "kinds_rcp", False), ("interregional-forum", "kinds_irf", False),
+             ("global-process", "kinds_global", False))
+    roles = (("members", "roles_g_members", True), ("observers", "roles_g_observers", False),
+             ("chairs", "roles_g_chairs", False), ("secretariats", "roles_g_secretariats", False),
+             ("partners", "roles_g_partners", False))
+    statuses = "".join(f'<option value="{v}">{t("status_" + v)}</option>'
+                       for v in ("active", "dormant", "succeeded", "ended"))
+    local = region_names(lang)
+    regions = "".join(f'<option value="{escape(name)}">{escape(local[name])}</option>' for name in
+                      sorted((n for n, c in M49_REGION_CODES.items() if c not in ("202", "419", "AQ")),
+                             key=lambda n: local[n]))
+    status_select = (f'<select id="{{id}}"><option value="">{t("status_any")}</option>{statuses}</select>')
+    return f"""<section id="mapbuilder"><h2>{t("m_title")}</h2>
+<div class="tabs" role="tablist"><button type="button" role="tab" id="tab-network" aria-selected="true"
+ aria-controls="network-panel">{t("m_tab_network")}</button><button type="button" role="tab" id="tab-world"
+ aria-selected="false" aria-controls="world-panel">{t("m_tab_world")}</button></div>
+<div id="network-panel" role="tabpanel" aria-labelledby="tab-network">
 <form id="map-form">
 <label>{t("m_kind")} <select id="map-kind" name="kind"><option value="membership">{t("m_membership")}</option>
 <option value="ego">{t("m_ego")}</option><option value="overlap">{t("m_overlap")}</option>
 <option value="partnership">{t("m_partnership")}</option></select></label>
-<label>{t("m_iscms")} <input id="map-iscms" name="iscms" value="Budapest Process, Prague Process" list="iscm-names"
- size="40"></label><datalist id="iscm-names"></datalist>
-<label>{t("m_actor")} <input id="map-actor" name="actor" value="MAR"></label>
-<label>{t("m_depth")} <input id="map-depth" name="depth" type="number" min="1" max="3" value="1"></label>
-<label>{t("m_year")} <input id="map-year" name="as_of" type="number" min="1990" max="2100"></label>
+<label class="wide" id="map-iscms-label">{t("m_iscms")} <input id="map-iscms" name="iscms"
+ value="Budapest Process, Prague Process" size="40" autocomplete="off" data-typeahead="iscm" data-multi="true"></label>
+<label class="wide" id="map-actor-label">{t("m_actor")} <input id="map-actor" name="actor" value="MAR"
+ autocomplete="off" data-typeahead="state,organisation,iscm"></label>
+<label id="map-depth-label">{t("m_depth")} <input id="map-depth" name="depth" type="number" min="1" max="3"
+ value="1"></label>
+<fieldset><legend>{t("m_roles")}</legend>{checks("mrole", roles)}</fieldset>
+<fieldset><legend>{t("q_kinds")}</legend>{checks("mkind", kinds)}</fieldset>
+<label>{t("c_status")} {status_select.replace("{id}", "map-status-filter")}</label>
+<label>{t("q_membership")} <select id="map-derivation"><option value="all">{t("deriv_all")}</option>
+<option value="named">{t("deriv_named")}</option><option value="derived">{t("deriv_derived")}</option></select></label>
+<label>{t("c_region")} <select id="map-region"><option value="">{t("region_any")}</option>{regions}</select></label>
+<label>{t("m_colour")} <select id="map-colour"><option value="">{t("m_colour_type")}</option>
+<option value="region">{t("m_colour_region")}</option>
+<option value="kind">{t("m_colour_kind")}</option></select></label>
+<label class="wide">{t("m_year")} <input id="map-year-range" type="range" min="1990" max="{escape(release_year)}"
+ value="{escape(release_year)}" aria-label="{t("m_year")}"> <input id="map-year" name="as_of" type="number"
+ min="1990" max="2100" placeholder="{t("m_year_now")}" size="6"></label>
 <button type="submit">{t("m_build")}</button></form>
 <p id="map-status" role="status"></p>
 <p id="map-downloads"></p>
-<iframe id="map-frame" title="{t("m_frame")}" sandbox="allow-scripts"></iframe></section>
+<form id="map-find-form" role="search" hidden><label>{t("m_find")} <input id="map-find" type="search"
+ autocomplete="off" placeholder="{t("m_find_ph")}"></label></form>
+<div id="map-found" aria-live="polite"></div>
+<iframe id="map-frame" title="{t("m_frame")}" sandbox="allow-scripts"></iframe></div>
+<div id="world-panel" role="tabpanel" aria-labelledby="tab-world" hidden>
+<form id="world-form">
+<label>{t("w_show")} <select id="world-kind"><option value="count">{t("w_count")}</option>
+<option value="iscm">{t("w_iscm")}</option></select></label>
+<label class="wide">{t("c_iscm")} <input id="world-iscm" size="34" autocomplete="off" data-typeahead="iscm"
+ placeholder="{t("cmp_ph")}"></label>
+<fieldset><legend>{t("q_kinds")}</legend>{checks("wkind", kinds)}</fieldset>
+<label>{t("c_status")} {status_select.replace("{id}", "world-status-filter")}</label>
+<label>{t("m_year")} <input id="world-year" type="number" min="1990" max="2100" placeholder="{t("m_year_now")}"
+ size="6"></label>
+<button type="submit">{t("w_draw")}</button></form>
+<p id="world-status" role="status"></p>
+<p class="hint">{t("w_click")}</p>
+<iframe id="world-frame" title="{t("m_tab_world")}"></iframe></div></section>
 """
-    data = {"lang": lang, "messages": i18n.messages(lang)}
-    return _layout(i18n.t(lang, "title") + " — iscm-graph", body, scripts=("i18n.js", "profile.js", "app.js"),
-                   lang=lang, data=data)
 
 
 def downloads_page(files: list[tuple[str, str]], *, release: str | None = None, cite: str | None = None,

@@ -18,7 +18,11 @@ def membership_changes(memberships: pd.DataFrame, year_from: int, year_to: int, 
 
     Columns ``iscm``, ``state``, ``change`` (``joined`` or ``left``), read from ``year_from`` to
     ``year_to`` (an earlier ``year_to`` looks backwards). A "joined" may also mean a newer source
-    lists a State an older one did not: read it with the sources.
+    lists a State an older one did not: read it with the sources. Given tenures (the time model's
+    output, with ``start_inferred`` and ``start_basis``), each row also carries the evidence for the
+    tenure holding at the later end: ``since`` (as people read it, "≈2014" when inferred),
+    ``start_inferred`` (the start is only the earliest evidence: "first named ≈2014", not a join
+    date), ``start_basis`` and ``source``.
 
     >>> rows = pd.DataFrame({
     ...     "organisation_id": ["x", "x", "x"], "organisation_type": "iscm", "actor_id": ["A", "B", "C"],
@@ -29,16 +33,34 @@ def membership_changes(memberships: pd.DataFrame, year_from: int, year_to: int, 
     >>> membership_changes(rows, 2005, 2015).values.tolist()
     [['x', 'B', 'left'], ['x', 'C', 'joined']]
     """
-    def pairs(year: int) -> set[tuple[str, str]]:
+    def held(year: int) -> pd.DataFrame:
         df = views.filter_memberships(memberships, roles=roles, as_of=year)
-        df = df[df["actor_type"] == "state"]
-        return set(zip(df["organisation_id"], df["actor_id"], strict=True))
+        return df[df["actor_type"] == "state"]
 
-    before, after = pairs(year_from), pairs(year_to)
-    rows = [{"iscm": i, "state": s, "change": "joined"} for i, s in after - before]
-    rows += [{"iscm": i, "state": s, "change": "left"} for i, s in before - after]
+    before, after = held(year_from), held(year_to)
+    pairs = [set(zip(d["organisation_id"], d["actor_id"], strict=True)) for d in (before, after)]
+    rows = [{"iscm": i, "state": s, "change": "joined"} for i, s in pairs[1] - pairs[0]]
+    rows += [{"iscm": i, "state": s, "change": "left"} for i, s in pairs[0] - pairs[1]]
     df = pd.DataFrame(rows, columns=["iscm", "state", "change"])
-    return df.sort_values(["iscm", "state"]).reset_index(drop=True)
+    df = df.sort_values(["iscm", "state"]).reset_index(drop=True)
+    if not {"start_inferred", "start_basis"} <= set(memberships.columns):
+        return df
+    return df.merge(_evidence(after, before), how="left", on=["iscm", "state"])
+
+
+def _evidence(after: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Per (ISCM, State): the tenure that makes the later (joined) or earlier (left) end hold — a
+    named one before one held through a bloc, then the earliest start."""
+    from graph import temporal
+
+    df = pd.concat([after, before]).sort_values(["derived", "start"], na_position="last", kind="stable")
+    df = df.drop_duplicates(["organisation_id", "actor_id"])
+    return pd.DataFrame({
+        "iscm": df["organisation_id"], "state": df["actor_id"],
+        "since": [temporal.label(d, p, inferred=i) for d, p, i in
+                  zip(df["start"], df["start_precision"], df["start_inferred"], strict=True)],
+        "start_inferred": df["start_inferred"].astype(bool), "start_basis": df["start_basis"],
+        "derived": df["derived"].astype(bool), "source": df["source_url"]})
 
 
 def size_over_time(memberships: pd.DataFrame, years: list[int], *, roles: str = "members") -> pd.DataFrame:

@@ -181,3 +181,45 @@ def _regexes() -> list[tuple[str, re.Pattern[str]]]:
     conv = _converter()
     return [(a3, rx) for a3, rx in zip(conv.data["ISO3"], conv.regexes, strict=True)
             if a3 in _countries()]
+
+
+# UN M49 codes of the region and sub-region names used above (https://unstats.un.org/unsd/methodology/m49/):
+# the codes are the standard's; their names in other languages come from CLDR (Babel), which keys
+# region names by these codes. Only the names, not the translations, are ours.
+M49_REGION_CODES = {
+    "Africa": "002", "Americas": "019", "Asia": "142", "Europe": "150", "Oceania": "009",
+    "Northern Africa": "015", "Western Africa": "011", "Middle Africa": "017", "Eastern Africa": "014",
+    "Southern Africa": "018", "Sub-Saharan Africa": "202", "Caribbean": "029", "Central America": "013",
+    "South America": "005", "Northern America": "021", "Latin America and the Caribbean": "419",
+    "Central Asia": "143", "Eastern Asia": "030", "South-eastern Asia": "035", "Southern Asia": "034",
+    "Western Asia": "145", "Eastern Europe": "151", "Northern Europe": "154", "Southern Europe": "039",
+    "Western Europe": "155", "Australia and New Zealand": "053", "Melanesia": "054", "Micronesia": "057",
+    "Polynesia": "061", "Antarctica": "AQ",
+}
+LANGUAGES = ("en", "fr", "es")  # IOM's official languages: the page's, and those search knows names in
+
+
+@cache
+def local_names(lang: str) -> dict[str, str]:
+    """alpha-3 → the country's name in ``lang`` from CLDR (Babel); absent where CLDR has none.
+
+    >>> local_names("fr")["MAR"], local_names("es")["DEU"]
+    ('Maroc', 'Alemania')
+    """
+    from babel import Locale
+
+    territories = Locale.parse(lang).territories
+    return {a3: territories[c.alpha2] for a3, c in all_countries().items() if c.alpha2 in territories}
+
+
+@cache
+def region_names(lang: str) -> dict[str, str]:
+    """UN M49 region and sub-region name (as in :class:`Country`) → its name in ``lang`` (CLDR).
+
+    >>> region_names("fr")["Northern Africa"], region_names("es")["Western Asia"]
+    ('Afrique septentrionale', 'Asia occidental')
+    """
+    from babel import Locale
+
+    territories = Locale.parse(lang).territories
+    return {name: territories.get(code, name) for name, code in M49_REGION_CODES.items()}

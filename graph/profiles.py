@@ -34,6 +34,15 @@ def _fold(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in norm).split())
 
 
+def _local_state_names() -> pd.DataFrame:
+    """States' names in French and Spanish (CLDR via Babel): "Maroc", "Marruecos", "Allemagne" find
+    the State as its English name does."""
+    from graph.countries import LANGUAGES, local_names
+
+    rows = [(a3, name) for lang in LANGUAGES if lang != "en" for a3, name in local_names(lang).items()]
+    return pd.DataFrame(rows, columns=["id", "name"])
+
+
 def _iso(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
@@ -184,6 +193,7 @@ class Catalogue:
               UNION { ?e iscm:isoAlpha2 ?name } UNION { ?e iscm:isoAlpha3 ?name } }""")
         assert isinstance(result, SelectResult)
         df = pd.DataFrame(result.records(), columns=["id", "name"]).dropna()
+        df = pd.concat([df, _local_state_names()], ignore_index=True)
         df = df[df["id"].isin(self.entities.index)]
         df["folded"] = df["name"].map(_fold)
         return df.drop_duplicates(["id", "folded"]).reset_index(drop=True)

@@ -26,7 +26,8 @@ def entity_details(cat: CatalogueDep, entity_id: Annotated[str, Path(min_length=
 
 @router.get("/labels", tags=["profiles"],
             summary="Names the web page shows, in English, French or Spanish: States (CLDR), ISCMs (their "
-                    "alt_names in that language, else English) with kind and status, organisations")
+                    "alt_names in that language, else English) with kind and status, organisations, "
+                    "UN M49 regions (CLDR)")
 def labels(request: Request, cat: CatalogueDep,
            lang: Annotated[str | None, Query(pattern="^(en|fr|es)$", description="default: Accept-Language")] = None,
            ) -> dict:

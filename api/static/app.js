@@ -1,5 +1,5 @@
-// Explorer page: search, profiles (as of any date), the researchers' question and the map builder.
-// Every view is kept in the URL (?view=iscm:igc&as_of=2015, ?qmin=5&qyear=2010…, ?map=membership&iscms=…),
+// Explorer page: search, profiles (as of any date) and the researchers' question (the map builder is
+// mapbuilder.js, the comparison compare.js). Every view is kept in the URL (?view=iscm:igc&as_of=2015, ?qmin=5&qyear=2010…),
 // so a link or a reload restores it. Text from the API goes in via textContent, never innerHTML.
 "use strict";
 (function () {
@@ -13,11 +13,15 @@
     if (!resp.ok) { throw new Error(body.detail || resp.statusText); }
     return body;
   }
+  I.getJSON = getJSON;
+  // the release and how to cite it, for the printed fact sheet
+  I.about = getJSON("/api/about").catch(() => ({}));
   function asOf() { return $("as-of").value.trim(); }
   function withAsOf(url) { return asOf() ? url + (url.includes("?") ? "&" : "?") + "as_of=" + encodeURIComponent(asOf()) : url; }
 
   // ---------------------------------------------------------------- the URL holds the view
-  const VIEW_KEYS = ["view", "q", "as_of", "qmin", "qyear", "qkind", "qderiv", "map", "iscms", "actor", "depth", "myear"];
+  // the map builder (mapbuilder.js) and the comparison (compare.js) restore their own keys
+  const VIEW_KEYS = ["view", "q", "as_of", "qmin", "qyear", "qkind", "qderiv"];
   function setURL(changes, push) {
     const params = new URLSearchParams(location.search);
     Object.entries(changes).forEach(([k, v]) => {
@@ -46,9 +50,10 @@
         I.renderState(box, p, when, releaseYear);
         $("map-actor").value = p.id;
       } else if (hit.type === "iscm") {
-        const [p, tl] = await Promise.all([getJSON(withAsOf("/api/iscms/" + encodeURIComponent(hit.id))),
-          getJSON("/api/iscms/" + encodeURIComponent(hit.id) + "/timeline?limit=1000")]);
-        I.renderIscm(box, p, tl.items, when, releaseYear);
+        const [p, tl, mv] = await Promise.all([getJSON(withAsOf("/api/iscms/" + encodeURIComponent(hit.id))),
+          getJSON("/api/iscms/" + encodeURIComponent(hit.id) + "/timeline?limit=1000"),
+          getJSON("/api/iscms/" + encodeURIComponent(hit.id) + "/timeline?changes=true&limit=1000")]);
+        I.renderIscm(box, p, tl.items, when, releaseYear, mv.items);
         $("map-iscms").value = I.name(p.id, p.label);
       } else if (hit.type === "union" || hit.type === "organisation") {
         const p = await getJSON(withAsOf("/api/organisations/" + encodeURIComponent(hit.id)));
@@ -63,10 +68,18 @@
       foot.appendChild(document.createTextNode(" · "));
       foot.appendChild(el("a", t("p_share"), {href: location.href, id: "share-link"}));
       foot.appendChild(document.createTextNode(" · "));
-      const pr = el("button", t("print"), {type: "button", class: "link"});
+      const pr = el("button", t("print"), {type: "button", class: "link", id: "print-button"});
       pr.addEventListener("click", () => window.print());
       foot.appendChild(pr);
       box.appendChild(foot);
+      // the fact sheet's head and foot, printed only: release, as-of date, where from, how to cite
+      const about = await I.about;
+      const head = el("p", t("print_head", {release: about.release || "", when: asOf() ? t("when_as_of", {date: asOf()}) : t("when_release")}), {class: "print-only", id: "print-head"});
+      box.insertBefore(head, box.firstChild);
+      const cite = el("div", null, {class: "print-only", id: "print-cite"});
+      cite.appendChild(el("p", t("print_cite") + " " + (about.cite || "")));
+      cite.appendChild(el("p", t("print_from", {url: location.href})));
+      box.appendChild(cite);
     } catch (err) { box.textContent = ""; box.appendChild(el("p", t("p_error", {msg: err.message}), {class: "error", role: "alert"})); }
     if (seq === profileSeq) { $("profile").replaceChildren(...box.childNodes); $("profile").removeAttribute("aria-busy"); }
   }
@@ -135,68 +148,24 @@
         const mine = new Set(res.items.map((r) => r.state));
         const joined = moves.items.filter((m) => m.change === "joined" && mine.has(m.state));
         const p = el("p", t("q_joined", {n: joined.length, year: year.slice(0, 4)}), {id: "q-joined", "data-joined": String(joined.length)});
-        p.appendChild(el("span", joined.map((m) => I.name(m.state) + " → " + I.name(m.iscm)).join(", ")));
+        // a join whose start is only the earliest evidence is "first named ≈YEAR", not a join date
+        const list = el("span", null, {class: "joins"});
+        joined.sort((a, b) => I.collator.compare(I.name(a.state), I.name(b.state)) || I.collator.compare(I.name(a.iscm), I.name(b.iscm)))
+          .forEach((m, i) => {
+            if (i) { list.appendChild(document.createTextNode(", ")); }
+            const when = m.since ? (m.start_inferred ? t("first_named", {d: m.since.replace("≈", "").slice(0, 4)}) : t("joined_in", {d: m.since.slice(0, 4)})) : "";
+            list.appendChild(el("span", I.name(m.state) + " → " + I.name(m.iscm) + (when ? " (" + when + ")" : ""),
+              {class: m.start_inferred ? "join first-evidence" : "join", "data-state": m.state, "data-iscm": m.iscm}));
+          });
+        p.appendChild(list);
         out.appendChild(p);
+        if (joined.some((m) => m.start_inferred)) { out.appendChild(el("p", t("first_named_key"), {class: "hint legend-evidence", id: "q-joined-key"})); }
         since.set("format", "csv");
         out.appendChild(el("a", t("q_changes_csv", {year: year.slice(0, 4)}), {href: "/api/analytics/changes?" + since.toString()}));
       }
     } catch (err) { $("q-status").textContent = t("p_error", {msg: err.message}); }
   }
   $("question-form").addEventListener("submit", (e) => { e.preventDefault(); runQuestion(true); });
-
-  // ---------------------------------------------------------------- the map builder, by name
-  async function resolveIscms(text) {
-    // names, acronyms or ids, separated by commas or semicolons; an unknown one stops with what to type
-    const ids = [];
-    for (const part of text.split(/[,;]/).map((s) => s.trim()).filter(Boolean)) {
-      if (I.labels.iscms[part]) { ids.push(part); continue; }
-      const res = await getJSON("/api/search?type=iscm&limit=1&q=" + encodeURIComponent(part));
-      if (!res.hits.length) { throw new Error(t("m_unknown", {name: part})); }
-      ids.push(res.hits[0].id);
-    }
-    if (!ids.length) { throw new Error(t("m_unknown", {name: ""})); }
-    return ids;
-  }
-  async function resolveActor(text) {
-    const v = text.trim();
-    if (/^[A-Za-z]{3}$/.test(v) || I.labels.organisations[v] || I.labels.iscms[v]) { return v; }
-    const res = await getJSON("/api/search?limit=1&q=" + encodeURIComponent(v));
-    if (!res.hits.length) { throw new Error(t("p_no_match", {q: v})); }
-    return res.hits[0].id;
-  }
-  async function buildMap(push) {
-    const params = new URLSearchParams();
-    const kind = $("map-kind").value;
-    params.set("kind", kind);
-    const status = $("map-status");
-    const dl = $("map-downloads");
-    // a new request clears the old map and its downloads first: nothing stale stays on screen
-    dl.textContent = ""; $("map-frame").removeAttribute("src"); status.removeAttribute("data-nodes");
-    status.textContent = t("m_building"); status.className = "";
-    setURL({map: kind, iscms: kind === "membership" ? $("map-iscms").value : null, actor: kind === "ego" ? $("map-actor").value : null,
-      depth: kind === "ego" ? $("map-depth").value : null, myear: $("map-year").value}, push);
-    try {
-      await I.ready;
-      if (kind === "membership") { (await resolveIscms($("map-iscms").value)).forEach((i) => params.append("iscm", i)); }
-      if (kind === "ego") { params.set("actor", await resolveActor($("map-actor").value)); params.set("depth", $("map-depth").value || "1"); }
-      if ($("map-year").value) { params.set("as_of", $("map-year").value); }
-      const info = await getJSON("/api/maps?" + params.toString());
-      status.textContent = t("m_result", {nodes: info.nodes, edges: info.edges});
-      status.setAttribute("data-nodes", String(info.nodes));
-      $("map-frame").src = info.html;
-      dl.textContent = t("m_download") + " ";
-      Object.entries(info.downloads).forEach(([fmt, href]) => {
-        dl.appendChild(el("a", fmt.toUpperCase().replace("_", " "), {href: href, download: "", "data-format": fmt}));
-        dl.appendChild(document.createTextNode(" "));
-      });
-    } catch (err) { status.textContent = t("p_error", {msg: err.message}); status.className = "error"; status.setAttribute("role", "alert"); }
-  }
-  $("map-form").addEventListener("submit", (e) => { e.preventDefault(); buildMap(true); });
-  I.ready.then(() => {
-    const list = $("iscm-names");
-    Object.entries(I.labels.iscms).sort((a, b) => I.collator.compare(a[1].label, b[1].label))
-      .forEach(([, v]) => list.appendChild(el("option", null, {value: v.label})));
-  });
 
   // ---------------------------------------------------------------- language and restoring a URL
   $("lang").addEventListener("change", () => { setURL({lang: $("lang").value}, false); location.reload(); });
@@ -217,14 +186,6 @@
       document.querySelectorAll("#question-form input[name=kind]").forEach((c) => { c.checked = kinds.includes(c.value); });
       if (p.get("qderiv")) { $("q-derivation").value = p.get("qderiv"); }
       runQuestion(false);
-    }
-    if (p.get("map")) {
-      $("map-kind").value = p.get("map");
-      if (p.get("iscms")) { $("map-iscms").value = p.get("iscms"); }
-      if (p.get("actor")) { $("map-actor").value = p.get("actor"); }
-      if (p.get("depth")) { $("map-depth").value = p.get("depth"); }
-      $("map-year").value = p.get("myear") || "";
-      buildMap(false);
     }
   }
   window.addEventListener("popstate", restore);

@@ -18,7 +18,7 @@
     const key = prefix + "_" + value;
     return I.messages[key] !== undefined ? I.messages[key] : String(value).replace(/-/g, " ");
   };
-  I.labels = {states: {}, iscms: {}, organisations: {}};
+  I.labels = {states: {}, iscms: {}, organisations: {}, regions: {}};
   I.ready = fetch("/api/labels?lang=" + I.lang, {headers: {Accept: "application/json"}})
     .then((r) => r.json()).then((l) => { I.labels = l; }).catch(() => {});
   // the name to show for an entity id, falling back to the label the API gave
@@ -28,5 +28,7 @@
     if (l.iscms[id]) { return l.iscms[id].label; }
     return l.organisations[id] || fallback || id;
   };
+  // a UN M49 region or sub-region (English, as the API gives it) in the page's language
+  I.region = function (name) { return (name && I.labels.regions && I.labels.regions[name]) || name || ""; };
   I.collator = new Intl.Collator(I.lang, {sensitivity: "base"});
 })();

@@ -162,8 +162,10 @@
         const a = x(frac(r.start, false)), b = x(frac(r.end, true));
         rect.setAttribute("x", String(a)); rect.setAttribute("y", String(y + 3));
         rect.setAttribute("width", String(Math.max(b - a, 2))); rect.setAttribute("height", String(line - 6));
-        rect.setAttribute("class", r.role === "member" ? "member" : "other");
-        const tt = document.createElementNS(SVG, "title"); tt.textContent = name + ": " + I.word("role", r.role) + ", " + interval(r);
+        // a start that is only the earliest evidence is drawn open (hatched): "first named ≈YEAR"
+        rect.setAttribute("class", (r.role === "member" ? "member" : "other") + (r.start_inferred ? " first-evidence" : ""));
+        const tt = document.createElementNS(SVG, "title");
+        tt.textContent = name + ": " + I.word("role", r.role) + ", " + interval(r) + (r.start_inferred ? " — " + t("first_named", {d: String(r.since || "").replace("≈", "").slice(0, 4)}) : "");
         rect.appendChild(tt);
         svg.appendChild(rect);
       });
@@ -184,7 +186,23 @@
     {class: "meetings", "data-name": name});
   }
 
-  I.renderIscm = function (box, p, tl, when, lastYear) {
+  // joins and leaves from the ISCM's timeline (/timeline?changes=true), newest first; a join whose
+  // start is only the earliest evidence reads "first named ≈YEAR" and is styled apart, with a key
+  function movesTable(rows, slug) {
+    const sorted = rows.map((r) => Object.assign({}, r, {start_inferred: r.change === "joined" && String(r.display || "").startsWith("≈")}))
+      .sort((a, b) => String(b.date || "").localeCompare(String(a.date || "")) || I.collator.compare(I.name(a.actor, a.actor_label), I.name(b.actor, b.actor_label)));
+    const what = (r) => r.start_inferred ? t("first_named", {d: r.display.replace("≈", "").slice(0, 4)}) : (r.change === "joined" ? t("joined_in", {d: r.display}) : t("left_in", {d: r.display}));
+    const wrap = el("div");
+    wrap.appendChild(table(sorted, [[t("c_change"), what], [t("c_actor"), (r) => link(r.actor, /^[A-Z]{3}$/.test(r.actor) ? "state" : "organisation", I.name(r.actor, r.actor_label)), (r) => I.name(r.actor, r.actor_label)],
+      [t("c_role"), (r) => I.word("role", r.role)], [t("c_why"), (r) => r.change === "left" ? I.word("reason", r.reason) : I.word("basis", r.reason)],
+      [t("c_how"), (r) => r.derived ? t("how_derived") : t("how_named")],
+      [t("c_source"), (r) => r.source_url ? el("a", t("cmp_source"), {href: r.source_url, rel: "noopener", class: "source"}) : "", (r) => r.source_url || ""]],
+    {id: "moves-table", class: "moves", "data-name": slug + "-joins-and-leaves"}));
+    wrap.appendChild(el("p", t("first_named_key"), {class: "hint legend-evidence"}));
+    return wrap;
+  }
+
+  I.renderIscm = function (box, p, tl, when, lastYear, moves) {
     const cite = citer(p.source_list);
     const slug = p.id;
     box.appendChild(el("h2", I.name(p.id, p.label) + (p.acronym && !I.name(p.id, p.label).includes(p.acronym) ? " (" + p.acronym + ")" : ""), {id: "profile-title"}));
@@ -224,6 +242,7 @@
         [t("c_as_of"), (r) => r.as_of || ""], sourceCol(cite)], {id: "related", "data-name": slug + "-related"}));
     }
     if (tl.length) { section(box, t("p_per_year"), timelineChart(tl)); }
+    if (moves && moves.length) { section(box, t("p_moves", {n: moves.length}), movesTable(moves, slug), "moves"); }
     if (p.events.length) { section(box, t("p_meetings", {n: p.events.length}), meetingTable(p.events, cite, slug + "-meetings")); }
     if (p.source_list.length) { section(box, t("p_sources"), sourceList(p.source_list), "sources"); }
   };
@@ -232,7 +251,7 @@
     const cite = citer(p.source_list);
     const slug = p.id.toLowerCase();
     box.appendChild(el("h2", I.name(p.id, p.label) + " (" + p.id + ")", {id: "profile-title"}));
-    box.appendChild(el("p", [p.subregion || p.region || "", t("p_member_of", {n: p.iscm_count, when: when})].filter(Boolean).join(" · "), {id: "profile-summary"}));
+    box.appendChild(el("p", [I.region(p.subregion || p.region), t("p_member_of", {n: p.iscm_count, when: when})].filter(Boolean).join(" · "), {id: "profile-summary"}));
     const iscmCols = [[t("c_iscm"), (r) => link(r.organisation, "iscm", I.name(r.organisation, r.organisation_label)), (r) => I.name(r.organisation, r.organisation_label)],
       [t("c_role"), (r) => I.word("role", r.role)], [t("c_held"), interval],
       [t("c_how"), (r) => r.derived ? t("how_via", {via: I.name(r.via, r.via)}) : t("how_named")], sourceCol(cite)];
