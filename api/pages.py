@@ -249,6 +249,7 @@ def _map_section(lang: str, release_year: str) -> str:
  size="6"></label>
 <button type="submit">{t("w_draw")}</button></form>
 <p id="world-status" role="status"></p>
+<p id="world-downloads"></p>
 <p class="hint">{t("w_click")}</p>
 <iframe id="world-frame" title="{t("m_tab_world")}"></iframe></div></section>
 """

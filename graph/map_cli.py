@@ -67,6 +67,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="output format (default: from the --out suffix; csv writes OUT.nodes.csv and OUT.edges.csv)")
     m.add_argument("--out", required=True, metavar="FILE", help="where to write the map")
     m.add_argument("--size-by", choices=SIZE_MEASURES, help="node size measure (default depends on the map)")
+    m.add_argument("--colour-by", choices=["type", "region", "kind"], default="type",
+                   help="node colour: entity type (default), States by UN M49 region, or ISCMs by kind")
     m.add_argument("--region", action="append", default=[], metavar="NAME",
                    help="only actors in this UN M49 region or sub-region (repeatable)")
     m.add_argument("--roles", metavar="ROLES",
@@ -150,7 +152,8 @@ def _draw(args: argparse.Namespace, cat: Any, out: Path, fmt: str, step: Callabl
                               size_by=args.size_by, regions=tuple(args.region), roles=args.roles,
                               types=_split(args.types), relations=tuple(args.relations),
                               min_jaccard=args.min_jaccard, seed=args.seed, kinds=tuple(args.kinds),
-                              statuses=tuple(args.statuses), derivation=args.derivation)
+                              statuses=tuple(args.statuses), derivation=args.derivation,
+                              colour_by=args.colour_by)
     spec = maps.build_spec(cat, request)
     step(f"drawing and writing {fmt}")
     written: list[Path] = []

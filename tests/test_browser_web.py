@@ -137,7 +137,7 @@ def test_map_builder_by_name_with_roles_find_and_world_map(http_server, guarded)
     page.click("#map-form button[type=submit]")
     page.wait_for_selector("#map-status[data-nodes]")
     members = int(page.get_attribute("#map-status", "data-nodes"))
-    api = httpx.get(base + "/api/maps", params=[("kind", "membership"), ("iscm", "khartoum-process"),
+    api = httpx.get(base + "/api/maps", params=[("map", "membership"), ("iscm", "khartoum-process"),
                                                 ("iscm", "rabat-process"), ("roles", "members")]).json()
     assert members == api["nodes"]
     page.check("input[name=mrole][value=observers]")
@@ -166,7 +166,10 @@ def test_map_builder_by_name_with_roles_find_and_world_map(http_server, guarded)
     page.click("#world-form button[type=submit]")
     page.wait_for_selector("#world-status[data-ready]")
     assert "tab=world" in page.url and "world=count" in page.url
-    page.frame_locator("#world-frame").locator("g.sn path").first.click()
+    world = page.frame_locator("#world-frame")
+    assert world.locator("[data-legend]").count() >= 2  # a numbered legend
+    assert {a.get_attribute("data-format") for a in page.locator("#world-downloads a").all()} >= {"png", "pdf"}
+    world.locator("g[data-iso=SEN] path").first.click()
     expect(page.locator("#profile-title")).to_have_text("Senegal (SEN)")
     shot(page, "web-world-map.png", full_page=True)
     # the members of one ISCM on the world map, restored from its URL

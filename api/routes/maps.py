@@ -169,6 +169,8 @@ def map_info(
     relation: Annotated[list[str] | None, Query(max_length=10, description="relation types to keep")] = None,
     min_jaccard: Annotated[float, Query(ge=0.0, le=1.0, description="overlap: weakest link kept")] = 0.1,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1, description="layout seed")] = 42,
+    colour_by: Annotated[str, Query(pattern="^(type|region|kind)$", description=(
+        "node colour: by entity type, States by UN M49 region, or ISCMs by kind"))] = "type",
 ) -> dict[str, Any]:
     kinds = list(kind or [])
     names = [k for k in kinds if k in maps.KINDS] + ([map_] if map_ else [])
@@ -180,7 +182,7 @@ def map_info(
                               as_of=as_of, size_by=size_by, regions=tuple(region or ()), roles=_split(roles) or None,
                               types=_split(type), relations=_split(relation), min_jaccard=min_jaccard, seed=seed,
                               kinds=tuple(k for k in kinds if k not in maps.KINDS), statuses=tuple(status or ()),
-                              derivation=derivation)
+                              derivation=derivation, colour_by=colour_by)
     except maps.MapParameterError as exc:
         raise _invalid(exc) from exc
     key, spec = _spec(request, req)

@@ -1,5 +1,5 @@
 // The map builder: a network map from names (type-ahead), with roles, ISCM kinds, status, derivation,
-// region, colour and a year slider, and a world-map tab (/api/maps/choropleth.svg) whose countries open
+// region, colour and a year slider, and a world-map tab (/api/maps/world: count or one ISCM, numbered legend, report downloads) whose countries open
 // the State's profile. Both are kept in the URL (?map=membership&iscms=Rabat Process, Khartoum Process&
 // mrole=members&mrole=observers…, ?world=count&wkind=…) and restored from it.
 "use strict";
@@ -58,7 +58,7 @@
   async function buildMap(push) {
     const params = new URLSearchParams();
     const kind = $("map-kind").value;
-    params.set("kind", kind);
+    params.set("map", kind);
     const status = $("map-status");
     const dl = $("map-downloads");
     // a new request clears the old map, its downloads and its node list first: nothing stale stays on screen
@@ -77,8 +77,8 @@
       if ($("map-year").value) { params.set("as_of", $("map-year").value); }
       if (!roles.length) { throw new Error(t("m_no_roles")); }
       rolesParam(roles).forEach((r) => params.append("roles", r));
-      // ISCM kinds as iscm_kind: the map's own kind (membership, ego …) is already "kind"
-      kinds.forEach((k) => params.append("iscm_kind", k));
+      // the map itself is map=; kind= are the ISCM kinds, as on every REST list
+      kinds.forEach((k) => params.append("kind", k));
       if ($("map-status-filter").value) { params.set("status", $("map-status-filter").value); }
       if ($("map-derivation").value !== "all") { params.set("derivation", $("map-derivation").value); }
       if ($("map-region").value) { params.set("region", $("map-region").value); }
@@ -158,7 +158,7 @@
   $("tab-world").addEventListener("click", () => showTab("world", true));
   async function drawWorld(push) {
     const status = $("world-status"), frame = $("world-frame");
-    frame.removeAttribute("src"); status.className = ""; status.removeAttribute("data-ready"); status.removeAttribute("role");
+    frame.removeAttribute("src"); $("world-downloads").textContent = ""; status.className = ""; status.removeAttribute("data-ready"); status.removeAttribute("role");
     status.textContent = t("m_building");
     const mode = $("world-kind").value, kinds = checked("wkind");
     setURL({tab: "world", world: mode, wiscm: mode === "iscm" ? $("world-iscm").value : null, wkind: kinds,
@@ -166,19 +166,26 @@
     try {
       await I.ready;
       const params = new URLSearchParams();
-      let title;
+      params.set("map", mode);
+      let title = t("w_title_count");
       if (mode === "iscm") {
         const [id] = await resolveIscms($("world-iscm").value);
         params.set("iscm", id);
         title = t("w_title_iscm", {name: I.name(id)});
-      } else {
-        kinds.forEach((k) => params.append("kind", k));
-        if ($("world-status-filter").value) { params.set("status", $("world-status-filter").value); }
-        title = t("w_title_count");
       }
+      kinds.forEach((k) => params.append("kind", k));
+      if ($("world-status-filter").value) { params.set("status", $("world-status-filter").value); }
       if ($("world-year").value) { params.set("as_of", $("world-year").value); }
-      frame.src = "/api/maps/choropleth.svg?" + params.toString();
+      // the numbered legend, the filters and the report downloads come with the map's description
+      const info = await I.getJSON("/api/maps/world?" + params.toString());
+      frame.src = info.svg;
       status.textContent = title;
+      const dl = $("world-downloads");
+      dl.textContent = t("m_download") + " ";
+      Object.entries(info.downloads).forEach(([fmt, href]) => {
+        dl.appendChild(el("a", fmt.toUpperCase().replace("_", " "), {href: href, download: "", "data-format": fmt}));
+        dl.appendChild(document.createTextNode(" "));
+      });
     } catch (err) { status.textContent = t("p_error", {msg: err.message}); status.className = "error"; status.setAttribute("role", "alert"); }
   }
   $("world-form").addEventListener("submit", (e) => { e.preventDefault(); drawWorld(true); });

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.errors import UnknownEntityError
 from graph.maps.build import _names, _when, ego_map, membership_map, overlap_map, partnership_map
+from graph.maps.colour import COLOUR_BY, recolour
 from graph.maps.credit import Credit, file_stem
 from graph.maps.filters import (
     canonical_roles,
@@ -62,6 +63,7 @@ class MapRequest:
     kinds: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     derivation: str = "all"
+    colour_by: str = "type"  # node colour: type, or States by UN region, or ISCMs by kind
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -99,6 +101,8 @@ class MapRequest:
         if len(self.regions) > 10 or any(not _REGION.match(r) for r in self.regions):
             raise MapParameterError("region: at most 10 UN M49 region or sub-region names")
         check_filters(self.kinds, self.statuses, self.derivation)
+        if self.colour_by not in COLOUR_BY:
+            raise MapParameterError(f"colour_by must be one of {', '.join(COLOUR_BY)}, got {self.colour_by!r}")
         if any(t not in ENTITY_TYPES for t in self.types):
             raise MapParameterError(f"type must be among {', '.join(ENTITY_TYPES)}")
         if any(r not in RELATIONS for r in self.relations):
@@ -155,7 +159,7 @@ class MapRequest:
                 if name in data and data[name] is not None and (isinstance(data[name], bool)
                                                                 or not isinstance(data[name], kind)):
                     raise MapParameterError("not a map key")
-            for name in ("kind", "actor", "size_by", "roles", "derivation"):
+            for name in ("kind", "actor", "size_by", "roles", "derivation", "colour_by"):
                 if name in data and data[name] is not None and not isinstance(data[name], str):
                     raise MapParameterError("not a map key")
             request = cls(**data)
@@ -180,6 +184,9 @@ def build_spec(cat: Catalogue, request: MapRequest) -> MapSpec:
         if r not in known_regions:
             raise UnknownEntityError("region", r)
     spec = _draw(cat, request)
+    if request.colour_by != "type":
+        iscms = cat.list_iscms()
+        spec = recolour(spec, request.colour_by, iscm_kinds=dict(zip(iscms["id"], iscms["kind"], strict=True)))
     filters = describe(as_of=request.as_of, roles=request.roles or "members", kinds=request.kinds,
                        statuses=request.statuses, derivation=request.derivation)
     text = describe_text(filters)

@@ -1,0 +1,72 @@
+"""Colour a drawn map by something other than the node type: States by UN M49 region, or ISCMs by
+kind. The layout, sizes and shapes stay; only node colours and the node part of the legend change, so
+the page and every export show the same colours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from graph.maps.spec import TYPE_SHAPES, LegendEntry, MapParameterError, MapSpec
+
+COLOUR_BY = ("type", "region", "kind")
+
+# Okabe-Ito, in an order that keeps neighbouring regions apart; grey for "no region recorded"
+REGION_COLOURS = {"Africa": "#e69f00", "Americas": "#56b4e9", "Asia": "#009e73", "Europe": "#0072b2",
+                  "Oceania": "#cc79a7"}
+KIND_COLOURS = {"regional-consultative-process": "#0072b2", "interregional-forum": "#d55e00",
+                "global-process": "#009e73"}
+KIND_LABELS = {"regional-consultative-process": "Regional consultative process",
+               "interregional-forum": "Interregional forum", "global-process": "Global process"}
+OTHER = "#999999"
+
+
+def recolour(spec: MapSpec, by: str, *, iscm_kinds: Mapping[str, str] | None = None) -> MapSpec:
+    """``spec`` with its States coloured by region (``by="region"``) or its ISCMs by kind
+    (``by="kind"``); ``"type"`` returns it unchanged.
+
+    Parameters
+    ----------
+    spec : MapSpec
+        A drawn map.
+    by : {"type", "region", "kind"}
+        What the colour says.
+    iscm_kinds : mapping, optional
+        ISCM id → kind (needed for ``by="kind"``).
+
+    Returns
+    -------
+    MapSpec
+        The same map with new node colours and legend.
+
+    Raises
+    ------
+    MapParameterError
+        For another ``by``.
+    """
+    if by not in COLOUR_BY:
+        raise MapParameterError(f"colour_by must be one of {', '.join(COLOUR_BY)}, got {by!r}")
+    if by == "type":
+        return spec
+    recoloured_type = "state" if by == "region" else "iscm"
+    palette, labels = (REGION_COLOURS, {}) if by == "region" else (KIND_COLOURS, KIND_LABELS)
+    kinds = iscm_kinds or {}
+
+    def group(node: object) -> str | None:
+        return getattr(node, "region", None) if by == "region" else kinds.get(getattr(node, "id", ""))
+
+    nodes = tuple(replace(n, colour=palette.get(group(n) or "", OTHER)) if n.type == recoloured_type else n
+                  for n in spec.nodes)
+    present = sorted({group(n) or "" for n in spec.nodes if n.type == recoloured_type},
+                     key=lambda g: (g == "", list(palette).index(g) if g in palette else 99, g))
+    shape = TYPE_SHAPES[recoloured_type]
+    unknown = "no region recorded" if by == "region" else "kind not recorded"
+    by_group = [LegendEntry("node", f"{recoloured_type}:{g or 'none'}", labels.get(g, g) if g else unknown,
+                            palette.get(g, OTHER), shape=shape) for g in present]
+    legend: list[LegendEntry] = []
+    for entry in spec.legend:
+        if entry.kind == "node" and entry.key == recoloured_type:
+            legend += by_group  # the type's single line becomes one line per group, in its place
+        else:
+            legend.append(entry)
+    return replace(spec, nodes=nodes, legend=tuple(legend))
