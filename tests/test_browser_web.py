@@ -153,6 +153,8 @@ def test_map_builder_by_name_with_roles_find_and_world_map(http_server, guarded)
     page.wait_for_selector("#map-find-form:not([hidden])")
     page.fill("#map-find", "moroc")
     expect(page.locator("#map-found-count")).to_have_attribute("data-n", "1")
+    # the drawn map selects what was found
+    expect(page.frame_locator("#map-frame").locator("#map")).to_have_attribute("data-selected", "1")
     page.locator("#map-found a[data-id=MAR]").click()
     expect(page.locator("#profile-title")).to_have_text("Morocco (MAR)")
     # a name that is no ISCM clears the map, its downloads and its node list, and says what to type
