@@ -495,6 +495,7 @@ class _DocEmitter:
             g.add((node, ISCM.requestingAuthority, self.actor(fact.requesting_actor)))
         if fact.requesting_authority:
             g.add((node, DCTERMS.description, Lit(f"Requesting authority: {fact.requesting_authority}")))
+            g.add((node, ISCM.requestingAuthorityName, Lit(fact.requesting_authority)))
         for b in fact.beneficiaries:
             g.add((node, ISCM.beneficiary, self.actor(b)))
         for e in fact.experts_from:

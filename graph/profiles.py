@@ -451,26 +451,29 @@ class Catalogue:
 
     @_per_release
     def list_actions(self) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?title ?status ?start ?end ?requesting WHERE {
-              ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?id ; rdfs:label ?title .
-              OPTIONAL { ?a iscm:actionStatus ?s } BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
-              OPTIONAL { ?a iscm:period/time:hasBeginning/time:inXSDDate ?start }
-              OPTIONAL { ?a iscm:period/time:hasEnd/time:inXSDDate ?end }
-              OPTIONAL { ?a iscm:requestingAuthority/dcterms:identifier ?requesting } } ORDER BY ?id""")
-        df = pd.DataFrame(rows, columns=["id", "title", "status", "start", "end", "requesting"])
-        for col in ("start", "end"):
-            df[col] = df[col].map(_iso)
-        return df.drop_duplicates("id").reset_index(drop=True)
+        """Every capacity-building action with partner, requesting authority, experts and period
+        (:func:`graph.partners.actions`)."""
+        from graph import partners
+
+        return partners.actions(self.g.store)
+
+    @_per_release
+    def list_deployments(self) -> pd.DataFrame:
+        from graph import partners
+
+        return partners.deployments(self.g.store)
 
     @_per_release
     def list_networks(self) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?label ?officers ?approximate WHERE {
-              ?n a iscm:LiaisonNetwork ; dcterms:identifier ?id ; skos:prefLabel ?label .
-              OPTIONAL { ?n iscm:officerCount ?officers } OPTIONAL { ?n iscm:approximate ?approximate } }
-            ORDER BY ?id""")
-        return pd.DataFrame(rows, columns=["id", "label", "officers", "approximate"]).drop_duplicates("id")
+        from graph import partners
+
+        return partners.networks(self.g.store, self.list_deployments())
+
+    @_per_release
+    def expert_flows(self, as_of: int | str | None = None, programme: str | None = None) -> pd.DataFrame:
+        from graph import partners
+
+        return partners.expert_flows(self.list_actions(), as_of=as_of, programme=programme)
 
     @cached_property
     def events(self) -> pd.DataFrame:
