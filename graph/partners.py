@@ -17,8 +17,9 @@ from graph.namespace import SPARQL_PREFIXES
 from graph.store import Store
 from graph.temporal import period
 
-_SOURCE = """OPTIONAL { ?x prov:wasDerivedFrom ?s
-               OPTIONAL { ?s foaf:page ?url } OPTIONAL { ?s dcterms:isPartOf ?doc } OPTIONAL { ?s iscm:locator ?loc } }
+_SOURCE = """OPTIONAL { ?x prov:wasDerivedFrom ?src
+               OPTIONAL { ?src foaf:page ?url } OPTIONAL { ?src dcterms:isPartOf ?doc }
+               OPTIONAL { ?src iscm:locator ?loc } }
              OPTIONAL { ?x iscm:asOf ?as_of }"""
 
 _PERIOD = """OPTIONAL { ?x iscm:period/time:hasBeginning ?b .
@@ -75,7 +76,7 @@ def _joined(store: Store, subject_class: str, pred: str, *, key: str = "?x") -> 
     df = _table(store, f"SELECT {key} ?v WHERE {{ {key} a {subject_class} ; {pred} ?v }}")
     if df.empty:
         return {}
-    df["v"] = df["v"].map(_short)
+    df["v"] = df["v"].map(lambda v: _short(v) if str(v).startswith("http") else v)
     return df.groupby(key.lstrip("?"))["v"].agg(lambda s: ";".join(sorted(set(s)))).to_dict()
 
 
