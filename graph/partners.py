@@ -112,7 +112,8 @@ def actions(store: Store) -> pd.DataFrame:
     for col, pred in (("partners", "iscm:beneficiary"), ("experts_from", "iscm:expertsFrom"),
                       ("non_state_experts_from", "iscm:nonStateExpertsFrom"), ("expert_types", "iscm:expertType"),
                       ("themes", "iscm:theme")):
-        df[col] = df["x"].map(_joined(store, "iscm:CapacityBuildingAction", pred)).fillna("")
+        values = _joined(store, "iscm:CapacityBuildingAction", pred)
+        df[col] = [values.get(x, "") for x in df["x"]]
     df = df.sort_values(["id", "as_of"]).drop_duplicates("id", keep="last")
     return df[ACTION_COLUMNS].reset_index(drop=True)
 
@@ -139,8 +140,9 @@ def deployments(store: Store) -> pd.DataFrame:
     df["source"] = _source(df)
     df["host"] = df["host"].map(_short)
     df["home"] = df["g"].map(lambda g: "curated" if str(g).endswith("/graph/curated") else _short(g))
-    df["deployed_by"] = df["x"].map(_joined(store, "iscm:Deployment", "iscm:deployedBy")).fillna("")
-    df["covers"] = df["x"].map(_joined(store, "iscm:Deployment", "iscm:covers")).fillna("")
+    for col, pred in (("deployed_by", "iscm:deployedBy"), ("covers", "iscm:covers")):
+        values = _joined(store, "iscm:Deployment", pred)
+        df[col] = [values.get(x, "") for x in df["x"]]
     df = df.drop_duplicates("x")
     df = df.sort_values(["network", "host", "since"], na_position="last")
     return df[DEPLOYMENT_COLUMNS].reset_index(drop=True)
