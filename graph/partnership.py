@@ -36,24 +36,29 @@ _EDGE_QUERIES = {
     "expert": """
         SELECT ?a ?b ("experts" AS ?role) ?source WHERE {
           ?b a iscm:CapacityBuildingAction ; iscm:expertsFrom ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "beneficiary": """
         SELECT ?a ?b ("beneficiary" AS ?role) ?source WHERE {
           ?b a iscm:CapacityBuildingAction ; iscm:beneficiary ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "requesting": """
         SELECT ?a ?b ("requesting" AS ?role) ?source WHERE {
           ?b a iscm:CapacityBuildingAction ; iscm:requestingAuthority ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "programme": """
         SELECT ?a ?b ("programme" AS ?role) ?source WHERE {
           ?b a iscm:CapacityBuildingAction ; iscm:programme ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "deployment": """
         SELECT ?a ?b ?role ?source WHERE {
           ?d a iscm:Deployment ; iscm:network ?a ; iscm:hostCountry ?b .
           OPTIONAL { ?d iscm:purpose ?role }
-          OPTIONAL { ?d prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?d prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "event": """
         SELECT ?a ?b ?role ?source WHERE {
           { ?b a iscm:Event ; iscm:host ?a BIND("host" AS ?role) }
