@@ -391,10 +391,17 @@ class Catalogue:
 
     def _deployments_to(self, code: str) -> list[dict[str, Any]]:
         iri = f"<https://w3id.org/iscm/id/state/{code}>"
+        # hosted, or covered by officers based in a neighbouring country (a Frontex officer in Dakar covers Mauritania)
         return _dedupe(self._select(f"""
-            SELECT ?network ?purpose ?count WHERE {{
-              ?d a iscm:Deployment ; iscm:hostCountry {iri} ; iscm:network/dcterms:identifier ?network .
-              OPTIONAL {{ ?d iscm:purpose ?purpose }} OPTIONAL {{ ?d iscm:officerCount ?count }} }}"""))
+            SELECT ?network ?purpose ?count ?since ?place ?covered_from WHERE {{
+              ?d a iscm:Deployment ; iscm:network/dcterms:identifier ?network .
+              {{ ?d iscm:hostCountry {iri} }}
+              UNION {{ ?d iscm:covers {iri} ; iscm:hostCountry/iscm:isoAlpha3 ?covered_from }}
+              OPTIONAL {{ ?d iscm:purpose ?purpose }} OPTIONAL {{ ?d iscm:officerCount ?count }}
+              OPTIONAL {{ ?d iscm:place ?place }}
+              OPTIONAL {{ ?d iscm:period/time:hasBeginning ?b OPTIONAL {{ ?b time:inXSDGYear ?y }}
+                         OPTIONAL {{ ?b time:inXSDGYearMonth ?m }} OPTIONAL {{ ?b time:inXSDDate ?day }} }}
+              BIND(COALESCE(STR(?y), STR(?m), STR(?day)) AS ?since) }}"""))
 
     # ------------------------------------------------------------------ lists
     @_per_release
