@@ -53,8 +53,9 @@ def page_params(limit: Annotated[int, Query(ge=1, le=1000, description="rows per
 PageDep = Annotated[Page, Depends(page_params)]
 # a year, a month or a real day of that month (29 February of any year: graph.temporal.period reads it
 # as the month's last day in a common year)
-AsOf = Annotated[str | None, Query(pattern=r"^(19|20|21)\d\d(-(0[1-9]|1[0-2])|-(0[13578]|1[02])-(0[1-9]|[12]\d|3[01])"
-                                           r"|-(0[469]|11)-(0[1-9]|[12]\d|30)|-02-(0[1-9]|1\d|2\d))?$",
+AS_OF_PATTERN = (r"^(19|20|21)\d\d(-(0[1-9]|1[0-2])|-(0[13578]|1[02])-(0[1-9]|[12]\d|3[01])"
+                 r"|-(0[469]|11)-(0[1-9]|[12]\d|30)|-02-(0[1-9]|1\d|2\d))?$")
+AsOf = Annotated[str | None, Query(pattern=AS_OF_PATTERN,
                                    description="answer as of this year (2010: any day of it), month (2010-05) or "
                                                "date (2010-05-14); default: the release date",
                                    examples=["2010", "2019-06-30"])]

@@ -540,12 +540,14 @@ def compile_dataset(data_dir: Path, ontology: Graph, *, origins: dict[URIRef, Or
     the ontology, the curated data, and one graph per ingested document. ``origins``: see :func:`emit`."""
     from graph.documents import emit_documents, load_documents
     from graph.events_data import emit_events, load_events
+    from graph.partners_data import emit_partners, load_partners
 
     vocab = Vocabulary.from_ontology(ontology)
     cat = load_catalog(data_dir, vocab)
     errors = _Errors()
     docs = load_documents(data_dir, cat, errors, vocab)
     events = load_events(data_dir, cat, errors, docs)
+    partners = load_partners(data_dir, cat, vocab, errors, docs)
     if errors.items:
         raise DataErrors(errors.items)
     ds = Dataset()
@@ -556,6 +558,7 @@ def compile_dataset(data_dir: Path, ontology: Graph, *, origins: dict[URIRef, Or
     curated = ds.graph(CURATED_GRAPH)
     emit(cat, curated, extra_countries=used, origins=origins, country_aliases=_country_aliases(data_dir))
     emit_events(events, curated, cat)
+    emit_partners(partners, curated, cat)
     curated.add((CURATED_GRAPH, RDF.type, PROV.Entity))
     curated.add((CURATED_GRAPH, RDFS.label, Literal("curated data from data/")))
     return ds

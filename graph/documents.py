@@ -495,6 +495,7 @@ class _DocEmitter:
             g.add((node, ISCM.requestingAuthority, self.actor(fact.requesting_actor)))
         if fact.requesting_authority:
             g.add((node, DCTERMS.description, Lit(f"Requesting authority: {fact.requesting_authority}")))
+            g.add((node, ISCM.requestingAuthorityName, Lit(fact.requesting_authority)))
         for b in fact.beneficiaries:
             g.add((node, ISCM.beneficiary, self.actor(b)))
         for e in fact.experts_from:
@@ -504,7 +505,24 @@ class _DocEmitter:
         for t in fact.expert_types:
             g.add((node, ISCM.expertType, EXPERT_TYPE[t]))
         self.period(node, ISCM.period, _partial(fact.start), _partial(fact.end, end=True))
+        self.precision(node, fact.start, fact.end)
         self.prov(node, fact)
+
+    def precision(self, node: URIRef, start: str | None, end: str | None) -> None:
+        """Say a ``2009-09`` or ``2015`` start or end was given as a month or a year (OWL-Time, as the curated
+        files do), so readers show it as the source gave it."""
+        from graph.schema import _partial_date
+
+        interval = entity("interval", _digest(node))
+        for value, suffix in ((start, "start"), (end, "end")):
+            if value is None:
+                continue
+            p = _partial_date(value)
+            inst = URIRef(f"{interval}-{suffix}")
+            if p.precision == "year":
+                self.g.add((inst, TIME.inXSDGYear, Lit(str(p), datatype=XSD.gYear)))
+            elif p.precision == "month":
+                self.g.add((inst, TIME.inXSDGYearMonth, Lit(str(p), datatype=XSD.gYearMonth)))
 
     def event(self, fact: EventFact) -> None:
         g = self.g

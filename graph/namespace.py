@@ -79,6 +79,10 @@ class ISCM(DefinedNamespace):
     officerCount: URIRef
     approximate: URIRef
     legalBasis: URIRef
+    covers: URIRef
+    boardSeat: URIRef
+    seats: URIRef
+    requestingAuthorityName: URIRef
     programme: URIRef
     requestingAuthority: URIRef
     beneficiary: URIRef

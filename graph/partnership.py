@@ -14,7 +14,7 @@ from itertools import pairwise
 import networkx as nx
 import pandas as pd
 
-from graph import views
+from graph import partners, views
 from graph.errors import UnknownEntityError
 from graph.namespace import SPARQL_PREFIXES
 from graph.store import SelectResult, Store
@@ -36,24 +36,29 @@ _EDGE_QUERIES = {
     "expert": """
         SELECT ?a ?b ("experts" AS ?role) ?source WHERE {
           ?b a iscm:CapacityBuildingAction ; iscm:expertsFrom ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "beneficiary": """
         SELECT ?a ?b ("beneficiary" AS ?role) ?source WHERE {
           ?b a iscm:CapacityBuildingAction ; iscm:beneficiary ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "requesting": """
         SELECT ?a ?b ("requesting" AS ?role) ?source WHERE {
           ?b a iscm:CapacityBuildingAction ; iscm:requestingAuthority ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "programme": """
         SELECT ?a ?b ("programme" AS ?role) ?source WHERE {
           ?b a iscm:CapacityBuildingAction ; iscm:programme ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "deployment": """
         SELECT ?a ?b ?role ?source WHERE {
           ?d a iscm:Deployment ; iscm:network ?a ; iscm:hostCountry ?b .
           OPTIONAL { ?d iscm:purpose ?role }
-          OPTIONAL { ?d prov:wasDerivedFrom/iscm:locator ?source } }""",
+          OPTIONAL { ?d prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
+                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
     "event": """
         SELECT ?a ?b ?role ?source WHERE {
           { ?b a iscm:Event ; iscm:host ?a BIND("host" AS ?role) }
@@ -177,29 +182,26 @@ def ego(G: nx.MultiGraph, actor: str, *, depth: int = 1) -> nx.MultiGraph:
     return G.subgraph(reach).copy()
 
 
-def expert_flows(store: Store) -> pd.DataFrame:
-    """MIEUX-style expert flows: expert-providing State → beneficiary, weighted by number of actions.
+def expert_flows(store: Store, *, as_of: int | str | None = None, programme: str | None = None) -> pd.DataFrame:
+    """Expert flows of the capacity-building actions in ``store`` (curated and ingested alike):
+    expert-providing State → partner, weighted by the number of actions.
 
-    Columns ``expert_state``, ``beneficiary``, ``actions`` (count), ``action_ids``.
+    Columns ``expert_state``, ``partner``, ``actions``, ``first_start``, ``action_ids``; ``as_of`` keeps
+    the actions started by then (see :func:`graph.partners.expert_flows`, which does the counting on an
+    actions table — the entry point for a DataFrame you already hold)."""
+    return partners.expert_flows(partners.actions(store), as_of=as_of, programme=programme)
+
+
+def expert_flow_graph(flows: pd.DataFrame) -> nx.DiGraph:
+    """The expert flows as a directed graph: State → partner, edge ``weight`` = number of actions.
+
+    >>> flows = pd.DataFrame({"expert_state": ["NLD"], "partner": ["AGO"], "actions": [2],
+    ...                       "action_ids": ["mieux-a;mieux-b"]})
+    >>> G = expert_flow_graph(flows)
+    >>> G["NLD"]["AGO"]["weight"]
+    2
     """
-    rows = _select(store, """
-        SELECT ?expert ?beneficiary ?action WHERE {
-          ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?action ;
-             iscm:expertsFrom/dcterms:identifier ?expert ; iscm:beneficiary/dcterms:identifier ?beneficiary }
-    """).records()
-    df = pd.DataFrame(rows, columns=["expert", "beneficiary", "action"])
-    if df.empty:
-        return pd.DataFrame(columns=["expert_state", "beneficiary", "actions", "action_ids"])
-    out = (df.groupby(["expert", "beneficiary"])["action"]
-           .agg(actions="nunique", action_ids=lambda s: ", ".join(sorted(set(s)))).reset_index()
-           .rename(columns={"expert": "expert_state"}))
-    out = out.sort_values(["actions", "expert_state", "beneficiary"], ascending=[False, True, True])
-    return out.reset_index(drop=True)
-
-
-def expert_flow_graph(store: Store) -> nx.DiGraph:
-    """The expert flows as a directed graph, edge ``weight`` = number of actions."""
     G = nx.DiGraph()
-    for row in expert_flows(store).itertuples(index=False):
-        G.add_edge(row.expert_state, row.beneficiary, weight=row.actions, actions=row.action_ids)
+    for row in flows.itertuples(index=False):
+        G.add_edge(row.expert_state, row.partner, weight=int(row.actions), actions=row.action_ids)
     return G

@@ -442,10 +442,17 @@ class Catalogue:
 
     def _deployments_to(self, code: str) -> list[dict[str, Any]]:
         iri = f"<https://w3id.org/iscm/id/state/{code}>"
+        # hosted, or covered by officers based in a neighbouring country (a Frontex officer in Dakar covers Mauritania)
         return _dedupe(self._select(f"""
-            SELECT ?network ?purpose ?count WHERE {{
-              ?d a iscm:Deployment ; iscm:hostCountry {iri} ; iscm:network/dcterms:identifier ?network .
-              OPTIONAL {{ ?d iscm:purpose ?purpose }} OPTIONAL {{ ?d iscm:officerCount ?count }} }}"""))
+            SELECT ?network ?purpose ?count ?since ?place ?covered_from WHERE {{
+              ?d a iscm:Deployment ; iscm:network/dcterms:identifier ?network .
+              {{ ?d iscm:hostCountry {iri} }}
+              UNION {{ ?d iscm:covers {iri} ; iscm:hostCountry/iscm:isoAlpha3 ?covered_from }}
+              OPTIONAL {{ ?d iscm:purpose ?purpose }} OPTIONAL {{ ?d iscm:officerCount ?count }}
+              OPTIONAL {{ ?d iscm:place ?place }}
+              OPTIONAL {{ ?d iscm:period/time:hasBeginning ?b OPTIONAL {{ ?b time:inXSDGYear ?y }}
+                         OPTIONAL {{ ?b time:inXSDGYearMonth ?m }} OPTIONAL {{ ?b time:inXSDDate ?day }} }}
+              BIND(COALESCE(STR(?y), STR(?m), STR(?day)) AS ?since) }}"""))
 
     # ------------------------------------------------------------------ lists
     @_per_release
@@ -502,26 +509,29 @@ class Catalogue:
 
     @_per_release
     def list_actions(self) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?title ?status ?start ?end ?requesting WHERE {
-              ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?id ; rdfs:label ?title .
-              OPTIONAL { ?a iscm:actionStatus ?s } BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
-              OPTIONAL { ?a iscm:period/time:hasBeginning/time:inXSDDate ?start }
-              OPTIONAL { ?a iscm:period/time:hasEnd/time:inXSDDate ?end }
-              OPTIONAL { ?a iscm:requestingAuthority/dcterms:identifier ?requesting } } ORDER BY ?id""")
-        df = pd.DataFrame(rows, columns=["id", "title", "status", "start", "end", "requesting"])
-        for col in ("start", "end"):
-            df[col] = df[col].map(_iso)
-        return df.drop_duplicates("id").reset_index(drop=True)
+        """Every capacity-building action with partner, requesting authority, experts and period
+        (:func:`graph.partners.actions`)."""
+        from graph import partners
+
+        return partners.actions(self.g.store)
+
+    @_per_release
+    def list_deployments(self) -> pd.DataFrame:
+        from graph import partners
+
+        return partners.deployments(self.g.store)
 
     @_per_release
     def list_networks(self) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?label ?officers ?approximate WHERE {
-              ?n a iscm:LiaisonNetwork ; dcterms:identifier ?id ; skos:prefLabel ?label .
-              OPTIONAL { ?n iscm:officerCount ?officers } OPTIONAL { ?n iscm:approximate ?approximate } }
-            ORDER BY ?id""")
-        return pd.DataFrame(rows, columns=["id", "label", "officers", "approximate"]).drop_duplicates("id")
+        from graph import partners
+
+        return partners.networks(self.g.store, self.list_deployments())
+
+    @_per_release
+    def expert_flows(self, as_of: int | str | None = None, programme: str | None = None) -> pd.DataFrame:
+        from graph import partners
+
+        return partners.expert_flows(self.list_actions(), as_of=as_of, programme=programme)
 
     @cached_property
     def events(self) -> pd.DataFrame:

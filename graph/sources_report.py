@@ -12,6 +12,7 @@ from graph.build import load_ontology
 from graph.compiler import Vocabulary, _all_dated, load_catalog
 from graph.datafiles import load_yaml
 from graph.events_data import EVENTS_DIR, EventsFile
+from graph.partners_data import NETWORKS_DIR, PROGRAMMES_DIR, NetworkFile, ProgrammeFile
 
 
 def render(data_dir: Path) -> str:
@@ -43,6 +44,7 @@ def render(data_dir: Path) -> str:
                              f"{newest.get(skey, '—')} | {counts.get(skey, 0)} |")
             lines.append("")
     lines += _meetings(data_dir)
+    lines += _partners(data_dir)
     lines += ["## Organisations", "", "| organisation | source | as of |", "| --- | --- | --- |"]
     for oid in sorted(cat.organisations):
         rec = cat.organisations[oid][0]
@@ -73,4 +75,35 @@ def _meetings(data_dir: Path) -> list[str]:
             lines.append(f"| {where} | {(src.publisher or '').replace('|', '/')} | "
                          f"{newest.get(skey, '—')} | {counts.get(skey, 0)} |")
         lines.append("")
+    return lines
+
+
+def _partners(data_dir: Path) -> list[str]:
+    """One table per ``data/networks/`` and ``data/programmes/`` file: its sources, the newest as-of date and
+    how many facts (legal bases, counts, board seats, deployments, phases, actions) rest on each."""
+    lines: list[str] = []
+    for folder, model, keys, title in (
+            (NETWORKS_DIR, NetworkFile, ("legal_basis", "officer_counts", "board", "deployments"),
+             "Liaison networks (data/networks/)"),
+            (PROGRAMMES_DIR, ProgrammeFile, ("phases", "action_counts", "actions"),
+             "Capacity-building programmes (data/programmes/)")):
+        files = sorted((data_dir / folder).glob("*.yaml"))
+        if not files:
+            continue
+        lines += [f"## {title}", ""]
+        for path in files:
+            rec = model.model_validate(load_yaml(path))  # the catalog's build has checked these already
+            newest: dict[str, str] = {}
+            counts: dict[str, int] = defaultdict(int)
+            for key in keys:
+                for item in getattr(rec, key):
+                    counts[item.source] += 1
+                    newest[item.source] = max(newest.get(item.source, ""), item.as_of.start().isoformat())
+            lines += [f"### `{path.name}`", "", "| source | publisher | as of | facts |", "| --- | --- | --- | --- |"]
+            for skey, src in sorted(rec.sources.items(), key=lambda kv: (newest.get(kv[0], ""), kv[0]), reverse=True):
+                label = (src.title or src.url or src.document or skey).replace("|", "/")
+                where = f"[{label}]({src.url})" if src.url else f"{label}, {src.locator}"
+                lines.append(f"| {where} | {(src.publisher or '').replace('|', '/')} | "
+                             f"{newest.get(skey, '—')} | {counts.get(skey, 0)} |")
+            lines.append("")
     return lines

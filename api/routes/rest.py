@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.config import Settings
-from api.deps import AsOf, CatalogueDep, FiltersDep, PageDep, ServedDep, SettingsDep
+from api.deps import AS_OF_PATTERN, AsOf, CatalogueDep, FiltersDep, PageDep, ServedDep, SettingsDep
 from api.models import PROBLEMS, ISCMProfile, OrganisationProfile, SearchHit, SearchResult, StateProfile, Table
 from api.serving import Served
 from graph import (
@@ -180,15 +180,43 @@ def list_organisations(request: Request, cat: CatalogueDep, page: PageDep, forma
 
 
 @router.get("/actions", response_model=Table, responses=CSV_TABLE,
-            tags=["lists"], summary="Capacity-building (MIEUX) actions")
+            tags=["lists"],
+            summary="Capacity-building (MIEUX) actions with partner, requesting authority, expert-providing "
+                    "States, non-State expert types, period, source and as-of date")
 def list_actions(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
     return table(cat.list_actions(), request, page, format, cache=(cat, ("actions",)))
 
 
+# the AsOf pattern, but here "no as_of" means every action, not the release date
+StartedBy = Annotated[str | None, Query(pattern=AS_OF_PATTERN,
+                                        description="only actions started by the end of this year (2015), month "
+                                                    "(2015-06) or date; default: every action")]
+
+
+@router.get("/actions/expert-flows", response_model=Table, responses=CSV_TABLE, tags=["lists"],
+            summary="Expert flows: expert-providing State → partner country or organisation, with the number "
+                    "of actions")
+def list_expert_flows(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                      as_of: StartedBy = None,
+                      programme: Annotated[str | None, Query(pattern="^[a-z0-9-]{1,80}$")] = None) -> Any:
+    return table(cat.expert_flows(as_of=as_of, programme=programme), request, page, format,
+                 cache=(cat, ("expert-flows", as_of, programme)))
+
+
 @router.get("/networks", response_model=Table, responses=CSV_TABLE,
-            tags=["lists"], summary="Liaison-officer networks")
+            tags=["lists"], summary="Liaison-officer networks: legal basis, officers, deployments, host countries")
 def list_networks(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
     return table(cat.list_networks(), request, page, format, cache=(cat, ("networks",)))
+
+
+@router.get("/networks/deployments", response_model=Table, responses=CSV_TABLE, tags=["lists"],
+            summary="Liaison deployments: network, host country, countries covered, who deploys, since and until")
+def list_deployments(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                     network: Annotated[str | None, Query(pattern="^[a-z0-9-]{1,80}$")] = None) -> Any:
+    df = cat.list_deployments()
+    if network is not None:
+        df = df[df["network"] == network]
+    return table(df, request, page, format, cache=(cat, ("deployments", network)))
 
 
 Year = Annotated[int | None, Query(ge=1900, le=2100)]

@@ -280,6 +280,8 @@
     }
     if (p.liaison.length) {
       section(box, t("p_liaison"), table(p.liaison, [[t("c_network"), (r) => link(r.network, "network", I.name(r.network)), (r) => I.name(r.network)],
+        [t("c_place"), (r) => [r.place, r.covered_from ? "→ " + I.name(r.covered_from) : ""].filter(Boolean).join(" ")],
+        [t("c_date"), (r) => r.since || ""],
         [t("c_purpose"), (r) => r.purpose || ""], [t("c_officers"), (r) => r.count || ""]], {id: "liaison", "data-name": slug + "-liaison"}));
     }
     const hosted = (p.events && p.events.hosted) || [];
