@@ -130,6 +130,7 @@ class SourceRecord(_Strict):
     published: YearOrDate | None = None  # the date the document itself carries
     accessed: dt.date | None = None
     copy_of: str | None = None  # for a secondary copy: the title/publisher of the original
+    read_at: HttpIri | None = None  # a cited document whose text was read in a copy: where (not for citing)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -138,6 +139,9 @@ class SourceRecord(_Strict):
             raise ValueError("a source needs a url, or a document with a locator")
         if self.document and not self.url and not self.locator:
             raise ValueError("a document source needs a locator (page, section or line)")
+        if self.read_at and not self.document:
+            raise ValueError("read_at is for a document cited by its title (document: …, locator: …) whose text "
+                             "was read in a copy; a web page is cited by its url")
         if self.copy_of and self.kind != "secondary":
             raise ValueError(f"copy_of is for secondary copies, but kind is {self.kind!r}: "
                              "cite the original with its own kind, or set kind: secondary")
