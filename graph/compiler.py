@@ -36,9 +36,9 @@ from graph.namespace import (
     ROLE,
     SOURCE_KIND,
     STATUS,
-    WIKIDATA,
     THEME,
     TIME,
+    WIKIDATA,
     entity,
 )
 from graph.schema import (

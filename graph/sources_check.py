@@ -34,7 +34,7 @@ MIRROR_HOSTS = (
 PROXY_HOSTS = ("yowlink.com", "translate.goog", "webcache.googleusercontent.com", "proxy", "anonymouse")
 STAGING_LABELS = {"staging", "stage", "dev", "develop", "development", "preview", "test", "testing", "beta",
                   "uat", "qa", "sandbox", "admin", "localhost", "cms", "editor"}
-SESSION_PARAMS = re.compile(r"^(?:jsessionid|phpsessid|sessionid|session_id|sid|aspsessionid\w*|cfid|cftoken|"
+SESSION_PARAMS = re.compile(r"^(?:jsessionid|phpsessid|sessionid|session_id|aspsessionid\w*|cfid|cftoken|"
                             r"utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl|rdp_we_resource)$", re.I)
 
 
@@ -82,9 +82,12 @@ def url_problems(url: str, *, for_fact: bool) -> list[str]:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     problems = []
-    labels = set(re.split(r"[.-]", host))
-    if labels & STAGING_LABELS:
-        problems.append(f"staging, development or back-office host ({host})")
+    # only the labels left of the registered name count: admin.ch is the Swiss government, not a back office
+    sub = host.split(".")[:-2]
+    labels = {part for label in sub for part in re.split(r"-", label)}
+    segments = {seg.lower() for seg in parts.path.split("/")}
+    if labels & STAGING_LABELS or segments & {"preview", "staging", "draft"}:
+        problems.append(f"staging, preview or back-office address ({host})")
     if host.endswith("."):
         problems.append(f"host ends with a dot ({host})")
     if parts.port is not None and parts.port not in (80, 443):
@@ -158,11 +161,12 @@ def _collaboration(doc: Any, shown: str, report: Report) -> None:
         only = [a for a in names if (role, str(a)) in weak]
         if only:
             src = sources[block["source"]]
+            where = host_of(src.url) if src.url else src.document
             tag = "mirror-only" if all((role, str(a)) in mirror for a in only) else "secondary-only"
             shown_names = ", ".join(map(str, only[:8])) + (f" … ({len(only)} in all)" if len(only) > 8 else "")
             report.findings.append(Finding(shown, line_of(doc, ("memberships", i)), tag,
                                            f"memberships[{i}] ({role}: {shown_names}) rests only on secondary "
-                                           f"source {block['source']!r} ({host_of(src.url) if src.url else src.document})"))
+                                           f"source {block['source']!r} ({where})"))
     facts = doc.get("facts") if isinstance(doc.get("facts"), dict) else {}
     for name, entries in facts.items():
         entries = entries if isinstance(entries, list) else []
