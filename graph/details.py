@@ -67,12 +67,14 @@ def numbered(cat: Catalogue, cited: list[tuple[str, str | None]]) -> list[dict[s
     table = sources(cat)
     by_key = table.reset_index().drop_duplicates("key").set_index("key")
     by_src = table
+    # rows cite a document source by its label (title, or "document, locator"): find those too
+    by_label = table.dropna(subset=["label"]).drop_duplicates("label").set_index("label")
     out: dict[str, dict[str, Any]] = {}
     for key, as_of in cited:
         if not key:
             continue
         if key not in out:
-            row = by_key.loc[key] if key in by_key.index else (by_src.loc[key] if key in by_src.index else None)
+            row = next((t.loc[key] for t in (by_key, by_src, by_label) if key in t.index), None)
             info = {"n": len(out) + 1, "key": key, "url": None, "title": None, "publisher": None,
                     "accessed": None, "locator": None, "kind": None, "published": None, "copy_of": None,
                     "as_of": None}
