@@ -83,6 +83,10 @@ class SourceRef(BaseModel):
     publisher: str | None = None
     accessed: str | None = Field(None, description="when the page was read, if recorded")
     locator: str | None = Field(None, description="page, section or line in a document")
+    kind: str | None = Field(None, description="primary (the ISCM's, a State's or a union's own), igo, press or "
+                                                "secondary (a copy, wiki, aggregator, NGO or reference work)")
+    published: str | None = Field(None, description="the date the document itself carries, if recorded")
+    copy_of: str | None = Field(None, description="for a secondary copy: what it copies")
     as_of: str | None = Field(None, description="the newest date the cited facts hold")
 
 
@@ -90,6 +94,8 @@ class StateProfile(BaseModel):
     id: str = Field(examples=["MAR"])
     label: str
     type: str
+    identifiers: dict[str, str] = Field({}, description="the same entity in other registries: wikidata (QID) "
+                                                       "and wikidata_uri (its skos:exactMatch)")
     region: str | None = None
     subregion: str | None = None
     as_of: str | None = Field(None, description="the year, month or date asked for (null: the release date)")
@@ -108,6 +114,8 @@ class ISCMProfile(BaseModel):
     id: str = Field(examples=["budapest-process"])
     label: str
     type: str
+    identifiers: dict[str, str] = Field({}, description="the same entity in other registries: wikidata (QID) "
+                                                       "and wikidata_uri (its skos:exactMatch)")
     as_of: str | None = Field(None, description="the year, month or date asked for (null: the release date)")
     kind: str | None = None
     status: str | None = None
@@ -135,6 +143,8 @@ class OrganisationProfile(BaseModel):
     id: str
     label: str
     type: str
+    identifiers: dict[str, str] = Field({}, description="the same entity in other registries: wikidata (QID) "
+                                                       "and wikidata_uri (its skos:exactMatch)")
     as_of: str | None = Field(None, description="the year, month or date asked for (null: the release date)")
     roles_in_iscms: list[MembershipOut]
     members: list[MembershipOut]

@@ -149,6 +149,7 @@ def _organisations(world: _World) -> str:
             f"    url: https://example.org/org/{oid}/about",
             f"    title: {_q(f'About SO{i}')}",
             "    publisher: Synthetic",
+            "    kind: primary",
             f"  as_of: {_date(rng)}",
             "",
         ]
@@ -167,9 +168,9 @@ def _union(world: _World, idx: int, stats: Stats) -> tuple[str, str]:
         f"id: {uid}", f"name: {_q(f'Synthetic Union {idx}')}", f"acronym: SU{idx}", "type: regional-union",
         "sources:",
         "  s0:", f"    url: https://example.org/union/{uid}/members", f"    title: {_q(f'SU{idx} members')}",
-        "    publisher: Synthetic",
+        "    publisher: Synthetic", "    kind: primary",
         "  s1:", f"    url: https://example.org/union/{uid}/history", f"    title: {_q(f'SU{idx} history')}",
-        "    publisher: Synthetic",
+        "    publisher: Synthetic", "    kind: primary",
         "memberships:",
     ]
     founders = members[: max(2, len(members) // 2)]
@@ -208,7 +209,7 @@ def _iscm(world: _World, idx: int, stats: Stats) -> tuple[str, str]:
     ]
     for s in srcs:
         lines += [f"  {s}:", f"    url: https://example.org/iscm/{iid}/{s}", f"    title: {_q(f'SP{idx} page {s}')}",
-                  "    publisher: Synthetic"]
+                  "    publisher: Synthetic", "    kind: primary"]
 
     def src() -> str:
         return rng.choice(srcs)

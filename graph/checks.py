@@ -38,8 +38,23 @@ def check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
         if rec.country and not countries.is_country_code(rec.country):
             errors.add(f"unknown country code {rec.country!r}{_actor_hint(rec.country)}", path=shown,
                        record=f"organisation {rec.id}")
+    # one source, one kind: the same page cited as primary in one file and secondary in another
+    # would give its graph node two kinds
+    kinds: dict[tuple, tuple[str, str]] = {}
+
+    def check_kind(src: Any, where: str, **at: Any) -> None:
+        key = (src.url, src.document, src.locator)
+        seen = kinds.setdefault(key, (src.kind, where))
+        if seen[0] != src.kind:
+            errors.add(f"kind {src.kind!r}, but {seen[1]} cites the same source as {seen[0]!r}: "
+                       "a source has one kind wherever it is cited", **at)
+
+    for rec, shown, _line in cat.organisations.values():
+        check_kind(rec.source, shown, path=shown, record=f"organisation {rec.id}")
     for loaded in [*cat.unions.values(), *cat.iscms.values()]:
         rec, doc, shown = loaded.record, loaded.doc, loaded.display
+        for skey, src in rec.sources.items():
+            check_kind(src, shown, path=shown, doc=doc, loc=("sources", skey, "kind"))
         is_iscm = loaded.record.id in cat.iscms
         if is_iscm and rec.kind not in vocab.kinds:
             errors.add(f"kind {rec.kind!r} is not one of {sorted(vocab.kinds)}", path=shown, doc=doc, loc=("kind",))

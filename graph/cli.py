@@ -146,10 +146,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, indent=2, default=str, ensure_ascii=False))
         return 0
     if args.format == "markdown":  # the README's "Counts" table
-        from graph.stats import headline_markdown
+        from graph.stats import headline_markdown, sources_markdown
 
         as_of = g.release_date
-        sys.stdout.write(headline_markdown(stats["headline"], as_of=as_of))
+        sys.stdout.write(headline_markdown(stats["headline"], as_of=as_of) + sources_markdown(stats["provenance"]))
         return 0
     t = Table("count", "what it counts", title="Headline")
     for item in stats["headline"].values():
@@ -162,6 +162,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     p = stats["provenance"]
     out.print(f"membership facts: {p['memberships']}; with a source: {p['memberships_with_source']} "
               f"([bold]{p['share_with_source']:.1%}[/]); with an as-of date: {p['share_with_as_of']:.1%}")
+    k = p["memberships_by_source_kind"]
+    out.print(f"resting on a primary or IGO source: {p['memberships_primary_or_igo']} "
+              f"([bold]{p['share_primary_or_igo']:.1%}[/]; primary {k['primary']}, IGO {k['igo']}); "
+              f"press only: {k['press']}; secondary only: {k['secondary']} ({p['share_secondary_only']:.1%})")
     t = Table("ISCM", "kind", "status", "members", "observers", "complete", "sources",
               title="ISCMs (current members/observers: newest claims, open-ended)")
     for row in stats["iscms"]:
@@ -210,6 +214,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from graph.build import atomic_write_text
     from graph.sources_report import render
 
+    if args.check:
+        from graph.sources_check import check
+
+        report = check(_data_dir(args.data))
+        for line in report.lines():
+            print(line)
+        return 1 if args.strict and report.findings else 0
     text = render(_data_dir(args.data))
     if args.write:
         atomic_write_text(Path(args.write), text)
@@ -327,9 +338,13 @@ def make_parser() -> argparse.ArgumentParser:
     ig.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     ig.set_defaults(func=cmd_ingest)
 
-    so = sub.add_parser("sources", help="list the sources per ISCM (generates data/SOURCES.md)")
+    so = sub.add_parser("sources", help="list the sources per ISCM (generates data/SOURCES.md), or check them")
     so.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     so.add_argument("--write", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    so.add_argument("--check", action="store_true",
+                    help="list facts resting only on secondary sources and unstable URLs (no network), "
+                         "one line per finding with file and line")
+    so.add_argument("--strict", action="store_true", help="with --check: exit 1 when there is any finding")
     so.set_defaults(func=cmd_sources)
 
     pb = sub.add_parser("publish", help="replace a remote store's data with the current release")

@@ -34,14 +34,17 @@ from graph.namespace import (
     ORG,
     PROV,
     ROLE,
+    SOURCE_KIND,
     STATUS,
     THEME,
     TIME,
+    WIKIDATA,
     entity,
 )
 from graph.schema import (
     CollaborationFile,
     Dated,
+    Identifiers,
     MembershipBlock,
     OrganisationRecord,
     SourceRecord,
@@ -265,6 +268,13 @@ class _Emitter:
             self.add(iri, DCTERMS.publisher, Literal(rec.publisher))
         if rec.accessed:
             self.add(iri, DCTERMS.date, Literal(rec.accessed, datatype=XSD.date))
+        self.add(iri, ISCM.sourceKind, SOURCE_KIND[rec.kind])
+        if rec.published:
+            self.add(iri, DCTERMS.issued, _date_literal(rec.published))
+        if rec.copy_of:
+            self.add(iri, ISCM.copyOf, Literal(rec.copy_of))
+        if rec.note:
+            self.add(iri, RDFS.comment, Literal(rec.note))
         label = rec.title or rec.url or f"{rec.document}, {rec.locator}"
         self.add(iri, RDFS.label, Literal(label))
         return iri
@@ -319,6 +329,11 @@ class _Emitter:
         for a in alt:
             self.add(iri, SKOS.altLabel, Literal(a.text, lang=a.lang) if a.lang else Literal(a.text))
 
+    def identifiers(self, iri: URIRef, ids: Identifiers) -> None:
+        # the same entity in other registries, so users can join their data with ours
+        if ids.wikidata:
+            self.add(iri, SKOS.exactMatch, WIKIDATA[ids.wikidata])
+
     # ---- records
     def organisation(self, rec: OrganisationRecord) -> None:
         iri = entity("org", rec.id)
@@ -330,6 +345,7 @@ class _Emitter:
             self.add(iri, SKOS.altLabel, Literal(alias))
         if rec.website:
             self.add(iri, ISCM.website, URIRef(rec.website))
+        self.identifiers(iri, rec.identifiers)
         if rec.country:
             self.add(iri, ISCM.hostCountry, self.actor(rec.country))
         self.add(iri, PROV.wasDerivedFrom, self.source(rec.source))
@@ -349,6 +365,7 @@ class _Emitter:
         self.names(iri, rec.name, rec.acronym, rec.alt_names)
         if rec.website:
             self.add(iri, ISCM.website, URIRef(rec.website))
+        self.identifiers(iri, rec.identifiers)
         # The descriptive record (names, kind, website) rests on the file's sources as a whole.
         for s in rec.sources.values():
             self.add(iri, PROV.wasDerivedFrom, self.source(s))

@@ -36,19 +36,24 @@ def _local(iri: str) -> str:
 
 def sources(cat: Catalogue) -> pd.DataFrame:
     """Every source once: ``key`` (its page, or its IRI when it is a document), url, title, publisher,
-    accessed, locator and the document it is part of."""
+    accessed, locator, the document it is part of, its kind (primary, igo, press, secondary), the date
+    it was published and, for a copy, what it copies."""
     return cat.memo(("sources-table",), lambda: _sources(cat))
 
 
 def _sources(cat: Catalogue) -> pd.DataFrame:
     rows = _select(cat, """
-        SELECT ?src ?url ?title ?label ?publisher ?accessed ?locator ?doc WHERE {
+        SELECT ?src ?url ?title ?label ?publisher ?accessed ?locator ?doc ?kind ?published ?copy_of WHERE {
           ?src a iscm:Source .
           OPTIONAL { ?src foaf:page ?url } OPTIONAL { ?src dcterms:title ?title }
           OPTIONAL { ?src rdfs:label ?label } OPTIONAL { ?src dcterms:publisher ?publisher }
           OPTIONAL { ?src dcterms:date ?accessed } OPTIONAL { ?src iscm:locator ?locator }
-          OPTIONAL { ?src dcterms:isPartOf/rdfs:label ?doc } }""")
-    df = pd.DataFrame(rows, columns=["src", "url", "title", "label", "publisher", "accessed", "locator", "doc"])
+          OPTIONAL { ?src dcterms:isPartOf/rdfs:label ?doc }
+          OPTIONAL { ?src iscm:sourceKind ?k . BIND(STRAFTER(STR(?k), "/source-kind/") AS ?kind) }
+          OPTIONAL { ?src dcterms:issued ?published } OPTIONAL { ?src iscm:copyOf ?copy_of } }""")
+    df = pd.DataFrame(rows, columns=["src", "url", "title", "label", "publisher", "accessed", "locator", "doc",
+                                     "kind", "published", "copy_of"])
+    df["published"] = df["published"].map(lambda v: None if v is None or pd.isna(v) else str(v))
     df["title"] = df["title"].fillna(df["label"]).fillna(df["doc"])
     df["accessed"] = df["accessed"].map(lambda v: None if v is None or pd.isna(v) else str(v))
     df["key"] = df["url"].fillna(df["src"])
@@ -65,17 +70,21 @@ def numbered(cat: Catalogue, cited: list[tuple[str, str | None]]) -> list[dict[s
     table = sources(cat)
     by_key = table.reset_index().drop_duplicates("key").set_index("key")
     by_src = table
+    # rows cite a document source by its label (title, or "document, locator"): find those too
+    by_label = table.dropna(subset=["label"]).drop_duplicates("label").set_index("label")
     out: dict[str, dict[str, Any]] = {}
     for key, as_of in cited:
         if not key:
             continue
         if key not in out:
-            row = by_key.loc[key] if key in by_key.index else (by_src.loc[key] if key in by_src.index else None)
+            row = next((t.loc[key] for t in (by_key, by_src, by_label) if key in t.index), None)
             info = {"n": len(out) + 1, "key": key, "url": None, "title": None, "publisher": None,
-                    "accessed": None, "locator": None, "as_of": None}
+                    "accessed": None, "locator": None, "kind": None, "published": None, "copy_of": None,
+                    "as_of": None}
             if row is not None:
                 info.update({k: None if pd.isna(row[k]) else str(row[k])
-                             for k in ("url", "title", "publisher", "accessed", "locator")})
+                             for k in ("url", "title", "publisher", "accessed", "locator", "kind", "published",
+                                       "copy_of")})
             elif key.startswith("http"):
                 info["url"] = key
             out[key] = info

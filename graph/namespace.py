@@ -52,11 +52,14 @@ class ISCM(DefinedNamespace):
     ExpertTypeScheme: URIRef
     ActionStatusScheme: URIRef
     EventLevelScheme: URIRef
+    SourceKindScheme: URIRef
     ThemeScheme: URIRef
     RegionScheme: URIRef
     # properties
     asOf: URIRef
     locator: URIRef
+    sourceKind: URIRef
+    copyOf: URIRef
     extractor: URIRef
     completeList: URIRef
     kind: URIRef
@@ -154,6 +157,8 @@ INTENSITY = Namespace(BASE + "intensity/")
 EXPERT_TYPE = Namespace(BASE + "expert-type/")
 ACTION_STATUS = Namespace(BASE + "action-status/")
 EVENT_LEVEL = Namespace(BASE + "event-level/")
+SOURCE_KIND = Namespace(BASE + "source-kind/")
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 ID = Namespace(BASE + "id/")
 
 PREFIXES: dict[str, str] = {
@@ -163,6 +168,8 @@ PREFIXES: dict[str, str] = {
     "status": str(STATUS),
     "theme": str(THEME),
     "intensity": str(INTENSITY),
+    "sourcekind": str(SOURCE_KIND),
+    "wd": str(WIKIDATA),
     "org": str(ORG),
     "prov": str(PROV),
     "time": str(TIME),

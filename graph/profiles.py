@@ -184,6 +184,24 @@ class Catalogue:
         return views.entities(self.g.store).set_index("id")
 
     @cached_property
+    def identifiers(self) -> pd.DataFrame:
+        """Ids other registries give our entities (``skos:exactMatch``): ``id`` → ``wikidata`` (a QID)."""
+        result = self.g.query(SPARQL_PREFIXES + """
+            SELECT ?id ?match WHERE { ?e dcterms:identifier ?id ; skos:exactMatch ?match .
+                                      FILTER(STRSTARTS(STR(?match), "http://www.wikidata.org/entity/Q")) }""")
+        assert isinstance(result, SelectResult)
+        df = pd.DataFrame(result.records(), columns=["id", "match"]).dropna()
+        df["wikidata"] = df["match"].map(lambda m: str(m).rsplit("/", 1)[-1])
+        return df.drop_duplicates("id").set_index("id")[["wikidata"]]
+
+    def identifiers_of(self, entity_id: str) -> dict[str, str]:
+        """``{"wikidata": "Q…", "wikidata_uri": …}`` for one entity, or ``{}``."""
+        if entity_id not in self.identifiers.index:
+            return {}
+        qid = str(self.identifiers.loc[entity_id, "wikidata"])
+        return {"wikidata": qid, "wikidata_uri": f"http://www.wikidata.org/entity/{qid}"}
+
+    @cached_property
     def names(self) -> pd.DataFrame:
         """Every name an entity is known by (labels, alternative labels, acronyms, ISO codes)."""
         result = self.g.query(SPARQL_PREFIXES + """
@@ -324,7 +342,8 @@ class Catalogue:
         iscms = mine[mine["organisation_type"] == "iscm"]
         unions = mine[mine["organisation_type"].isin(["union", "organisation"])]
         return {
-            "id": code, "label": row["label"], "type": "state", "region": _iso(row["region"]),
+            "id": code, "label": row["label"], "type": "state", "identifiers": self.identifiers_of(code),
+            "region": _iso(row["region"]),
             "subregion": _iso(row["subregion"]), "as_of": None if as_of is None else str(as_of),
             "iscm_count": int(iscms[iscms["role"] == "member"]["organisation_id"].nunique()),
             "iscms": _rows(iscms), "unions_and_igos": _rows(unions),
@@ -355,7 +374,8 @@ class Catalogue:
             claims = claims[claims["as_of"] <= temporal.period(as_of)[1]]
         exits = claims[~claims["actor_id"].isin(set(ended["actor_id"]) | set(mine["actor_id"]))]
         return {
-            "id": iscm_id, "label": row["label"], "type": "iscm", "as_of": None if as_of is None else str(as_of),
+            "id": iscm_id, "label": row["label"], "type": "iscm", "identifiers": self.identifiers_of(iscm_id),
+            "as_of": None if as_of is None else str(as_of),
             **facts,
             "member_count": int(mine[(mine["role"] == "member")]["actor_id"].nunique()),
             "members": by_role("member"), "observers": by_role("observer"),
@@ -371,7 +391,8 @@ class Catalogue:
         row = self.entity(org_id, kind="organisation")
         held = self.memberships_at(as_of)
         return {
-            "id": org_id, "label": row["label"], "type": row["type"], "as_of": None if as_of is None else str(as_of),
+            "id": org_id, "label": row["label"], "type": row["type"], "identifiers": self.identifiers_of(org_id),
+            "as_of": None if as_of is None else str(as_of),
             "roles_in_iscms": _rows(held[(held["actor_id"] == org_id)]),
             "members": _rows(held[(held["organisation_id"] == org_id) & (held["role"] == "member")]),
         }

@@ -100,15 +100,38 @@ def http_iri(value: str | None) -> str | None:
 HttpIri = Annotated[str, AfterValidator(http_iri)]
 
 
-class SourceRecord(_Strict):
-    """A public web page (``url``) or a document with a ``locator``."""
+SourceKind = Literal["primary", "igo", "press", "secondary"]
+SOURCE_KINDS: tuple[str, ...] = ("primary", "igo", "press", "secondary")
 
+QID = Annotated[str, Field(pattern=r"^Q[1-9][0-9]{0,11}$")]
+
+
+class Identifiers(_Strict):
+    """Ids other registries give the same entity, so users can join their data with ours."""
+
+    wikidata: QID | None = None
+
+
+class SourceRecord(_Strict):
+    """A public web page (``url``) or a document with a ``locator``.
+
+    ``kind`` says who speaks: ``primary`` (the ISCM's, a State's or a union's own official page or
+    document), ``igo`` (an intergovernmental organisation: IOM, UN, UNHCR, ICMPD, EU institutions …),
+    ``press`` (a named press outlet) or ``secondary`` (anything else: a copy, a wiki, an aggregator, a
+    blog, an NGO or reference work). A copy names what it copies in ``copy_of``.
+    """
+
+    kind: SourceKind
     url: HttpIri | None = None
     document: str | None = None
     locator: str | None = None
     title: str | None = None
     publisher: str | None = None
+    published: YearOrDate | None = None  # the date the document itself carries
     accessed: dt.date | None = None
+    copy_of: str | None = None  # for a secondary copy: the title/publisher of the original
+    read_at: HttpIri | None = None  # a cited document whose text was read in a copy: where (not for citing)
+    note: str | None = None
 
     @model_validator(mode="after")
     def _url_or_document(self) -> SourceRecord:
@@ -116,6 +139,12 @@ class SourceRecord(_Strict):
             raise ValueError("a source needs a url, or a document with a locator")
         if self.document and not self.url and not self.locator:
             raise ValueError("a document source needs a locator (page, section or line)")
+        if self.read_at and not self.document:
+            raise ValueError("read_at is for a document cited by its title (document: …, locator: …) whose text "
+                             "was read in a copy; a web page is cited by its url")
+        if self.copy_of and self.kind != "secondary":
+            raise ValueError(f"copy_of is for secondary copies, but kind is {self.kind!r}: "
+                             "cite the original with its own kind, or set kind: secondary")
         return self
 
 
@@ -191,6 +220,7 @@ class CollaborationFile(_Strict):
     kind: str | None = None  # ISCMs: regional-consultative-process | interregional-forum | global-process
     type: Literal["regional-union", "igo"] | None = None  # unions/ and igos/ files
     website: HttpIri | None = None
+    identifiers: Identifiers = Identifiers()
     sources: dict[str, SourceRecord]
     facts: Facts = Facts()
     memberships: list[MembershipBlock] = []
@@ -212,6 +242,7 @@ class OrganisationRecord(_Strict):
     type: Literal["igo", "eu-body", "regional-union", "civil-society", "private-sector",
                   "academic", "government-agency", "programme"]
     website: HttpIri | None = None
+    identifiers: Identifiers = Identifiers()
     aliases: list[str] = []
     country: str | None = None  # for government agencies: the State they belong to
     source: SourceRecord

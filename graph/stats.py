@@ -127,6 +127,7 @@ def compute_stats(g: ISCMGraph) -> dict[str, Any]:
                 OPTIONAL { ?m prov:wasDerivedFrom ?s . ?s a iscm:Source . BIND(?m AS ?ms) }
                 OPTIONAL { ?m iscm:asOf ?d . BIND(?m AS ?md) } }""")
     n, with_source, with_date = (int(c.toPython()) for c in prov.rows[0])
+    sources = source_kinds(g, n)
 
     df = g.memberships
     iscm_rows = _select(g, """
@@ -163,6 +164,7 @@ def compute_stats(g: ISCMGraph) -> dict[str, Any]:
             "memberships_with_source": with_source,
             "share_with_source": with_source / n if n else 1.0,
             "share_with_as_of": with_date / n if n else 1.0,
+            **sources,
         },
         "iscms": iscms,
         # States and territories together (headline: the same split in two)
@@ -170,6 +172,40 @@ def compute_stats(g: ISCMGraph) -> dict[str, Any]:
         "headline": (h := headline(g.tenures, [r["id"] for r in iscms], claims=len(df))),
         "headline_text": headline_sentence(h),
     }
+
+
+KIND_ORDER = ("primary", "igo", "press", "secondary")  # a claim counts under the best kind it rests on
+
+
+def source_kinds(g: ISCMGraph, n: int) -> dict[str, Any]:
+    """How many membership claims rest on a primary or IGO source, and how many only on secondary ones
+    (a claim through a bloc rests on its own source and the bloc's: the best of them counts)."""
+    rows = _select(g, """
+        SELECT ?m ?k WHERE { ?m a org:Membership ; prov:wasDerivedFrom ?s .
+                             OPTIONAL { ?s iscm:sourceKind ?kc . BIND(STRAFTER(STR(?kc), "/source-kind/") AS ?k) } }""")
+    best: dict[str, int] = {}
+    for m, k in rows.rows:
+        rank = KIND_ORDER.index(str(k)) if k is not None and str(k) in KIND_ORDER else len(KIND_ORDER)
+        best[str(m)] = min(best.get(str(m), rank), rank)
+    by_kind = {kind: sum(1 for r in best.values() if r == i) for i, kind in enumerate(KIND_ORDER)}
+    by_kind["unknown"] = sum(1 for r in best.values() if r == len(KIND_ORDER))
+    official = by_kind["primary"] + by_kind["igo"]
+    return {
+        "memberships_by_source_kind": by_kind,
+        "memberships_primary_or_igo": official,
+        "share_primary_or_igo": official / n if n else 1.0,
+        "memberships_secondary_only": by_kind["secondary"],
+        "share_secondary_only": by_kind["secondary"] / n if n else 0.0,
+    }
+
+
+def sources_markdown(p: dict[str, Any]) -> str:
+    """One line under the README's counts: which kind of source the membership claims rest on."""
+    k = p["memberships_by_source_kind"]
+    return (f"\nOf the {p['memberships']} membership claims, {p['share_primary_or_igo']:.1%} rest on a primary "
+            f"(official ISCM, State or union) or IGO source ({k['primary']} primary, {k['igo']} IGO), "
+            f"{k['press']} on press only and {k['secondary']} ({p['share_secondary_only']:.1%}) on secondary "
+            "sources only (`iscm sources --check` lists them).\n")
 
 
 def _complete(members: pd.DataFrame) -> bool:

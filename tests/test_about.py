@@ -153,12 +153,14 @@ def test_the_readme_counts_are_the_built_data_s(built: Path):
     import re
 
     import graph
-    from graph.stats import graph_stats, headline, headline_markdown
+    from graph.stats import graph_stats, headline, headline_markdown, sources_markdown
 
     readme = (REPO / "README.md").read_text()
     block = readme.split("<!-- counts:start -->\n")[1].split("<!-- counts:end -->")[0]
     as_of = dt.date.fromisoformat(re.match(r"As of (\d{4}-\d{2}-\d{2}):", block).group(1))
     g = graph.load(built)
-    ids = [row["id"] for row in graph_stats(g)["iscms"]]
-    assert block == headline_markdown(headline(g.tenures, ids, claims=len(g.memberships), as_of=as_of), as_of=as_of), \
+    stats = graph_stats(g)
+    ids = [row["id"] for row in stats["iscms"]]
+    table = headline_markdown(headline(g.tenures, ids, claims=len(g.memberships), as_of=as_of), as_of=as_of)
+    assert block == table + sources_markdown(stats["provenance"]), \
         "README counts are stale: regenerate them with `iscm stats --format markdown`"

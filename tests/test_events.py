@@ -22,9 +22,9 @@ from ontology import ONTOLOGY_PATH
 GOOD = """\
 iscm: alpha-process
 sources:
-  ap-meetings:
-    url: https://example.org/alpha/meetings
-    title: "Alpha meetings"
+  ap-meetings: {kind: primary,
+    url: https://example.org/alpha/meetings,
+    title: "Alpha meetings"}
 events:
   - id: alpha-process-2019-ministerial
     title: "Second Ministerial Conference of the Alpha Process"
@@ -56,7 +56,7 @@ events:
 GLOBAL = """\
 iscm: null
 sources:
-  gm: {url: "https://example.org/global", title: "Global meeting"}
+  gm: {kind: igo, url: "https://example.org/global", title: "Global meeting"}
 events:
   - id: global-meeting-2019
     title: "Global meeting of ISCMs"
@@ -141,7 +141,7 @@ def test_bad_records_name_file_line_and_record(tiny_events: Path):
 
 def test_duplicate_ids_across_files_and_typos_are_errors(tiny_events: Path):
     (tiny_events / "events" / "beta-forum.yaml").write_text(
-        "iscm: beta-forum\nsources:\n  s: {url: 'https://example.org/b'}\nevents:\n"
+        "iscm: beta-forum\nsources:\n  s: {kind: primary, url: 'https://example.org/b'}\nevents:\n"
         "  - id: beta-forum-2020\n    title: B\n    start: 2020\n    level: expert\n    source: s\n"
         "    as_of: 2020-01-01\n    hostz: [MAR]\n")
     g = tiny_events / "events" / "global-meetings.yaml"

@@ -32,6 +32,8 @@ DUMPS = {
     "iscm.nt": ("application/n-triples", "the whole graph, N-Triples"),
     "iscm.nq": ("application/n-quads", "the whole graph with named graphs (curated data, each document), N-Quads"),
     "memberships.csv": ("text/csv", "every membership claim with role, dates, as-of date and source"),
+    "entities.csv": ("text/csv", "every State, ISCM, union and organisation: id, type, label and Wikidata QID "
+                                 "(skos:exactMatch), to join with other data"),
     "tenures.csv": ("text/csv", "every tenure (the claims resolved by the time model): interval, precision, "
                                 "inferred flags, end reason, named or derived, evidence and source"),
     "panel-state-iscm-year.csv": ("text/csv", "panel: State × ISCM × year of membership (codebook: docs/panels.md)"),
@@ -97,6 +99,11 @@ def _csv_body(cat: Catalogue, name: str) -> str:
 
 
 def _table_dump(cat: Catalogue, name: str) -> str:
+    if name == "entities.csv":
+        df = cat.entities.reset_index()[["id", "type", "label"]]
+        df = df[df["type"].isin(["state", "iscm", "union", "organisation"])]
+        df = df.join(cat.identifiers, on="id")
+        return df.sort_values(["type", "id"]).to_csv(index=False)
     if name == "tenures.csv":
         return cat.tenures.to_csv(index=False, date_format="%Y-%m-%d")
     cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
