@@ -60,7 +60,7 @@ def _evidence(after: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
         "since": [temporal.label(d, p, inferred=i) for d, p, i in
                   zip(df["start"], df["start_precision"], df["start_inferred"], strict=True)],
         "start_inferred": df["start_inferred"].astype(bool), "start_basis": df["start_basis"],
-        "derived": df["derived"].astype(bool), "source": df["source_url"]})
+        "derived": df["derived"].astype(bool), "source": df["source_url"].fillna(df["source"])})
 
 
 def size_over_time(memberships: pd.DataFrame, years: list[int], *, roles: str = "members") -> pd.DataFrame:

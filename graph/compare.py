@@ -32,7 +32,7 @@ def _side(tenures: pd.DataFrame, iscm: str) -> pd.DataFrame:
         "until": [temporal.label(d, p, inferred=i) for d, p, i in
                   zip(df["end"], df["end_precision"], df["end_inferred"], strict=True)],
         "start_inferred": df["start_inferred"].astype(bool), "derived": df["derived"].astype(bool),
-        "via": df["via"], "source": df["source_url"]}).set_index("state")
+        "via": df["via"], "source": df["source_url"].fillna(df["source"])}).set_index("state")
 
 
 def compare(tenures: pd.DataFrame, a: str, b: str, *, as_of: int | str | None = None,

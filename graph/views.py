@@ -343,15 +343,17 @@ def bipartite(store_or_df: Store | pd.DataFrame, *, roles: str | Iterable[str] =
         g.add_node(row.organisation_id, bipartite=1, label=row.organisation_label, type=row.organisation_type)
         start = row.start.date().isoformat() if not pd.isna(row.start) else None
         end = row.end.date().isoformat() if not pd.isna(row.end) else None
+        # the page it is read on, else the source record itself (a document cited by title has no page)
+        cited = _str(row.source_url) or _str(row.source)
         if g.has_edge(row.actor_id, row.organisation_id):
             data = g.edges[row.actor_id, row.organisation_id]
             if row.role not in data["roles"]:
                 data["roles"].append(row.role)
-            if row.source_url and row.source_url not in data["sources"]:
-                data["sources"].append(row.source_url)
+            if cited and cited not in data["sources"]:
+                data["sources"].append(cited)
         else:
             g.add_edge(row.actor_id, row.organisation_id, roles=[row.role], start=start, end=end,
-                       sources=[row.source_url] if row.source_url else [])
+                       sources=[cited] if cited else [])
     return g
 
 

@@ -75,8 +75,7 @@ def test_rdf_dumps_open_with_how_to_cite_and_still_parse(built: Path):
 
     release = current_release(built)
     manifest = json.loads((release / "manifest.json").read_text())
-    for name, fmt in (("iscm.ttl", ox.RdfFormat.TURTLE), ("iscm.nt", ox.RdfFormat.N_TRIPLES),
-                      ("iscm.nq", ox.RdfFormat.N_QUADS)):
+    for name in ("iscm.ttl", "iscm.nt", "iscm.nq"):
         with (release / name).open("rb") as f:
             head = [f.readline().decode() for _ in range(3)]
         assert all(line.startswith("# ") for line in head), name

@@ -24,8 +24,8 @@ NETWORK = """\
 id: north-liaison
 name: North liaison officers
 sources:
-  reg: {url: "https://example.org/reg", title: "Regulation"}
-  news: {url: "https://example.org/news", title: "News"}
+  reg: {url: "https://example.org/reg", title: "Regulation", kind: primary}
+  news: {url: "https://example.org/news", title: "News", kind: press}
 legal_basis:
   - {act: "Regulation 1/2004", adopted: 2004-02-19, until: 2019-08-13, source: reg, as_of: 2009-07-08}
 officer_counts:
@@ -42,7 +42,7 @@ deployments:
 PROGRAMME = """\
 programme: peer-facility
 sources:
-  site: {url: "https://example.org/facility", title: "Facility actions"}
+  site: {url: "https://example.org/facility", title: "Facility actions", kind: primary}
 phases:
   - {name: "Phase I", since: 2009-01, until: 2015, source: site, as_of: 2016}
 action_counts:
@@ -61,7 +61,7 @@ FACILITY = """
 - id: peer-facility
   name: Peer facility
   type: programme
-  source: {url: "https://example.org/facility", title: "Facility"}
+  source: {url: "https://example.org/facility", title: "Facility", kind: primary}
   as_of: 2020-01-01
 """
 
