@@ -143,6 +143,8 @@
     if (frame) { frame.postMessage({type: "iscm-map-find", ids: hits.map((n) => n.id), q: $("map-find").value.trim()}, "*"); }
   }
   $("map-find").addEventListener("input", find);
+  // a search typed while the map was still loading is sent again once it is there
+  $("map-frame").addEventListener("load", () => { if ($("map-find").value.trim() && nodes.length) { find(); } });
   $("map-find-form").addEventListener("submit", (e) => { e.preventDefault(); find(); });
 
   // ---------------------------------------------------------------- the world map tab
