@@ -1,15 +1,20 @@
 """Dependencies shared by the routes: the loaded graph and its catalogue (read-only, built at start-up),
-settings, and bounded pagination."""
+settings, the SPARQL admission gate, and bounded pagination. Routes read the application's state only
+through these, never ``request.app.state`` themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 
+from api.admission import Gate
 from api.config import Settings
-from api.serving import Served
+from api.openapi30 import downgrade
+from api.serving import Served, reload
 from graph.loader import ISCMGraph
 from graph.profiles import Catalogue
 
@@ -33,10 +38,31 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_gate(request: Request) -> Gate:
+    return request.app.state.sparql_gate
+
+
+def get_reloader(request: Request) -> Callable[[], Awaitable[dict[str, Any]]]:
+    """Switch this application to the build folder's current release (``POST /admin/reload``)."""
+    return partial(reload, request.app)
+
+
+def get_openapi_30(request: Request) -> dict[str, Any]:
+    """The OpenAPI document downgraded to 3.0 (for the bundled Swagger UI), made once per application."""
+    app = request.app
+    doc = getattr(app.state, "openapi_30", None)
+    if doc is None:
+        doc = app.state.openapi_30 = downgrade(app.openapi())
+    return doc
+
+
 GraphDep = Annotated[ISCMGraph, Depends(get_graph)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 ServedDep = Annotated[Served, Depends(get_served)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+GateDep = Annotated[Gate, Depends(get_gate)]
+ReloaderDep = Annotated[Callable[[], Awaitable[dict[str, Any]]], Depends(get_reloader)]
+OpenAPI30Dep = Annotated[dict[str, Any], Depends(get_openapi_30)]
 
 
 @dataclass(frozen=True)

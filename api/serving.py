@@ -144,16 +144,9 @@ def _graph_sizes(g: ISCMGraph) -> dict[str, int]:
 
 
 def install(app: FastAPI, served: Served) -> None:
-    """Make ``served`` the release every new request sees (one reference; the attributes below are
-    kept for routes that read them directly)."""
+    """Make ``served`` the release every new request sees: one reference, which routes reach through
+    :func:`api.deps.get_served` (read once per request)."""
     app.state.served = served
-    app.state.graph = served.graph
-    app.state.catalogue = served.catalogue
-    app.state.graph_names = served.graph_names
-    app.state.graph_sizes = served.graph_sizes
-    app.state.default_triples = served.default_triples
-    app.state.query_pool = served.query_pool
-    app.state.analytics_pool = served.analytics_pool
     with contextlib.suppress(AttributeError, KeyError):  # maps of the previous release
         del app.state.map_cache
 

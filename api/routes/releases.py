@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from api.deps import PageDep, ServedDep, SettingsDep
 from api.models import PROBLEMS, Table
-from api.routes.rest import CSV_TABLE, Format, table
+from api.tables import CSV_TABLE, Format, table
 from graph import changes
 from graph.dataset import DUMP_TYPES, Metadata, citation, describe
 from graph.releases import find_release, list_releases

@@ -6,8 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api import i18n
-from api.deps import CatalogueDep
-from api.openapi30 import downgrade
+from api.deps import CatalogueDep, OpenAPI30Dep
 from api.pages import home_page
 from graph.stats import headline
 
@@ -35,10 +34,6 @@ def docs() -> HTMLResponse:
 
 
 @router.get("/openapi-3.0.json")
-def openapi_30(request: Request) -> JSONResponse:
+def openapi_30(doc: OpenAPI30Dep) -> JSONResponse:
     # the bundled Swagger UI reads OpenAPI 3.0 only; /openapi.json stays FastAPI's 3.1 document
-    app = request.app
-    doc = getattr(app.state, "openapi_30", None)
-    if doc is None:
-        doc = app.state.openapi_30 = downgrade(app.openapi())
     return JSONResponse(doc)

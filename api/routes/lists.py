@@ -1,0 +1,113 @@
+"""Lists: ISCMs, States, organisations, actions, networks, meetings and memberships, with bounded
+paging (JSON, or CSV with ``format=csv``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from api.deps import AsOf, CatalogueDep, FiltersDep, PageDep
+from api.models import PROBLEMS, Table
+from api.tables import CSV_TABLE, Format, actor_key, filtered, table
+from graph import temporal
+
+router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["lists"])
+
+_KINDS = "^(regional-consultative-process|interregional-forum|global-process)$"
+Year = Annotated[int | None, Query(ge=1900, le=2100)]
+
+
+@router.get("/iscms", response_model=Table, responses=CSV_TABLE, summary="ISCMs with kind, status and member count")
+def list_iscms(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+               kind: Annotated[str | None, Query(pattern=_KINDS)] = None,
+               status: Annotated[str | None, Query(pattern="^(active|dormant|succeeded|ended)$")] = None) -> Any:
+    return table(cat.list_iscms(kind=kind, status=status), request, page, format,
+                 cache=(cat, ("iscms", kind, status)))
+
+
+@router.get("/states", response_model=Table, responses=CSV_TABLE,
+            summary="States with the number of ISCMs they belong to (filter by count, region, role, year)")
+def list_states(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+                format: Format = None,
+                min_iscms: Annotated[int, Query(ge=0, le=1000)] = 0,
+                region: Annotated[str | None, Query(max_length=60, description="UN M49 region or sub-region")] = None,
+                role: Annotated[str, Query(pattern="^(member|observer|chair|secretariat|partner)$")] = "member",
+                as_of: AsOf = None) -> Any:
+    df = cat.list_states(min_iscms=min_iscms, region=region, role=role, as_of=as_of, **filters.kwargs())
+    return table(df, request, page, format, cache=(cat, ("states", min_iscms, region, role, as_of, filters)),
+                 filters=filters.describe(as_of))
+
+
+@router.get("/organisations", response_model=Table, responses=CSV_TABLE, summary="Organisations and unions")
+def list_organisations(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                       type: Annotated[str | None, Query(pattern="^(organisation|union)$")] = None) -> Any:
+    return table(cat.list_organisations(type=type), request, page, format, cache=(cat, ("organisations", type)))
+
+
+@router.get("/actions", response_model=Table, responses=CSV_TABLE, summary="Capacity-building (MIEUX) actions")
+def list_actions(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
+    return table(cat.list_actions(), request, page, format, cache=(cat, ("actions",)))
+
+
+@router.get("/networks", response_model=Table, responses=CSV_TABLE, summary="Liaison-officer networks")
+def list_networks(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
+    return table(cat.list_networks(), request, page, format, cache=(cat, ("networks",)))
+
+
+@router.get("/events", response_model=Table, responses=CSV_TABLE,
+            summary="Meetings with level, place, hosts, chairs, participants, source and as-of date")
+def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+                iscm: Annotated[str | None, Query(max_length=80, description="held under or attended by")] = None,
+                state: Annotated[str | None, Query(max_length=80,
+                                                   description="a State (alpha-3) or organisation id that "
+                                                               "hosted, chaired or took part")] = None,
+                role: Annotated[str | None, Query(pattern="^(host|chair|participant)$",
+                                                  description="with state: only this part")] = None,
+                year: Annotated[Year, Query(description="took place (partly) in this year")] = None,
+                year_from: Annotated[Year, Query(alias="from")] = None,
+                year_to: Annotated[Year, Query(alias="to")] = None,
+                level: Annotated[str | None, Query(pattern="^(ministerial|senior-officials|expert|thematic|summit|"
+                                                           "global-meeting|other)$")] = None) -> Any:
+    filters = {"iscm": iscm, "state": actor_key(state) if state else None, "role": role, "year": year,
+               "year_from": year_from, "year_to": year_to, "level": level}
+    return table(cat.list_events(**filters), request, page, format,
+                 cache=(cat, ("events", *filters.values())))
+
+
+@router.get("/memberships", response_model=Table, responses=CSV_TABLE,
+            summary="Tenures with their interval, evidence and source (at the release date, as of a date, "
+                    "every tenure, or every claim)")
+def list_memberships(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+                     format: Format = None,
+                     iscm: Annotated[str | None, Query(max_length=80)] = None,
+                     state: Annotated[str | None, Query(max_length=80)] = None,
+                     role: Annotated[str | None, Query(max_length=40)] = None,
+                     as_of: AsOf = None,
+                     history: Annotated[bool, Query(description="every tenure of any date, not only those "
+                                                                "holding at as_of")] = False,
+                     claims: Annotated[bool, Query(description="the sourced claims themselves, of every date "
+                                                               "(before the time model resolves them)")] = False,
+                     ) -> Any:
+    if claims:
+        df = cat.memberships
+        cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
+                "as_of_inferred", "source_url", "complete_list", "via", "membership"]
+    else:
+        df = filtered(cat.tenures if history else cat.memberships_at(as_of), filters)
+        cols = ["organisation_id", "organisation_type", "actor_id", "actor_label", "actor_type", "role", "start",
+                "end", "since", "until", "start_inferred", "end_reason", "derived", "via", "evidence", "as_of",
+                "as_of_inferred", "source_url", "current"]
+        df = df.assign(since=[temporal.label(d, p, inferred=i) for d, p, i in
+                              zip(df["start"], df["start_precision"], df["start_inferred"], strict=True)],
+                       until=[temporal.label(d, p, inferred=i) for d, p, i in
+                              zip(df["end"], df["end_precision"], df["end_inferred"], strict=True)])
+    if iscm:
+        df = df[df["organisation_id"] == iscm]
+    if state:
+        df = df[df["actor_id"] == state.upper() if len(state) == 3 else df["actor_id"] == state]
+    if role:
+        df = df[df["role"] == role]
+    return table(df[cols].rename(columns={"organisation_id": "organisation", "actor_id": "actor",
+                                          "source_url": "source"}), request, page, format,
+                 filters=None if claims else filters.describe(None if history else as_of) | {"history": history})
