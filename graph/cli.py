@@ -26,7 +26,9 @@ def _data_dir(value: str | None) -> Path:
 
 
 def _build_dir(value: str | None) -> Path:
-    return Path(value or os.environ.get("ISCM_BUILD_DIR", "build"))
+    from graph.releases import default_build_dir
+
+    return default_build_dir(value)
 
 
 def _date(value: str) -> dt.date:

@@ -13,15 +13,15 @@ import pandas as pd
 from rdflib import Dataset
 
 from graph import temporal, views
-from graph.releases import MEMBERSHIPS_FILE, QUADS_FILE, STORE_DIR, TENURES_FILE, current_release
+from graph.releases import (
+    MEMBERSHIPS_FILE,
+    QUADS_FILE,
+    STORE_DIR,
+    TENURES_FILE,
+    current_release,
+    default_build_dir,
+)
 from graph.store import OxigraphStore, RdflibStore, RemoteStore, Result, Store
-
-DEFAULT_BUILD_DIR = Path("build")
-
-
-def default_build_dir() -> Path:
-    """``$ISCM_BUILD_DIR`` if set, else ``./build``."""
-    return Path(os.environ.get("ISCM_BUILD_DIR", DEFAULT_BUILD_DIR))
 
 
 class ISCMGraph:
@@ -129,6 +129,6 @@ def load(build_dir: Path | str | None = None, *, backend: str = "oxigraph", endp
     ``"remote"``: the SPARQL endpoint ``endpoint`` (default ``$ISCM_SPARQL_ENDPOINT``) holding the
     same release (see ``iscm publish``).
     """
-    release = current_release(Path(build_dir) if build_dir is not None else default_build_dir())
+    release = current_release(default_build_dir(build_dir))
     return ISCMGraph(open_store(release, backend=backend, endpoint=endpoint, store_endpoint=store_endpoint),
                      release=release)

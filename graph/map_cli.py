@@ -23,6 +23,7 @@ from typing import Any
 from rich.console import Console
 
 from graph.progress import stages
+from graph.releases import default_build_dir
 
 FORMATS = ("html", "png", "svg", "gexf", "graphml", "csv", "choropleth")
 _BY_SUFFIX = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg", ".gexf": "gexf",
@@ -99,7 +100,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         raise maps.MapParameterError(f"cannot tell the format from {out.name!r}: give --format")
     if (fmt == "choropleth") != (args.kind == "choropleth"):
         raise maps.MapParameterError("the world choropleth is `iscm map choropleth [--iscm ID] --out FILE.svg`")
-    build = Path(args.build or os.environ.get("ISCM_BUILD_DIR", "build"))
+    build = default_build_dir(args.build)
     with stages(Console(stderr=True), "map", 3) as step:
         step(f"loading {build}")
         cat = Catalogue(graph.load(build))

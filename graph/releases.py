@@ -26,6 +26,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO
 
+# the one default of the build folder: the CLI, the loader, the maps and the server read it here
+DEFAULT_BUILD_DIR = Path("build")
+BUILD_DIR_ENV = "ISCM_BUILD_DIR"
 RELEASES = "releases"
 LEASES = "leases"
 # what a release folder holds (graph/build.py writes them)
@@ -36,6 +39,11 @@ TENURES_FILE = "tenures.csv.gz"  # graph.temporal.tenures of the release: what "
 KEEP_RELEASES = 3
 # libraries whose version changes the compiled graph (country names, serialisation)
 _LIBRARIES = ("pycountry", "country_converter", "rdflib", "pyoxigraph", "iscm-graph")
+
+
+def default_build_dir(value: str | Path | None = None) -> Path:
+    """``value`` if given, else ``$ISCM_BUILD_DIR``, else ``./build``."""
+    return Path(value or os.environ.get(BUILD_DIR_ENV) or DEFAULT_BUILD_DIR)
 
 
 def input_files(data_dir: Path, ontology_dir: Path) -> list[tuple[str, Path]]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hmac
-import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException
 from pydantic import BaseModel
 
 from api import admission
-from api.deps import GateDep, ReloaderDep, ServedDep
+from api.deps import GateDep, ReloaderDep, ServedDep, SettingsDep
 from api.models import PROBLEMS
 from api.serving import health_problems
 from graph.stats import graph_stats
@@ -58,10 +57,11 @@ class Reloaded(BaseModel):
 
 
 @router.post("/admin/reload", response_model=Reloaded, include_in_schema=False)
-async def admin_reload(reload: ReloaderDep, authorization: Annotated[str | None, Header()] = None) -> Reloaded:
+async def admin_reload(reload: ReloaderDep, settings: SettingsDep,
+                       authorization: Annotated[str | None, Header()] = None) -> Reloaded:
     """Serve the build folder's current release (same as ``kill -HUP``); needs ``$ISCM_ADMIN_TOKEN``.
     No release to switch to is a :class:`BuildNotFoundError` (409): the loaded one stays served."""
-    token = os.environ.get("ISCM_ADMIN_TOKEN", "")
+    token = settings.admin_token.get_secret_value()
     if not token:
         raise HTTPException(403, "reload over HTTP is off: set ISCM_ADMIN_TOKEN (or send the process SIGHUP)")
     given = (authorization or "").removeprefix("Bearer ").strip()
