@@ -131,6 +131,7 @@ def _load(release: Path, settings: Settings) -> ISCMGraph:
 
 def _graph_sizes(g: ISCMGraph) -> dict[str, int]:
     """Each named graph of the release and its number of triples."""
+    from graph import queries
     from graph.store import SelectResult
 
     # the manifest lists them; asking the store scans every quad (14 s on Virtuoso)
@@ -138,7 +139,7 @@ def _graph_sizes(g: ISCMGraph) -> dict[str, int]:
     if listed:
         return {str(k): int(v) for k, v in listed.items()}
 
-    result = g.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    result = g.query(queries.text("release.graph-sizes"))
     assert isinstance(result, SelectResult)
     return {str(row[0]): int(row[1].toPython()) for row in result.rows}
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from graph.namespace import SPARQL_PREFIXES
+from graph import queries
 from graph.store import SelectResult
 
 if TYPE_CHECKING:
@@ -24,8 +24,8 @@ _SKIP = {"rdf-syntax-ns#type", "terms/identifier", "rdf-schema#label", "core#pre
          "prov#wasDerivedFrom", "ontology#asOfPrecision"}
 
 
-def _select(cat: Catalogue, body: str) -> list[dict[str, Any]]:
-    result = cat.g.query(SPARQL_PREFIXES + body)
+def _select(cat: Catalogue, name: str, **params: str) -> list[dict[str, Any]]:
+    result = cat.g.query(queries.text(name, **params))
     assert isinstance(result, SelectResult)
     return result.records()
 
@@ -41,13 +41,7 @@ def sources(cat: Catalogue) -> pd.DataFrame:
 
 
 def _sources(cat: Catalogue) -> pd.DataFrame:
-    rows = _select(cat, """
-        SELECT ?src ?url ?title ?label ?publisher ?accessed ?locator ?doc WHERE {
-          ?src a iscm:Source .
-          OPTIONAL { ?src foaf:page ?url } OPTIONAL { ?src dcterms:title ?title }
-          OPTIONAL { ?src rdfs:label ?label } OPTIONAL { ?src dcterms:publisher ?publisher }
-          OPTIONAL { ?src dcterms:date ?accessed } OPTIONAL { ?src iscm:locator ?locator }
-          OPTIONAL { ?src dcterms:isPartOf/rdfs:label ?doc } }""")
+    rows = _select(cat, "details.sources")
     df = pd.DataFrame(rows, columns=["src", "url", "title", "label", "publisher", "accessed", "locator", "doc"])
     df["title"] = df["title"].fillna(df["label"]).fillna(df["doc"])
     df["accessed"] = df["accessed"].map(lambda v: None if v is None or pd.isna(v) else str(v))
@@ -87,12 +81,7 @@ def entity(cat: Catalogue, entity_id: str) -> dict[str, Any]:
     row = cat.entity(entity_id)
     etype = str(row["type"])
     iri = f"{BASE}id/{COLLECTION.get(etype, 'org')}/{entity_id}"
-    rows = _select(cat, f"""
-        SELECT ?p ?plabel ?o ?olabel ?oid WHERE {{
-          <{iri}> ?p ?o .
-          OPTIONAL {{ ?p rdfs:label ?plabel FILTER(LANG(?plabel) = "" || LANGMATCHES(LANG(?plabel), "en")) }}
-          OPTIONAL {{ ?o skos:prefLabel|rdfs:label ?olabel }}
-          OPTIONAL {{ ?o dcterms:identifier ?oid }} }}""")
+    rows = _select(cat, "details.entity-facts", iri=iri)
     facts: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
         p = str(r["p"])
@@ -106,11 +95,8 @@ def entity(cat: Catalogue, entity_id: str) -> dict[str, Any]:
         if key not in facts:
             facts[key] = {"property": r.get("plabel") or _local(p), "value": None if shown is None else str(shown),
                           "id": r.get("oid"), "type": _type_of(cat, r.get("oid"))}
-    period = _select(cat, f"""
-        SELECT ?start ?end WHERE {{ <{iri}> iscm:period ?i .
-          OPTIONAL {{ ?i time:hasBeginning/time:inXSDDate ?start }}
-          OPTIONAL {{ ?i time:hasEnd/time:inXSDDate ?end }} }}""")
-    src = _select(cat, f"SELECT ?s WHERE {{ <{iri}> prov:wasDerivedFrom ?s }}")
+    period = _select(cat, "details.entity-period", iri=iri)
+    src = _select(cat, "details.entity-sources", iri=iri)
     table = sources(cat)
     keys = [table.at[str(s["s"]), "key"] if str(s["s"]) in table.index else str(s["s"]) for s in src]
     when = period[0] if period else {}

@@ -21,10 +21,10 @@ import networkx as nx
 import pandas as pd
 from cachetools import LRUCache
 
-from graph import temporal, views
+from graph import queries, temporal, views
 from graph.errors import UnknownEntityError
 from graph.loader import ISCMGraph
-from graph.namespace import SPARQL_PREFIXES
+from graph.namespace import BASE
 from graph.store import SelectResult
 
 
@@ -177,11 +177,7 @@ class Catalogue:
     @cached_property
     def names(self) -> pd.DataFrame:
         """Every name an entity is known by (labels, alternative labels, acronyms, ISO codes)."""
-        result = self.g.query(SPARQL_PREFIXES + """
-            SELECT ?id ?name WHERE {
-              ?e dcterms:identifier ?id .
-              { ?e skos:prefLabel ?name } UNION { ?e skos:altLabel ?name } UNION { ?e iscm:acronym ?name }
-              UNION { ?e iscm:isoAlpha2 ?name } UNION { ?e iscm:isoAlpha3 ?name } }""")
+        result = self.g.query(queries.text("profile.names"))
         assert isinstance(result, SelectResult)
         df = pd.DataFrame(result.records(), columns=["id", "name"]).dropna()
         df = df[df["id"].isin(self.entities.index)]
@@ -366,49 +362,19 @@ class Catalogue:
             "members": _rows(held[(held["organisation_id"] == org_id) & (held["role"] == "member")]),
         }
 
-    def _select(self, body: str) -> list[dict[str, Any]]:
-        result = self.g.query(SPARQL_PREFIXES + body)
+    def _select(self, name: str, **params: str) -> list[dict[str, Any]]:
+        result = self.g.query(queries.text(name, **params))
         assert isinstance(result, SelectResult)
         return result.records()
 
     def _iscm_facts(self, iscm_id: str) -> dict[str, Any]:
-        iri = f"<https://w3id.org/iscm/id/iscm/{iscm_id}>"
-        base = self._select(f"""
-            SELECT ?kind ?status ?established ?website ?acronym WHERE {{
-              {iri} iscm:kind ?k . BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
-              OPTIONAL {{ {iri} iscm:status ?s . BIND(STRAFTER(STR(?s), "/status/") AS ?status) }}
-              OPTIONAL {{ {iri} iscm:established ?established }}
-              OPTIONAL {{ {iri} iscm:website ?website }}
-              OPTIONAL {{ {iri} iscm:acronym ?acronym }} }} LIMIT 1""")
+        iri = f"{BASE}id/iscm/{iscm_id}"
+        base = self._select("profile.iscm-facts", iri=iri)
         info = base[0] if base else {}
-        themes = sorted({r["t"] for r in self._select(
-            f'SELECT ?t WHERE {{ {iri} iscm:theme ?x . BIND(STRAFTER(STR(?x), "/theme/") AS ?t) }}')})
-        claims = self._select(f"""
-            SELECT ?property ?value ?as_of ?source WHERE {{
-              ?c a iscm:Claim ; iscm:subject {iri} ; iscm:property ?p ; iscm:value ?v ; iscm:asOf ?as_of .
-              BIND(STRAFTER(STR(?p), "#") AS ?property)
-              BIND(IF(isIRI(?v), STRAFTER(STR(?v), "w3id.org/iscm/"), STR(?v)) AS ?value)
-              OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
-                         OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
-            }} ORDER BY ?property ?as_of ?value ?source""")  # total: engines order ties differently
-        related = self._select(f"""
-            SELECT ?relation ?other ?intensity ?as_of ?source WHERE {{
-              {{ ?c a iscm:Cooperation ; iscm:party {iri} , ?o . FILTER(?o != {iri}) BIND("cooperation" AS ?relation)
-                 OPTIONAL {{ ?c iscm:intensity ?i }} }}
-              UNION {{ ?c a org:ChangeEvent ; org:resultingOrganization {iri} ; org:originalOrganization ?o .
-                       BIND("predecessor" AS ?relation) }}
-              UNION {{ ?c a org:ChangeEvent ; org:originalOrganization {iri} ; org:resultingOrganization ?o .
-                       BIND("successor" AS ?relation) }}
-              UNION {{ ?c a iscm:Association ; iscm:party {iri} , ?o . FILTER(?o != {iri})
-                       BIND("associated union" AS ?relation) }}
-              ?o dcterms:identifier ?other .
-              ?c iscm:asOf ?as_of .
-              BIND(STRAFTER(STR(?i), "/intensity/") AS ?intensity)
-              OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
-                         OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
-            }} ORDER BY ?relation ?other ?as_of ?intensity ?source""")
-        sources = sorted({r["url"] for r in self._select(
-            f"SELECT DISTINCT ?url WHERE {{ {iri} prov:wasDerivedFrom/foaf:page ?url }}")})
+        themes = sorted({r["t"] for r in self._select("profile.iscm-themes", iri=iri)})
+        claims = self._select("profile.iscm-claims", iri=iri)
+        related = self._select("profile.iscm-related", iri=iri)
+        sources = sorted({r["url"] for r in self._select("profile.iscm-source-pages", iri=iri)})
         for rows in (claims, related):
             for r in rows:
                 r["as_of"] = _iso(r.get("as_of"))
@@ -419,33 +385,16 @@ class Catalogue:
         }
 
     def _actions_of(self, code: str) -> list[dict[str, Any]]:
-        iri = f"<https://w3id.org/iscm/id/state/{code}>"
-        rows = self._select(f"""
-            SELECT ?action ?title ?relation ?status WHERE {{
-              ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?action ; rdfs:label ?title .
-              {{ ?a iscm:expertsFrom {iri} BIND("experts" AS ?relation) }}
-              UNION {{ ?a iscm:beneficiary {iri} BIND("beneficiary" AS ?relation) }}
-              UNION {{ ?a iscm:requestingAuthority {iri} BIND("requesting" AS ?relation) }}
-              OPTIONAL {{ ?a iscm:actionStatus ?s }} BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
-            }} ORDER BY ?action ?relation""")
+        rows = self._select("profile.state-actions", iri=f"{BASE}id/state/{code}")
         return _dedupe(rows)
 
     def _deployments_to(self, code: str) -> list[dict[str, Any]]:
-        iri = f"<https://w3id.org/iscm/id/state/{code}>"
-        return _dedupe(self._select(f"""
-            SELECT ?network ?purpose ?count WHERE {{
-              ?d a iscm:Deployment ; iscm:hostCountry {iri} ; iscm:network/dcterms:identifier ?network .
-              OPTIONAL {{ ?d iscm:purpose ?purpose }} OPTIONAL {{ ?d iscm:officerCount ?count }} }}"""))
+        return _dedupe(self._select("profile.state-deployments", iri=f"{BASE}id/state/{code}"))
 
     # ------------------------------------------------------------------ lists
     @_per_release
     def list_iscms(self, *, kind: str | None = None, status: str | None = None) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?label ?kind ?status ?established WHERE {
-              ?i a iscm:ISCM ; dcterms:identifier ?id ; skos:prefLabel ?label ; iscm:kind ?k .
-              BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
-              OPTIONAL { ?i iscm:status ?s } BIND(STRAFTER(STR(?s), "/status/") AS ?status)
-              OPTIONAL { ?i iscm:established ?established } } ORDER BY ?id""")
+        rows = self._select("profile.iscms")
         df = pd.DataFrame(rows, columns=["id", "label", "kind", "status", "established"])
         counts = self.current[(self.current["organisation_type"] == "iscm") & (self.current["role"] == "member")]
         df["members"] = df["id"].map(counts.groupby("organisation_id")["actor_id"].nunique()).fillna(0).astype(int)
@@ -492,13 +441,7 @@ class Catalogue:
 
     @_per_release
     def list_actions(self) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?title ?status ?start ?end ?requesting WHERE {
-              ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?id ; rdfs:label ?title .
-              OPTIONAL { ?a iscm:actionStatus ?s } BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
-              OPTIONAL { ?a iscm:period/time:hasBeginning/time:inXSDDate ?start }
-              OPTIONAL { ?a iscm:period/time:hasEnd/time:inXSDDate ?end }
-              OPTIONAL { ?a iscm:requestingAuthority/dcterms:identifier ?requesting } } ORDER BY ?id""")
+        rows = self._select("profile.actions")
         df = pd.DataFrame(rows, columns=["id", "title", "status", "start", "end", "requesting"])
         for col in ("start", "end"):
             df[col] = df[col].map(_iso)
@@ -506,11 +449,7 @@ class Catalogue:
 
     @_per_release
     def list_networks(self) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?label ?officers ?approximate WHERE {
-              ?n a iscm:LiaisonNetwork ; dcterms:identifier ?id ; skos:prefLabel ?label .
-              OPTIONAL { ?n iscm:officerCount ?officers } OPTIONAL { ?n iscm:approximate ?approximate } }
-            ORDER BY ?id""")
+        rows = self._select("profile.networks")
         return pd.DataFrame(rows, columns=["id", "label", "officers", "approximate"]).drop_duplicates("id")
 
     @cached_property

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from graph import rdflib_planner
+from graph import queries, rdflib_planner
 from graph.errors import ISCMError, QueryError
 
 if TYPE_CHECKING:
@@ -563,14 +563,12 @@ class RemoteStore:
 
     def release_graphs(self) -> list[str]:
         """The named graphs of ours the server holds (a server may keep graphs of its own beside them)."""
-        result = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                            f"FILTER(STRSTARTS(STR(?g), \"{RELEASE_GRAPHS}\")) }}")
+        result = self.query(queries.text("release.remote-graphs", prefix=RELEASE_GRAPHS))
         assert isinstance(result, SelectResult)
         return [str(row[0]) for row in result.rows]
 
     def __len__(self) -> int:
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                            f"FILTER(STRSTARTS(STR(?g), \"{RELEASE_GRAPHS}\")) }}")
+        result = self.query(queries.text("release.remote-size", prefix=RELEASE_GRAPHS))
         assert isinstance(result, SelectResult)
         return int(result.rows[0][0].toPython())
 

@@ -14,8 +14,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from api.deps import CatalogueDep, GraphDep
 from api.models import PROBLEMS
 from api.pages import downloads_page, entity_page
+from graph import queries
 from graph.errors import UnknownEntityError
-from graph.namespace import BASE, COLLECTIONS, PREFIXES, SPARQL_PREFIXES
+from graph.namespace import BASE, COLLECTIONS, PREFIXES
 from graph.profiles import Catalogue
 from graph.results import graph_bytes
 from graph.sparql import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat
@@ -60,11 +61,7 @@ def _negotiate_entity(accept: str | None, fmt: str | None) -> ResultFormat | Non
 
 def describe(graph: GraphDep, iri: str) -> GraphResult:
     """The entity's own triples plus the fact nodes about it (memberships, claims, cooperation)."""
-    result = graph.query(SPARQL_PREFIXES + f"""
-        CONSTRUCT {{ <{iri}> ?p ?o . ?f ?fp ?fo . }} WHERE {{
-          {{ <{iri}> ?p ?o }}
-          UNION {{ ?f org:member|org:organization|iscm:subject|iscm:party <{iri}> . ?f ?fp ?fo . }}
-        }}""")
+    result = graph.query(queries.text("details.entity-describe", iri=iri))
     assert isinstance(result, GraphResult)
     return result
 
@@ -76,7 +73,7 @@ def resolve_entity(request: Request, graph: GraphDep, collection: str, local_id:
     if collection not in COLLECTIONS:
         raise UnknownEntityError("collection", collection)
     iri = f"{BASE}id/{collection}/{local_id}"
-    exists = graph.query(f"ASK {{ <{iri}> ?p ?o }}")
+    exists = graph.query(queries.text("details.entity-exists", iri=iri))
     if not exists:
         raise UnknownEntityError(collection, local_id)
     chosen = _negotiate_entity(request.headers.get("accept"), format)
