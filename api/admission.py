@@ -7,8 +7,8 @@ from collections import Counter
 
 import anyio
 
+from api.querypool import QueryPool
 from graph.errors import ISCMError
-from graph.querypool import QueryPool
 
 
 class ClientBudgetError(ISCMError, RuntimeError):

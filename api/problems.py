@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.admission import ClientBudgetError
+from api.negotiation import NotAcceptableError
+from api.querypool import PoolBusyError, QueryMemoryError, WorkerCrashError
 from graph.errors import BuildNotFoundError, ParameterError, QueryError, QueryTimeoutError, UnknownEntityError
-from graph.querypool import PoolBusyError, QueryMemoryError, WorkerCrashError
-from graph.sparql import NotAcceptableError
 from graph.workpool import AnalyticsBusyError, AnalyticsTimeoutError
 
 log = logging.getLogger("iscm.api")

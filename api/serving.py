@@ -22,9 +22,9 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api.config import Settings
+from api.querypool import QueryPool
 from graph.loader import ISCMGraph
 from graph.profiles import Catalogue
-from graph.querypool import QueryPool
 from graph.releases import QUADS_FILE, RELEASES, STORE_DIR, Lease, current_release
 from graph.workpool import AnalyticsPool
 

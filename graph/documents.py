@@ -19,7 +19,7 @@ from rdflib import Literal as Lit
 from rdflib.namespace import DCTERMS, FOAF
 
 from graph import countries
-from graph.compiler import Catalog, Vocabulary, _digest, _Errors
+from graph.catalog import Catalog, Errors, Vocabulary, digest
 from graph.datafiles import load_yaml
 from graph.namespace import (
     ACTION_STATUS,
@@ -241,7 +241,7 @@ EXPERT_TYPES = frozenset({"academia", "private-consultant", "ngo", "internationa
 _SPECIAL_ACTORS = {"eu-member-states"}
 
 
-def load_documents(data_dir: Path, cat: Catalog, errors: _Errors, vocab: Vocabulary) -> list[tuple[DocumentFile, str]]:
+def load_documents(data_dir: Path, cat: Catalog, errors: Errors, vocab: Vocabulary) -> list[tuple[DocumentFile, str]]:
     out = []
     for path in sorted((data_dir / "documents").glob("*.yaml")):
         shown = str(Path(data_dir.name) / path.relative_to(data_dir))
@@ -262,7 +262,7 @@ def load_documents(data_dir: Path, cat: Catalog, errors: _Errors, vocab: Vocabul
     return out
 
 
-def _check_ids(doc: DocumentFile, cat: Catalog, errors: _Errors, shown: str, raw: Any, vocab: Vocabulary) -> None:
+def _check_ids(doc: DocumentFile, cat: Catalog, errors: Errors, shown: str, raw: Any, vocab: Vocabulary) -> None:
     minted = {f.id for f in doc.facts if isinstance(f, (NetworkFact, ActionFact, EventFact))}
     known = set(cat.organisations) | set(cat.unions) | set(cat.iscms) | minted | _SPECIAL_ACTORS
 
@@ -344,7 +344,7 @@ class _DocEmitter:
 
     def source(self, line: int) -> URIRef:
         info = self.doc.document
-        iri = entity("source", _digest(info.id, line))
+        iri = entity("source", digest(info.id, line))
         g = self.g
         g.add((iri, RDF.type, ISCM.Source))
         g.add((iri, DCTERMS.isPartOf, Lit(info.title)))
@@ -365,7 +365,7 @@ class _DocEmitter:
         """Attach an OWL-Time interval (start and/or end as xsd:date) to ``node`` via ``prop``."""
         if not start and not end:
             return
-        interval = entity("interval", _digest(node))
+        interval = entity("interval", digest(node))
         self.g.add((node, prop, interval))
         self.g.add((interval, RDF.type, TIME.Interval))
         for pred, value, suffix in ((TIME.hasBeginning, start, "start"), (TIME.hasEnd, end, "end")):
@@ -376,7 +376,7 @@ class _DocEmitter:
                 self.g.add((inst, TIME.inXSDDate, Lit(value, datatype=XSD.date)))
 
     def claim(self, fact: _Fact, subject: str, prop: URIRef, value: Any, **extra: Any) -> URIRef:
-        node = entity("claim", _digest(self.doc.document.id, fact.line, subject, prop, value))
+        node = entity("claim", digest(self.doc.document.id, fact.line, subject, prop, value))
         g = self.g
         g.add((node, RDF.type, ISCM.Claim))
         g.add((node, ISCM.subject, self.actor(subject)))
@@ -394,7 +394,7 @@ class _DocEmitter:
         g = self.g
         if isinstance(fact, MembershipFact):
             org_iri, actor = self.actor(fact.organisation), self.actor(fact.actor)
-            node = entity("membership", _digest(self.doc.document.id, fact.line, org_iri, actor, fact.role))
+            node = entity("membership", digest(self.doc.document.id, fact.line, org_iri, actor, fact.role))
             g.add((node, RDF.type, ORG.Membership))
             g.add((node, ORG.organization, org_iri))
             g.add((node, ORG.member, actor))
@@ -403,7 +403,7 @@ class _DocEmitter:
             self.period(node, ORG.memberDuring, _partial(fact.since), _partial(fact.until, end=True))
             self.prov(node, fact)
         elif isinstance(fact, CooperationFact):
-            node = entity("cooperation", _digest(self.doc.document.id, fact.line, fact.iscm, fact.partner))
+            node = entity("cooperation", digest(self.doc.document.id, fact.line, fact.iscm, fact.partner))
             g.add((node, RDF.type, ISCM.Cooperation))
             g.add((node, ISCM.party, self.actor(fact.iscm)))
             g.add((node, ISCM.party, self.actor(fact.partner)))
@@ -413,7 +413,7 @@ class _DocEmitter:
             self.prov(node, fact)
         elif isinstance(fact, SuccessionFact):
             pred, succ = self.actor(fact.predecessor), self.actor(fact.successor)
-            node = entity("change", _digest(self.doc.document.id, fact.line, pred, succ))
+            node = entity("change", digest(self.doc.document.id, fact.line, pred, succ))
             g.add((node, RDF.type, ORG.ChangeEvent))
             g.add((node, ORG.originalOrganization, pred))
             g.add((node, ORG.resultingOrganization, succ))
@@ -465,7 +465,7 @@ class _DocEmitter:
             self.prov(node, fact)
         elif isinstance(fact, DeploymentFact):
             network = entity("network", fact.network)
-            node = entity("deployment", _digest(self.doc.document.id, fact.line, fact.network, fact.host_country))
+            node = entity("deployment", digest(self.doc.document.id, fact.line, fact.network, fact.host_country))
             g.add((node, RDF.type, ISCM.Deployment))
             g.add((node, ISCM.network, network))
             g.add((node, ISCM.deployedBy, self.actor(fact.deployed_by)))
@@ -529,7 +529,7 @@ class _DocEmitter:
         for t in fact.topics:
             g.add((node, ISCM.topic, Lit(t)))
         for sp in fact.speakers:
-            person = entity("speaker", _digest(fact.id, sp.name))
+            person = entity("speaker", digest(fact.id, sp.name))
             g.add((node, ISCM.speaker, person))
             g.add((person, FOAF.name, Lit(sp.name)))
             if sp.affiliation_id:

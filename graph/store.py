@@ -22,7 +22,6 @@ fetch arbitrary URLs) and updates on backends that support them. Untrusted queri
 
 from __future__ import annotations
 
-import enum
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -36,18 +35,12 @@ from rdflib.term import Node
 
 from graph import queries, rdflib_planner
 from graph.errors import ISCMError, QueryError
+from graph.sparql_syntax import QueryForm, form_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from graph.results import NativeResult
-
-
-class QueryForm(enum.Enum):
-    SELECT = "SELECT"
-    ASK = "ASK"
-    CONSTRUCT = "CONSTRUCT"
-    DESCRIBE = "DESCRIBE"
 
 
 @dataclass(frozen=True)
@@ -481,7 +474,7 @@ class RemoteStore:
               prefixes: dict[str, str] | None = None) -> Result:
         if prefixes:
             sparql = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + sparql
-        form = _form_of(sparql)
+        form = form_of(sparql)
         if form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE):
             resp = self._post(sparql, "application/n-triples")
             triples = []
@@ -522,7 +515,7 @@ class RemoteStore:
         sparql = head + sparql
         params = [("default-graph-uri", g) for g in default_graphs or []]
         params += [("named-graph-uri", g) for g in named_graphs or []]
-        form = _form_of(sparql)
+        form = form_of(sparql)
         graph = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
         resp = self._post(sparql, "application/n-triples" if graph else "application/sparql-results+json",
                           params=params)
@@ -532,7 +525,7 @@ class RemoteStore:
 
     def select_table(self, sparql: str) -> pd.DataFrame:
         """A SELECT answer as a DataFrame of strings, fetched as SPARQL CSV results (unbound is NA)."""
-        if _form_of(sparql) is not QueryForm.SELECT:
+        if form_of(sparql) is not QueryForm.SELECT:
             raise QueryError("select_table needs a SELECT query")
         return _csv_table(self._post(sparql, "text/csv").content)
 
@@ -574,15 +567,6 @@ class RemoteStore:
 
     def close(self) -> None:
         self._client.close()
-
-
-def _form_of(sparql: str) -> QueryForm:
-    from graph.sparql import _tokens
-
-    for kind, value, _pos in _tokens(sparql):
-        if kind == "word" and value.upper() in QueryForm.__members__:
-            return QueryForm(value.upper())
-    raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
 def _from_json(cell: dict | None) -> Node | None:

@@ -44,7 +44,7 @@ def test_a_missing_parameter_is_named():
 
 def test_the_api_writes_no_sparql():
     """A query in api/ would escape the test above: every one lives in graph/queries.py."""
-    pattern = re.compile(r"\b(SELECT\s+(DISTINCT\s+)?[?*(]|CONSTRUCT\s*\{|ASK\s*\{|DESCRIBE\s+[?<\w])")
+    pattern = re.compile(r"\b(SELECT\s+(DISTINCT\s+)?[?*(]|CONSTRUCT\s*\{|ASK\s*\{|DESCRIBE\s+([?<]|\w*:))")
     found = [f"{path.relative_to(API.parent)}:{n}" for path in API.rglob("*.py")
              for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
     assert not found, found

@@ -13,14 +13,15 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import CatalogueDep, GraphDep
 from api.models import PROBLEMS
+from api.negotiation import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat, negotiate
 from api.pages import downloads_page, entity_page
+from api.serialisers import graph_bytes
 from graph import queries
 from graph.errors import UnknownEntityError
 from graph.namespace import BASE, COLLECTIONS, PREFIXES
 from graph.profiles import Catalogue
-from graph.results import graph_bytes
-from graph.sparql import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat
-from graph.store import GraphResult, QueryForm
+from graph.sparql_syntax import QueryForm
+from graph.store import GraphResult
 
 router = APIRouter(tags=["linked data"], responses=PROBLEMS)
 
@@ -54,8 +55,6 @@ def _negotiate_entity(accept: str | None, fmt: str | None) -> ResultFormat | Non
         return chosen
     if not accept or "text/html" in accept or ("*/*" in accept and "turtle" not in accept):
         return None
-    from graph.sparql import negotiate
-
     return negotiate(accept, QueryForm.CONSTRUCT)
 
 

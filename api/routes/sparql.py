@@ -2,7 +2,7 @@
 
 Queries are checked (:func:`graph.sparql.check_query`: no updates, no SERVICE, FROM only for this
 release's graphs, bounded nesting), then run in a worker process with a time limit, a memory cap and
-a row cap (:mod:`graph.querypool`). The dataset is the union default graph unless the request names
+a row cap (:mod:`api.querypool`). The dataset is the union default graph unless the request names
 graphs of the release (``default-graph-uri`` / ``named-graph-uri``, which override the query's
 ``FROM`` / ``FROM NAMED``). Results are written by the engine in the format ``Accept`` asks for
 (``format=`` counts only without a preference); a capped answer says so in ``X-Result-Truncated``
@@ -30,11 +30,12 @@ from api.admission import ClientBudgetError, Gate
 from api.config import Settings
 from api.deps import GateDep, ServedDep, SettingsDep
 from api.models import PROBLEMS
+from api.negotiation import accepts_anything, choose, negotiate
 from api.pages import sparql_page
+from api.querypool import PoolBusyError
 from api.serving import Served
 from graph.errors import QueryError
-from graph.querypool import PoolBusyError
-from graph.sparql import accepts_anything, check_query, choose, negotiate
+from graph.sparql import check_query
 
 router = APIRouter(tags=["sparql"], responses=PROBLEMS)
 
