@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes: the loaded graph and its catalogue (read-only, built at start-up),
+"""Dependencies shared by the routes: the loaded graph (the one read model, read-only, built at start-up),
 settings, the SPARQL admission gate, and bounded pagination. Routes read the application's state only
 through these, never ``request.app.state`` themselves."""
 
@@ -16,7 +16,6 @@ from api.config import Settings
 from api.openapi30 import downgrade
 from api.serving import Served, reload
 from graph.loader import ISCMGraph
-from graph.profiles import Catalogue
 
 
 def get_served(request: Request) -> Served:
@@ -30,8 +29,9 @@ def get_graph(request: Request) -> ISCMGraph:
     return get_served(request).graph
 
 
-def get_catalogue(request: Request) -> Catalogue:
-    return get_served(request).catalogue
+def get_catalogue(request: Request) -> ISCMGraph:
+    """The loaded graph (the name of the time when answers lived on a separate ``Catalogue``)."""
+    return get_served(request).graph
 
 
 def get_settings(request: Request) -> Settings:
@@ -57,7 +57,7 @@ def get_openapi_30(request: Request) -> dict[str, Any]:
 
 
 GraphDep = Annotated[ISCMGraph, Depends(get_graph)]
-CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+CatalogueDep = GraphDep  # the same read model; kept for routes written before it was one
 ServedDep = Annotated[Served, Depends(get_served)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GateDep = Annotated[Gate, Depends(get_gate)]

@@ -98,7 +98,7 @@ def _alt_names(cat: Any, lang: str) -> dict[str, str]:
     """An ISCM's name in ``lang`` from its alt_names: the longest (the full name, as the English label is)."""
     from graph import queries
 
-    result = cat.g.query(queries.text("profile.iscm-alt-names", lang=lang))
+    result = cat.query(queries.text("profile.iscm-alt-names", lang=lang))
     out: dict[str, str] = {}
     for row in result.records():
         name = str(row["name"])

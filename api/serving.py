@@ -1,6 +1,6 @@
 """The release a server process serves: loaded once, leased, swapped atomically on reload.
 
-Everything a request reads from one release (graph, catalogue, named graphs, query workers) is one
+Everything a request reads from one release (graph, named graphs, query workers) is one
 :class:`Served` object. A reload (``SIGHUP`` or ``POST /admin/reload``) loads the new current
 release beside the old one, then swaps the reference in one step; the old release keeps its lease and
 workers for a grace period so requests already running finish on it, then is let go.
@@ -24,7 +24,6 @@ from starlette.concurrency import run_in_threadpool
 from api.config import Settings
 from api.querypool import QueryPool
 from graph.loader import ISCMGraph
-from graph.profiles import Catalogue
 from graph.releases import QUADS_FILE, RELEASES, STORE_DIR, Lease, current_release
 from graph.workpool import AnalyticsPool
 
@@ -34,7 +33,6 @@ log = logging.getLogger("iscm.api")
 @dataclass
 class Served:
     graph: ISCMGraph
-    catalogue: Catalogue
     graph_names: set[str]
     graph_sizes: dict[str, int]  # each named graph's triples (the SPARQL service description lists them)
     default_triples: int
@@ -42,6 +40,11 @@ class Served:
     lease: Lease | None
     analytics_pool: AnalyticsPool | None = None
     retired: bool = field(default=False)
+
+    @property
+    def catalogue(self) -> ISCMGraph:
+        """The graph: profiles and lists are its own methods now (kept for older callers)."""
+        return self.graph
 
     @property
     def release_name(self) -> str | None:
@@ -79,8 +82,8 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
         g = _load(release, settings)
     else:
         g, lease = graph, _lease_for(graph.release)
-    catalogue = Catalogue(g, cache_bytes=settings.cache_mb * 2**20)
-    catalogue.current  # noqa: B018 - build the membership tables before the first request
+    g.resize_cache(settings.cache_mb * 2**20)
+    g.current  # noqa: B018 - build the membership tables before the first request
     sizes = _graph_sizes(g)
     pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
                      queue_timeout=settings.sparql_queue_timeout,
@@ -91,7 +94,7 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
         local = "oxigraph" if (g.release / STORE_DIR).is_dir() else settings.backend
         analytics_pool = AnalyticsPool(g.release, workers=settings.analytics_workers, backend=local,
                                        queue_timeout=settings.sparql_queue_timeout)
-    served = Served(g, catalogue, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
+    served = Served(g, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
                     pool, lease, analytics_pool)
     if settings.precompute:
         threading.Thread(target=_warm, args=(served,), name="iscm-warm", daemon=True).start()
@@ -117,7 +120,7 @@ def _warm(served: Served) -> None:
         if served.retired:
             return
         try:
-            served.catalogue.memo(("analytics", name, p), lambda n=name, q=p: analytics.compute(served.catalogue, n, q))
+            served.graph.memo(("analytics", name, p), lambda n=name, q=p: analytics.compute(served.graph, n, q))
         except Exception:
             log.exception("warming %s failed; it is computed on first request instead", name)
     log.info("default analytics ready in %.1f s", time.perf_counter() - t)

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from api.deps import PageDep
 from api.models import Table
-from graph.profiles import Catalogue
+from graph.loader import ISCMGraph
 
 # table routes also answer CSV (format=csv or Accept: text/csv)
 CSV_TABLE: dict[int | str, dict[str, Any]] = {
@@ -35,7 +35,7 @@ def _clean(value: Any) -> Any:
 
 
 def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *, index: str | None = None,
-          cache: tuple[Catalogue, tuple] | None = None, filters: dict[str, Any] | None = None) -> Response:
+          cache: tuple[ISCMGraph, tuple] | None = None, filters: dict[str, Any] | None = None) -> Response:
     """One page of ``df`` as JSON (``Table``) or CSV (``format=csv`` or ``Accept: text/csv``).
 
     ``cache=(catalogue, key)``: ``key`` names ``df`` fully (route and arguments), so the rendered page

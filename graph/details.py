@@ -13,7 +13,7 @@ from graph import queries
 from graph.store import SelectResult
 
 if TYPE_CHECKING:
-    from graph.profiles import Catalogue
+    from graph.loader import ISCMGraph
 
 BASE = "https://w3id.org/iscm/"
 # the collection an entity's IRI lives under, by search-hit type
@@ -24,8 +24,8 @@ _SKIP = {"rdf-syntax-ns#type", "terms/identifier", "rdf-schema#label", "core#pre
          "prov#wasDerivedFrom", "ontology#asOfPrecision"}
 
 
-def _select(cat: Catalogue, name: str, **params: str) -> list[dict[str, Any]]:
-    result = cat.g.query(queries.text(name, **params))
+def _select(cat: ISCMGraph, name: str, **params: str) -> list[dict[str, Any]]:
+    result = cat.query(queries.text(name, **params))
     assert isinstance(result, SelectResult)
     return result.records()
 
@@ -34,13 +34,13 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def sources(cat: Catalogue) -> pd.DataFrame:
+def sources(cat: ISCMGraph) -> pd.DataFrame:
     """Every source once: ``key`` (its page, or its IRI when it is a document), url, title, publisher,
     accessed, locator and the document it is part of."""
     return cat.memo(("sources-table",), lambda: _sources(cat))
 
 
-def _sources(cat: Catalogue) -> pd.DataFrame:
+def _sources(cat: ISCMGraph) -> pd.DataFrame:
     rows = _select(cat, "details.sources")
     df = pd.DataFrame(rows, columns=["src", "url", "title", "label", "publisher", "accessed", "locator", "doc"])
     df["title"] = df["title"].fillna(df["label"]).fillna(df["doc"])
@@ -49,7 +49,7 @@ def _sources(cat: Catalogue) -> pd.DataFrame:
     return df.drop_duplicates("src").set_index("src")
 
 
-def numbered(cat: Catalogue, cited: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+def numbered(cat: ISCMGraph, cited: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
     """The sources ``cited`` as (key, as_of) pairs — a page URL or a source IRI, and the date the
     citing fact holds — numbered in order of first citation; each with title, publisher, the date
     it was read (if recorded) and the newest as-of date it is cited for."""
@@ -75,7 +75,7 @@ def numbered(cat: Catalogue, cited: list[tuple[str, str | None]]) -> list[dict[s
     return list(out.values())
 
 
-def entity(cat: Catalogue, entity_id: str) -> dict[str, Any]:
+def entity(cat: ISCMGraph, entity_id: str) -> dict[str, Any]:
     """Any entity as label, type and readable facts (property in words, value with its label and id),
     with its sources: what the page shows for a search hit that has no profile of its own."""
     row = cat.entity(entity_id)
@@ -109,7 +109,7 @@ def entity(cat: Catalogue, entity_id: str) -> dict[str, Any]:
     }
 
 
-def _type_of(cat: Catalogue, entity_id: Any) -> str | None:
+def _type_of(cat: ISCMGraph, entity_id: Any) -> str | None:
     if entity_id is None or str(entity_id) not in cat.entities.index:
         return None
     return str(cat.entities.at[str(entity_id), "type"])
@@ -119,7 +119,7 @@ _CITING = ("iscms", "unions_and_igos", "history", "members", "observers", "chair
            "partners", "former_members", "roles_in_iscms", "claims", "related", "events")
 
 
-def with_sources(cat: Catalogue, profile: dict[str, Any]) -> dict[str, Any]:
+def with_sources(cat: ISCMGraph, profile: dict[str, Any]) -> dict[str, Any]:
     """``profile`` with ``source_list``: every source its rows cite, numbered (rows cite by their key)."""
     cited: list[tuple[str, str | None]] = []
     for part in _CITING:

@@ -55,6 +55,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from graph.columns import TENURE_COLUMNS
 from graph.errors import ISCMError, ParameterError
 from graph.tables import read_table, write_table
 
@@ -80,15 +81,6 @@ END_REASONS = {
     "bloc-ended": "the bloc's participation ended",
 }
 
-TENURE_COLUMNS = [
-    "membership", "organisation", "organisation_id", "organisation_label", "organisation_type",
-    "organisation_kind", "organisation_status",
-    "actor", "actor_id", "actor_label", "actor_type", "actor_region", "actor_subregion",
-    "role", "start", "start_precision", "start_inferred", "start_basis",
-    "end", "end_precision", "end_reason", "end_inferred", "last_seen",
-    "derived", "via", "as_of", "as_of_precision", "as_of_inferred", "source", "source_url", "complete_list",
-    "evidence", "claims", "graph", "current",
-]
 
 _FAR_PAST = pd.Timestamp("1900-01-01")
 _FAR_FUTURE = pd.Timestamp("2262-01-01")

@@ -19,18 +19,10 @@ import networkx as nx
 import pandas as pd
 
 from graph import queries, temporal
+from graph.columns import MEMBERSHIP_COLUMNS
 from graph.store import Store
 from graph.tables import read_table, write_table
 
-MEMBERSHIP_COLUMNS = [
-    "membership", "organisation", "organisation_id", "organisation_label", "organisation_type",
-    "actor", "actor_id", "actor_label", "actor_type", "actor_region", "actor_subregion",
-    "role", "start", "end", "as_of", "source", "source_url", "complete_list", "via", "graph",
-    # what the time model (graph.temporal) needs besides: precisions, inferred flags, the body's lifetime
-    "start_precision", "end_precision", "as_of_precision", "as_of_inferred",
-    "organisation_kind", "organisation_status", "organisation_start", "organisation_end", "organisation_end_reason",
-    "organisation_end_inferred",
-]
 _DATE_COLUMNS = ("start", "end", "as_of", "organisation_start", "organisation_end")
 
 # one flat query per property, joined in pandas (why: graph/queries.py); the joins below keep the

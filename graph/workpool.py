@@ -34,9 +34,8 @@ class AnalyticsBusyError(ISCMError, RuntimeError):
 def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no cover - runs in a child
     from graph import analytics
     from graph.loader import ISCMGraph, open_store
-    from graph.profiles import Catalogue
 
-    cat = Catalogue(ISCMGraph(open_store(Path(release), backend=backend), release=Path(release)))
+    cat = ISCMGraph(open_store(Path(release), backend=backend), release=Path(release))
     conn.send(("ready",))
     while True:
         try:

@@ -14,7 +14,7 @@ from api.models import PROBLEMS, Table
 from api.serving import Served
 from api.tables import CSV_TABLE, Format, actor_key, table
 from graph import analytics
-from graph.profiles import Catalogue
+from graph.loader import ISCMGraph
 
 router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["analytics"])
 
@@ -28,7 +28,7 @@ def _analytic(name: str, request: Request, served: Served, settings: Settings, p
     """The table ``name`` of :mod:`graph.analytics`: default parameters computed once per release in
     this process (warmed at start-up), others in an analytics worker under the time limit; either
     way remembered per release, and each page rendered once."""
-    cat = served.catalogue
+    cat = served.graph
     p = analytics.params(name, **values)
     key = ("analytics", name, p)
     pool = served.analytics_pool
@@ -43,7 +43,7 @@ def _analytic(name: str, request: Request, served: Served, settings: Settings, p
             summary="States that belong to every one of the given ISCMs")
 def states_in_all(request: Request, served: ServedDep, settings: SettingsDep, page: PageDep, filters: FiltersDep,
                   iscm: Iscms, format: Format = None, as_of: AsOf = None, roles: Roles = "members") -> Any:
-    _known(served.catalogue, iscm)
+    _known(served.graph, iscm)
     return _analytic("states-in-all", request, served, settings, page, format, described=filters.describe(as_of),
                      iscm=sorted(set(iscm)), as_of=as_of, roles=roles, **filters.kwargs())
 
@@ -52,7 +52,7 @@ def states_in_all(request: Request, served: ServedDep, settings: SettingsDep, pa
             summary="States that belong to at least one of the given ISCMs")
 def states_in_any(request: Request, served: ServedDep, settings: SettingsDep, page: PageDep, filters: FiltersDep,
                   iscm: Iscms, format: Format = None, as_of: AsOf = None, roles: Roles = "members") -> Any:
-    _known(served.catalogue, iscm)
+    _known(served.graph, iscm)
     return _analytic("states-in-any", request, served, settings, page, format, described=filters.describe(as_of),
                      iscm=sorted(set(iscm)), as_of=as_of, roles=roles, **filters.kwargs())
 
@@ -150,7 +150,7 @@ def changes_route(request: Request, served: ServedDep, settings: SettingsDep, pa
                      **filters.kwargs())
 
 
-def _known(cat: Catalogue, ids: list[str]) -> None:
+def _known(cat: ISCMGraph, ids: list[str]) -> None:
     """404 for an id that names no ISCM (a known ISCM with no members in the view is not unknown)."""
     for i in ids:
         cat.entity(i, kind="iscm")

@@ -46,7 +46,7 @@ def health(served: ServedDep) -> Health:
 @router.get("/stats", summary="Counts per class, provenance coverage and per-ISCM completeness")
 def stats(served: ServedDep, gate: GateDep) -> dict[str, Any]:
     # the SPARQL counters (requests, refusals, timeouts, worker crashes) change; the graph's do not
-    return {**served.catalogue.memo(("stats",), lambda: graph_stats(served.graph)),
+    return {**served.graph.memo(("stats",), lambda: graph_stats(served.graph)),
             "sparql": admission.stats(gate, served.query_pool)}
 
 

@@ -11,15 +11,16 @@ import pandas as pd
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.deps import CatalogueDep, GraphDep
+from api.deps import GraphDep
 from api.models import PROBLEMS
 from api.negotiation import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat, negotiate
 from api.pages import downloads_page, entity_page
 from api.serialisers import graph_bytes
 from graph import queries
+from graph.columns import Col
 from graph.errors import UnknownEntityError
+from graph.loader import ISCMGraph
 from graph.namespace import BASE, COLLECTIONS, PREFIXES
-from graph.profiles import Catalogue
 from graph.sparql_syntax import QueryForm
 from graph.store import GraphResult
 
@@ -108,7 +109,8 @@ def dumps_index(graph: GraphDep) -> HTMLResponse:
 
 @router.get("/dumps/{name}", summary="Download the graph (Turtle, JSON-LD, N-Triples, N-Quads) or memberships CSV",
             response_class=Response)
-def dump(graph: GraphDep, cat: CatalogueDep, name: str) -> Response:
+def dump(graph: GraphDep, name: str) -> Response:
+    cat = graph
     if name not in DUMPS:
         raise UnknownEntityError("dump", name)
     media, _desc = DUMPS[name]
@@ -126,14 +128,14 @@ def dump(graph: GraphDep, cat: CatalogueDep, name: str) -> Response:
     return FileResponse(graph.release / name, media_type=media, filename=name)
 
 
-def _table_dump(cat: Catalogue, name: str) -> str:
+def _table_dump(cat: ISCMGraph, name: str) -> str:
     if name == "tenures.csv":
         return cat.tenures.to_csv(index=False, date_format="%Y-%m-%d")
     cols = ["organisation_id", "organisation_type", "actor_id", "actor_type", "role", "start", "end", "as_of",
             "as_of_inferred", "source_url", "complete_list", "via"]
-    current = {c for claims in cat.current["claims"] for c in str(claims).split()}
+    current = {c for claims in cat.current[Col.CLAIMS] for c in str(claims).split()}
     df = cat.memberships[["membership", *cols]].copy()
-    df["current"] = df["membership"].isin(current)  # the claim is evidence of a tenure holding on the release date
+    df[Col.CURRENT] = df[Col.MEMBERSHIP].isin(current)  # the claim is evidence of a tenure holding on the release date
     return df.drop(columns="membership").to_csv(index=False, date_format="%Y-%m-%d")
 
 

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import AsOf, CatalogueDep, FiltersDep, PageDep
+from api.deps import AsOf, FiltersDep, GraphDep, PageDep
 from api.models import PROBLEMS, Table
 from api.tables import CSV_TABLE, Format, actor_key, filtered, table
 from graph import temporal
+from graph.columns import Col
 
 router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["lists"])
 
@@ -19,7 +20,7 @@ Year = Annotated[int | None, Query(ge=1900, le=2100)]
 
 
 @router.get("/iscms", response_model=Table, responses=CSV_TABLE, summary="ISCMs with kind, status and member count")
-def list_iscms(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def list_iscms(request: Request, cat: GraphDep, page: PageDep, format: Format = None,
                kind: Annotated[str | None, Query(pattern=_KINDS)] = None,
                status: Annotated[str | None, Query(pattern="^(active|dormant|succeeded|ended)$")] = None) -> Any:
     return table(cat.list_iscms(kind=kind, status=status), request, page, format,
@@ -28,7 +29,7 @@ def list_iscms(request: Request, cat: CatalogueDep, page: PageDep, format: Forma
 
 @router.get("/states", response_model=Table, responses=CSV_TABLE,
             summary="States with the number of ISCMs they belong to (filter by count, region, role, year)")
-def list_states(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+def list_states(request: Request, cat: GraphDep, page: PageDep, filters: FiltersDep,
                 format: Format = None,
                 min_iscms: Annotated[int, Query(ge=0, le=1000)] = 0,
                 region: Annotated[str | None, Query(max_length=60, description="UN M49 region or sub-region")] = None,
@@ -40,24 +41,24 @@ def list_states(request: Request, cat: CatalogueDep, page: PageDep, filters: Fil
 
 
 @router.get("/organisations", response_model=Table, responses=CSV_TABLE, summary="Organisations and unions")
-def list_organisations(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def list_organisations(request: Request, cat: GraphDep, page: PageDep, format: Format = None,
                        type: Annotated[str | None, Query(pattern="^(organisation|union)$")] = None) -> Any:
     return table(cat.list_organisations(type=type), request, page, format, cache=(cat, ("organisations", type)))
 
 
 @router.get("/actions", response_model=Table, responses=CSV_TABLE, summary="Capacity-building (MIEUX) actions")
-def list_actions(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
+def list_actions(request: Request, cat: GraphDep, page: PageDep, format: Format = None) -> Any:
     return table(cat.list_actions(), request, page, format, cache=(cat, ("actions",)))
 
 
 @router.get("/networks", response_model=Table, responses=CSV_TABLE, summary="Liaison-officer networks")
-def list_networks(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None) -> Any:
+def list_networks(request: Request, cat: GraphDep, page: PageDep, format: Format = None) -> Any:
     return table(cat.list_networks(), request, page, format, cache=(cat, ("networks",)))
 
 
 @router.get("/events", response_model=Table, responses=CSV_TABLE,
             summary="Meetings with level, place, hosts, chairs, participants, source and as-of date")
-def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Format = None,
+def list_events(request: Request, cat: GraphDep, page: PageDep, format: Format = None,
                 iscm: Annotated[str | None, Query(max_length=80, description="held under or attended by")] = None,
                 state: Annotated[str | None, Query(max_length=80,
                                                    description="a State (alpha-3) or organisation id that "
@@ -78,7 +79,7 @@ def list_events(request: Request, cat: CatalogueDep, page: PageDep, format: Form
 @router.get("/memberships", response_model=Table, responses=CSV_TABLE,
             summary="Tenures with their interval, evidence and source (at the release date, as of a date, "
                     "every tenure, or every claim)")
-def list_memberships(request: Request, cat: CatalogueDep, page: PageDep, filters: FiltersDep,
+def list_memberships(request: Request, cat: GraphDep, page: PageDep, filters: FiltersDep,
                      format: Format = None,
                      iscm: Annotated[str | None, Query(max_length=80)] = None,
                      state: Annotated[str | None, Query(max_length=80)] = None,
@@ -99,15 +100,15 @@ def list_memberships(request: Request, cat: CatalogueDep, page: PageDep, filters
                 "end", "since", "until", "start_inferred", "end_reason", "derived", "via", "evidence", "as_of",
                 "as_of_inferred", "source_url", "current"]
         df = df.assign(since=[temporal.label(d, p, inferred=i) for d, p, i in
-                              zip(df["start"], df["start_precision"], df["start_inferred"], strict=True)],
+                              zip(df[Col.START], df[Col.START_PRECISION], df[Col.START_INFERRED], strict=True)],
                        until=[temporal.label(d, p, inferred=i) for d, p, i in
-                              zip(df["end"], df["end_precision"], df["end_inferred"], strict=True)])
+                              zip(df[Col.END], df[Col.END_PRECISION], df[Col.END_INFERRED], strict=True)])
     if iscm:
-        df = df[df["organisation_id"] == iscm]
+        df = df[df[Col.ORGANISATION_ID] == iscm]
     if state:
-        df = df[df["actor_id"] == state.upper() if len(state) == 3 else df["actor_id"] == state]
+        df = df[df[Col.ACTOR_ID] == state.upper() if len(state) == 3 else df[Col.ACTOR_ID] == state]
     if role:
-        df = df[df["role"] == role]
+        df = df[df[Col.ROLE] == role]
     return table(df[cols].rename(columns={"organisation_id": "organisation", "actor_id": "actor",
                                           "source_url": "source"}), request, page, format,
                  filters=None if claims else filters.describe(None if history else as_of) | {"history": history})

@@ -36,7 +36,7 @@ def release_changes(request: Request, served: ServedDep, settings: SettingsDep, 
     new = find_release(out_dir, release_to or served.release_name)
     old = find_release(out_dir, release_from, previous_of=new if release_from is None else None)
     key = ("changes", old.name, new.name)
-    diff = served.catalogue.memo(key, lambda: changes.diff(changes.release_tables(old), changes.release_tables(new)))
+    diff = served.graph.memo(key, lambda: changes.diff(changes.release_tables(old), changes.release_tables(new)))
     if iscm:
         diff = diff[diff["organisation"] == iscm]
     if state:
@@ -94,5 +94,5 @@ def void_description(request: Request, served: ServedDep,
         g = describe(served.graph.manifest, base, sizes=sizes)
         return g.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[chosen])
 
-    body = served.catalogue.memo(("void", base, chosen), render)
+    body = served.graph.memo(("void", base, chosen), render)
     return Response(body, media_type=VOID_TYPES[chosen], headers={"Vary": "Accept"})

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CatalogueDep
+from api.deps import GraphDep
 from api.models import PROBLEMS, SearchHit, SearchResult
 
 router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["search"])
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["search"])
 
 @router.get("/search", response_model=SearchResult,
             summary="Find States, ISCMs and organisations by name, acronym, alias or ISO code")
-def search(cat: CatalogueDep,
+def search(cat: GraphDep,
            q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. Morocco, MAR, Puebla")],
            limit: Annotated[int, Query(ge=1, le=50)] = 10,
            type: Annotated[str | None, Query(pattern="^(state|iscm|union|organisation|network|action|event)$")] = None,
