@@ -16,6 +16,7 @@ from api.config import Settings
 from api.openapi30 import downgrade
 from api.serving import Served, reload
 from graph.loader import ISCMGraph
+from graph.namespace import ISCM_KINDS, ISCM_STATUSES
 
 
 def get_served(request: Request) -> Served:
@@ -102,10 +103,11 @@ class Filters:
         return {"kinds": self.kinds, "statuses": self.statuses, "derivation": self.derivation}
 
 
-Kind = Literal["regional-consultative-process", "interregional-forum", "global-process"]
-Status = Literal["active", "dormant", "succeeded", "ended"]
-KINDS: tuple[str, ...] = Kind.__args__
-STATUSES: tuple[str, ...] = Status.__args__
+# the ontology's schemes (graph/namespace.py keeps them, tests/test_ontology.py checks them)
+KINDS: tuple[str, ...] = ISCM_KINDS
+STATUSES: tuple[str, ...] = ISCM_STATUSES
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 
 def filter_params(

@@ -23,10 +23,6 @@ class ResultFormat(enum.Enum):
     RDFXML = "application/rdf+xml"
     N3 = "text/n3"
 
-    @property
-    def for_graphs(self) -> bool:
-        return self in GRAPH_FORMATS
-
 
 TABLE_FORMATS = [ResultFormat.JSON, ResultFormat.XML, ResultFormat.CSV, ResultFormat.TSV]
 GRAPH_FORMATS = [ResultFormat.TURTLE, ResultFormat.NTRIPLES, ResultFormat.JSONLD, ResultFormat.RDFXML,
@@ -120,3 +116,24 @@ def negotiate(accept: str | None, form: QueryForm, *, override: str | None = Non
     if chosen is None:
         raise NotAcceptableError(accept or "", offered)
     return ResultFormat(chosen)
+
+
+def negotiate_entity(accept: str | None, fmt: str | None) -> ResultFormat | None:
+    """The format of an entity's page: a graph format, or None for HTML (browsers, ``*/*`` without Turtle)."""
+    if fmt:
+        chosen = SHORT_NAMES.get(fmt.lower())
+        if chosen is None or chosen not in GRAPH_FORMATS:
+            if fmt.lower() == "html":
+                return None
+            raise NotAcceptableError(fmt, GRAPH_FORMATS)
+        return chosen
+    if not accept or "text/html" in accept or ("*/*" in accept and "turtle" not in accept):
+        return None
+    return negotiate(accept, QueryForm.CONSTRUCT)
+
+
+def negotiate_among(accept: str | None, offered: dict[str, str], *, default: str) -> str:
+    """The key of ``offered`` (key → media type) the client prefers, else ``default`` (a description of
+    the data set is better than a 406 for a client that asked for nothing we have)."""
+    chosen = choose(accept or "", list(offered.values())) if not accepts_anything(accept) else None
+    return next((k for k, media in offered.items() if media == chosen), default)

@@ -4,7 +4,6 @@ analytics route shares. The resource routers in :mod:`api.routes` answer their t
 from __future__ import annotations
 
 import io
-import math
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -15,23 +14,12 @@ from fastapi.responses import Response
 from api.deps import PageDep
 from api.models import Table
 from graph.loader import ISCMGraph
+from graph.tables import plain
 
 # table routes also answer CSV (format=csv or Accept: text/csv)
 CSV_TABLE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "one page of the table"}}
 Format = Annotated[str | None, Query(pattern="^(json|csv)$", description="json (default) or csv")]
-
-
-def _clean(value: Any) -> Any:
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    return value
 
 
 def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *, index: str | None = None,
@@ -70,7 +58,7 @@ def _render_page(df: pd.DataFrame, page: PageDep, wants_csv: bool, index: str | 
         buf = io.StringIO()
         window.to_csv(buf, index=False)
         return buf.getvalue(), "text/csv; charset=utf-8", total
-    items = [{k: _clean(v) for k, v in row.items()} for row in window.to_dict(orient="records")]
+    items = [{k: plain(v) for k, v in row.items()} for row in window.to_dict(orient="records")]
     body = Table(filters=filters, total=total, limit=page.limit, offset=page.offset,
                  columns=[str(c) for c in df.columns], items=items)
     # already a validated Table: serialise it here instead of FastAPI validating it again
@@ -89,6 +77,3 @@ def filtered(df: pd.DataFrame, filters: Any) -> pd.DataFrame:
     return df
 
 
-def actor_key(value: str) -> str:
-    """An actor id as the tables spell it: ISO alpha-3 codes upper-case, other ids as given."""
-    return value.upper() if len(value) == 3 and value.isalpha() else value

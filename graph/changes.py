@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from graph import queries, views
+from graph import countries, queries, views
 from graph.errors import UnknownEntityError
 from graph.store import Store
+from graph.tables import text
 
 FACTS_FILE = "facts.csv.gz"
 FACT_COLUMNS = ["subject_id", "property", "value", "source", "source_url", "as_of", "detail"]
@@ -65,11 +66,7 @@ def release_tables(release: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
+    return text(value) or ""
 
 
 def _membership_claims(df: pd.DataFrame) -> dict[tuple, tuple]:
@@ -153,7 +150,7 @@ def changelog(changes: pd.DataFrame, *, release: str, previous: str | None, vers
             now = _text(row.after) or _text(row.before)
             was = f" (was: {row.before})" if row.change in ("changed", "ended") else ""
             out.write(f"  - {row.change}: {row.what}{who} — {now}{was} [{row.source}]\n")
-    states = changes[changes["actor"].fillna("").str.fullmatch(r"[A-Z]{3}")]
+    states = changes[changes["actor"].fillna("").str.fullmatch(countries.ALPHA3.pattern)]
     if not states.empty:
         out.write("\n### By State\n\n")
         for code, group in states.groupby("actor", sort=True):

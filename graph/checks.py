@@ -102,7 +102,7 @@ def check_references(cat: Catalog, vocab: Vocabulary, errors: Errors) -> None:
                     errors.add(f"actor {actor!r} is listed twice in this block", path=shown, doc=doc,
                                loc=(*loc, "actors", j))
                 seen.add(actor)
-                if actor == actor.upper() and len(actor) == 3:
+                if countries.looks_alpha3(actor):
                     if not countries.is_country_code(actor):
                         errors.add(f"unknown country code {actor!r} (not ISO 3166-1 alpha-3 nor a documented "
                                    "user-assigned code)", path=shown, doc=doc, loc=(*loc, "actors", j))

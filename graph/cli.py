@@ -209,12 +209,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from graph.build import atomic_write_text
+    from graph.atomic import write_atomic
     from graph.sources_report import render
 
     text = render(_data_dir(args.data))
     if args.write:
-        atomic_write_text(Path(args.write), text)
+        write_atomic(Path(args.write), text)
         err.print(f"wrote {args.write}")
     else:
         sys.stdout.write(text)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from graph import queries
 from graph.store import SelectResult
+from graph.tables import missing
 
 if TYPE_CHECKING:
     from graph.loader import ISCMGraph
@@ -44,7 +45,7 @@ def _sources(cat: ISCMGraph) -> pd.DataFrame:
     rows = _select(cat, "details.sources")
     df = pd.DataFrame(rows, columns=["src", "url", "title", "label", "publisher", "accessed", "locator", "doc"])
     df["title"] = df["title"].fillna(df["label"]).fillna(df["doc"])
-    df["accessed"] = df["accessed"].map(lambda v: None if v is None or pd.isna(v) else str(v))
+    df["accessed"] = df["accessed"].map(lambda v: None if missing(v) else str(v))
     df["key"] = df["url"].fillna(df["src"])
     return df.drop_duplicates("src").set_index("src")
 
@@ -65,7 +66,7 @@ def numbered(cat: ISCMGraph, cited: list[tuple[str, str | None]]) -> list[dict[s
             info = {"n": len(out) + 1, "key": key, "url": None, "title": None, "publisher": None,
                     "accessed": None, "locator": None, "as_of": None}
             if row is not None:
-                info.update({k: None if pd.isna(row[k]) else str(row[k])
+                info.update({k: None if missing(row[k]) else str(row[k])
                              for k in ("url", "title", "publisher", "accessed", "locator")})
             elif key.startswith("http"):
                 info["url"] = key

@@ -269,7 +269,7 @@ def _check_ids(doc: DocumentFile, cat: Catalog, errors: Errors, shown: str, raw:
     def check(value: str | None, loc: tuple) -> None:
         if value is None:
             return
-        if value.isupper() and len(value) == 3:
+        if countries.looks_alpha3(value):
             if not countries.is_country_code(value):
                 errors.add(f"unknown country code {value!r}", path=shown, doc=raw, loc=loc)
         elif value not in known and not cat.explained(value):
@@ -333,7 +333,7 @@ class _DocEmitter:
             g.add((d, FOAF.page, URIRef(info.url)))
 
     def actor(self, value: str) -> URIRef:
-        if value.isupper() and len(value) == 3:
+        if countries.looks_alpha3(value):
             self.used_countries.add(value)
             return entity("state", value)
         if value in self.cat.iscms:

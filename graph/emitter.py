@@ -115,13 +115,13 @@ class Emitter:
             self.add(inst, RDF.type, TIME.Instant)
             self.add(inst, TIME.inXSDDate, Literal(value.end() if end else value.start(), datatype=XSD.date))
             if value.precision == "year":
-                self.add(inst, TIME.inXSDGYear, Literal(str(value), datatype=XSD.gYear))
+                self.add(inst, TIME.inXSDgYear, Literal(str(value), datatype=XSD.gYear))
             elif value.precision == "month":
-                self.add(inst, TIME.inXSDGYearMonth, Literal(str(value), datatype=XSD.gYearMonth))
+                self.add(inst, TIME.inXSDgYearMonth, Literal(str(value), datatype=XSD.gYearMonth))
         return iri
 
     def actor(self, actor_id: str) -> URIRef:
-        if actor_id == actor_id.upper() and len(actor_id) == 3:
+        if countries.looks_alpha3(actor_id):
             self.used_countries.add(actor_id)
             return entity("state", actor_id)
         if actor_id in self.cat.iscms:  # an ISCM observing another (e.g. the IGC at the Bali Process)

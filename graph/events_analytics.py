@@ -14,7 +14,7 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from graph import queries
+from graph import countries, queries
 from graph.store import Store
 
 LIST_COLUMNS = ("hosts", "chairs", "organisers", "participants", "iscms")
@@ -158,7 +158,7 @@ def state_network(df: pd.DataFrame) -> nx.Graph:
     """
     groups = []
     for row in df.itertuples(index=False):
-        members = [a for a in [*row.hosts, *row.chairs, *row.participants] if a.isupper() and len(a) == 3]
+        members = [a for a in [*row.hosts, *row.chairs, *row.participants] if countries.looks_alpha3(a)]
         groups.append((row.id, members))
     return _cooccurrence(groups)
 

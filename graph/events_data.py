@@ -146,7 +146,7 @@ def _check_file(loaded: LoadedEvents, cat: Catalog, errors: Errors, taken: dict[
     org_ids = set(cat.organisations) | set(cat.unions)
 
     def check_actor(actor: str, loc: tuple) -> None:
-        if actor == actor.upper() and len(actor) == 3:
+        if countries.looks_alpha3(actor):
             if not countries.is_country_code(actor):
                 errors.add(f"unknown country code {actor!r} (not ISO 3166-1 alpha-3 nor a documented "
                            "user-assigned code)", path=shown, doc=doc, loc=loc)

@@ -12,16 +12,14 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from graph.atomic import write_atomic
 from graph.progress import stages
 from graph.releases import default_build_dir
 
@@ -68,16 +66,7 @@ def _split(values: list[str]) -> tuple[str, ...]:
 
 def _write(path: Path, data: bytes) -> None:
     """Write atomically: readers see the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data)
 
 
 def _render(spec: Any, writer: Callable[[Any, Any], None]) -> bytes:

@@ -17,6 +17,7 @@ import pandas as pd
 from graph import queries, views
 from graph.errors import UnknownEntityError
 from graph.store import SelectResult, Store
+from graph.tables import missing
 
 
 def _select(store: Store, name: str) -> SelectResult:
@@ -80,9 +81,7 @@ def partnership_graph(store: Store, *, as_of: int | str | None = None,
 
 
 def _clean(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return str(value)
+    return None if missing(value) else str(value)
 
 
 _PREFERENCE = {"membership": 0, "cooperation": 1, "association": 2, "succession": 3, "event": 4,

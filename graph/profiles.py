@@ -19,14 +19,9 @@ from graph import queries, temporal, views
 from graph.columns import Col
 from graph.namespace import BASE
 from graph.store import SelectResult
+from graph.tables import text
 
-
-def _iso(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
+_iso = text  # a cell as text: None when missing, timestamps as ISO dates
 
 
 def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:

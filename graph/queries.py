@@ -43,12 +43,12 @@ MEMBERSHIP_OPTIONAL = {
     "via": _select("?membership ?via", "?membership iscm:via/dcterms:identifier ?via"),
     "start_precision": _select("?membership ?start_precision",
                                "?membership org:memberDuring/time:hasBeginning ?i . "
-                               "{ ?i time:inXSDGYear [] BIND('year' AS ?start_precision) } UNION "
-                               "{ ?i time:inXSDGYearMonth [] BIND('month' AS ?start_precision) }"),
+                               "{ ?i time:inXSDgYear [] BIND('year' AS ?start_precision) } UNION "
+                               "{ ?i time:inXSDgYearMonth [] BIND('month' AS ?start_precision) }"),
     "end_precision": _select("?membership ?end_precision",
                              "?membership org:memberDuring/time:hasEnd ?i . "
-                             "{ ?i time:inXSDGYear [] BIND('year' AS ?end_precision) } UNION "
-                             "{ ?i time:inXSDGYearMonth [] BIND('month' AS ?end_precision) }"),
+                             "{ ?i time:inXSDgYear [] BIND('year' AS ?end_precision) } UNION "
+                             "{ ?i time:inXSDgYearMonth [] BIND('month' AS ?end_precision) }"),
     "as_of_precision": _select("?membership ?as_of_precision", "?membership iscm:asOfPrecision ?as_of_precision"),
     "as_of_inferred": _select("?membership ?as_of_inferred", "?membership iscm:asOfInferred ?as_of_inferred"),
 }

@@ -21,7 +21,7 @@ import pandas as pd
 from graph import queries, temporal
 from graph.columns import MEMBERSHIP_COLUMNS
 from graph.store import Store
-from graph.tables import read_table, write_table
+from graph.tables import missing, read_table, write_table
 
 _DATE_COLUMNS = ("start", "end", "as_of", "organisation_start", "organisation_end")
 
@@ -291,7 +291,7 @@ def bipartite(store_or_df: Store | pd.DataFrame, *, roles: str | Iterable[str] =
 
 
 def _str(value: object) -> str | None:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return None if missing(value) else str(value)
 
 
 def actors(B: nx.Graph, *, type: str | None = "state") -> list[str]:

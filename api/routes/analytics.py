@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,13 +13,15 @@ from api.config import Settings
 from api.deps import AsOf, FiltersDep, PageDep, ServedDep, SettingsDep
 from api.models import PROBLEMS, Table
 from api.serving import Served
-from api.tables import CSV_TABLE, Format, actor_key, table
+from api.tables import CSV_TABLE, Format, table
 from graph import analytics
+from graph.countries import actor_key
 from graph.loader import ISCMGraph
+from graph.views import ROLE_PRESETS
 
 router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["analytics"])
 
-Roles = Annotated[str, Query(pattern="^(members|members\\+observers|all)$",
+Roles = Annotated[str, Query(pattern=f"^({'|'.join(map(re.escape, ROLE_PRESETS))})$",
                              description="members, members+observers or all roles")]
 Iscms = Annotated[list[str], Query(min_length=1, max_length=50, description="ISCM ids, repeat the parameter")]
 

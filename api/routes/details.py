@@ -11,6 +11,7 @@ from api import i18n
 from api.deps import GraphDep
 from api.models import PROBLEMS, EntityDetails
 from graph import details
+from graph.countries import actor_key
 
 router = APIRouter(prefix="/api", responses=PROBLEMS)
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api", responses=PROBLEMS)
 @router.get("/entities/{entity_id}", response_model=EntityDetails, tags=["profiles"],
             summary="Any entity (action, network, meeting, organisation …): its facts in words and its sources")
 def entity_details(cat: GraphDep, entity_id: Annotated[str, Path(min_length=1, max_length=200)]) -> Response:
-    key = entity_id.upper() if len(entity_id) == 3 and entity_id.isalpha() else entity_id
+    key = actor_key(entity_id)
     body = cat.memo(("json", "entity", key),
                     lambda: EntityDetails.model_validate(details.entity(cat, key)).model_dump_json())
     return Response(body, media_type="application/json")

@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import GraphDep
 from api.models import PROBLEMS
-from api.negotiation import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat, negotiate
+from api.negotiation import negotiate_entity
 from api.pages import downloads_page, entity_page
 from api.serialisers import graph_bytes
 from graph import queries
@@ -21,7 +21,6 @@ from graph.columns import Col
 from graph.errors import UnknownEntityError
 from graph.loader import ISCMGraph
 from graph.namespace import BASE, COLLECTIONS, PREFIXES
-from graph.sparql_syntax import QueryForm
 from graph.store import GraphResult
 
 router = APIRouter(tags=["linked data"], responses=PROBLEMS)
@@ -45,20 +44,6 @@ DUMPS = {
 _PANELS = {"panel-state-iscm-year": "state-iscm-year", "panel-dyad-year": "dyad-year"}
 
 
-def _negotiate_entity(accept: str | None, fmt: str | None) -> ResultFormat | None:
-    """None means HTML."""
-    if fmt:
-        chosen = SHORT_NAMES.get(fmt.lower())
-        if chosen is None or chosen not in GRAPH_FORMATS:
-            if fmt.lower() == "html":
-                return None
-            raise NotAcceptableError(fmt, GRAPH_FORMATS)
-        return chosen
-    if not accept or "text/html" in accept or ("*/*" in accept and "turtle" not in accept):
-        return None
-    return negotiate(accept, QueryForm.CONSTRUCT)
-
-
 def describe(graph: GraphDep, iri: str) -> GraphResult:
     """The entity's own triples plus the fact nodes about it (memberships, claims, cooperation)."""
     result = graph.query(queries.text("details.entity-describe", iri=iri))
@@ -76,7 +61,7 @@ def resolve_entity(request: Request, graph: GraphDep, collection: str, local_id:
     exists = graph.query(queries.text("details.entity-exists", iri=iri))
     if not exists:
         raise UnknownEntityError(collection, local_id)
-    chosen = _negotiate_entity(request.headers.get("accept"), format)
+    chosen = negotiate_entity(request.headers.get("accept"), format)
     result = describe(graph, iri)
     if chosen is None:
         own = [(str(p), str(o), str(o).startswith(("http://", "https://"))) for s, p, o in result.triples

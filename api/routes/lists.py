@@ -9,20 +9,23 @@ from fastapi import APIRouter, Query, Request
 
 from api.deps import AsOf, FiltersDep, GraphDep, PageDep
 from api.models import PROBLEMS, Table
-from api.tables import CSV_TABLE, Format, actor_key, filtered, table
+from api.tables import CSV_TABLE, Format, filtered, table
 from graph import temporal
 from graph.columns import Col
+from graph.countries import actor_key
+from graph.namespace import ISCM_KINDS, ISCM_STATUSES
 
 router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["lists"])
 
-_KINDS = "^(regional-consultative-process|interregional-forum|global-process)$"
+_KINDS = f"^({'|'.join(ISCM_KINDS)})$"
+_STATUSES = f"^({'|'.join(ISCM_STATUSES)})$"
 Year = Annotated[int | None, Query(ge=1900, le=2100)]
 
 
 @router.get("/iscms", response_model=Table, responses=CSV_TABLE, summary="ISCMs with kind, status and member count")
 def list_iscms(request: Request, cat: GraphDep, page: PageDep, format: Format = None,
                kind: Annotated[str | None, Query(pattern=_KINDS)] = None,
-               status: Annotated[str | None, Query(pattern="^(active|dormant|succeeded|ended)$")] = None) -> Any:
+               status: Annotated[str | None, Query(pattern=_STATUSES)] = None) -> Any:
     return table(cat.list_iscms(kind=kind, status=status), request, page, format,
                  cache=(cat, ("iscms", kind, status)))
 
@@ -106,7 +109,7 @@ def list_memberships(request: Request, cat: GraphDep, page: PageDep, filters: Fi
     if iscm:
         df = df[df[Col.ORGANISATION_ID] == iscm]
     if state:
-        df = df[df[Col.ACTOR_ID] == state.upper() if len(state) == 3 else df[Col.ACTOR_ID] == state]
+        df = df[df[Col.ACTOR_ID] == actor_key(state)]
     if role:
         df = df[df[Col.ROLE] == role]
     return table(df[cols].rename(columns={"organisation_id": "organisation", "actor_id": "actor",

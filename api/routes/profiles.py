@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from api.deps import AsOf, GraphDep
 from api.models import PROBLEMS, ISCMProfile, OrganisationProfile, StateProfile
 from graph import details
+from graph.countries import actor_key, looks_alpha3
 from graph.errors import UnknownEntityError
 from graph.loader import ISCMGraph
 
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["profiles"])
             summary="A State's ISCMs by role, regional unions, capacity-building actions and liaison links")
 def state_profile(cat: GraphDep, code: Annotated[str, Path(min_length=1, max_length=12)],
                   as_of: AsOf = None) -> Response:
-    if not code.isalpha() or len(code) != 3:
+    if not looks_alpha3(actor_key(code)):
         raise UnknownEntityError("ISO 3166-1 alpha-3 code", code)
     return _profile(cat, StateProfile, ("state", code.upper(), as_of),
                     lambda: details.with_sources(cat, cat.state_profile(code, as_of=as_of)))
