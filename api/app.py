@@ -16,8 +16,24 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import problems, security, serving
+from api.admission import Gate
 from api.config import Settings, get_settings
-from api.routes import compare, details, dumps, health, linked, maps, releases, rest, sparql, web
+from api.routes import (
+    analytics,
+    compare,
+    details,
+    dumps,
+    health,
+    linked,
+    lists,
+    maps,
+    profiles,
+    releases,
+    search,
+    sparql,
+    timelines,
+    web,
+)
 from graph.loader import ISCMGraph
 
 log = logging.getLogger("iscm.api")
@@ -41,7 +57,7 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
         # serve only once the workers can answer: the query time limit counts a worker's start
         await anyio.to_thread.run_sync(serving.warm, served, settings)
         serving.install(app, served)
-        app.state.sparql_gate = sparql.Gate(settings.sparql_workers, settings.sparql_per_client)
+        app.state.sparql_gate = Gate(settings.sparql_workers, settings.sparql_per_client)
         app.state.reload_lock = asyncio.Lock()
         app.state.retiring = set()
         serving.install_sighup(app)
@@ -64,8 +80,9 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     problems.install(app)
     security.install(app, settings.cors_origins)
     app.include_router(health.router)
-    app.include_router(rest.router)
-    app.include_router(compare.router)
+    # one router per resource, in the order of the OpenAPI document's tags
+    for resource in (search, profiles, lists, timelines, analytics, compare):
+        app.include_router(resource.router)
     app.include_router(details.router)
     app.include_router(releases.router)
     app.include_router(releases.wellknown)

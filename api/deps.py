@@ -1,17 +1,22 @@
-"""Dependencies shared by the routes: the loaded graph and its catalogue (read-only, built at start-up),
-settings, and bounded pagination."""
+"""Dependencies shared by the routes: the loaded graph (the one read model, read-only, built at start-up),
+settings, the SPARQL admission gate, and bounded pagination. Routes read the application's state only
+through these, never ``request.app.state`` themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 
+from api.admission import Gate
 from api.config import Settings
-from api.serving import Served
+from api.openapi30 import downgrade
+from api.serving import Served, reload
 from graph.loader import ISCMGraph
-from graph.profiles import Catalogue
+from graph.namespace import ISCM_KINDS, ISCM_STATUSES
 
 
 def get_served(request: Request) -> Served:
@@ -25,18 +30,40 @@ def get_graph(request: Request) -> ISCMGraph:
     return get_served(request).graph
 
 
-def get_catalogue(request: Request) -> Catalogue:
-    return get_served(request).catalogue
+def get_catalogue(request: Request) -> ISCMGraph:
+    """The loaded graph (the name of the time when answers lived on a separate ``Catalogue``)."""
+    return get_served(request).graph
 
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_gate(request: Request) -> Gate:
+    return request.app.state.sparql_gate
+
+
+def get_reloader(request: Request) -> Callable[[], Awaitable[dict[str, Any]]]:
+    """Switch this application to the build folder's current release (``POST /admin/reload``)."""
+    return partial(reload, request.app)
+
+
+def get_openapi_30(request: Request) -> dict[str, Any]:
+    """The OpenAPI document downgraded to 3.0 (for the bundled Swagger UI), made once per application."""
+    app = request.app
+    doc = getattr(app.state, "openapi_30", None)
+    if doc is None:
+        doc = app.state.openapi_30 = downgrade(app.openapi())
+    return doc
+
+
 GraphDep = Annotated[ISCMGraph, Depends(get_graph)]
-CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+CatalogueDep = GraphDep  # the same read model; kept for routes written before it was one
 ServedDep = Annotated[Served, Depends(get_served)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+GateDep = Annotated[Gate, Depends(get_gate)]
+ReloaderDep = Annotated[Callable[[], Awaitable[dict[str, Any]]], Depends(get_reloader)]
+OpenAPI30Dep = Annotated[dict[str, Any], Depends(get_openapi_30)]
 
 
 @dataclass(frozen=True)
@@ -77,10 +104,11 @@ class Filters:
         return {"kinds": self.kinds, "statuses": self.statuses, "derivation": self.derivation}
 
 
-Kind = Literal["regional-consultative-process", "interregional-forum", "global-process"]
-Status = Literal["active", "dormant", "succeeded", "ended"]
-KINDS: tuple[str, ...] = Kind.__args__
-STATUSES: tuple[str, ...] = Status.__args__
+# the ontology's schemes (graph/namespace.py keeps them, tests/test_ontology.py checks them)
+KINDS: tuple[str, ...] = ISCM_KINDS
+STATUSES: tuple[str, ...] = ISCM_STATUSES
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 
 def filter_params(

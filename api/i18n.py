@@ -92,11 +92,9 @@ def _text(df: Any, i: str, col: str) -> str | None:
 
 def _alt_names(cat: Any, lang: str) -> dict[str, str]:
     """An ISCM's name in ``lang`` from its alt_names: the longest (the full name, as the English label is)."""
-    from graph.namespace import SPARQL_PREFIXES
+    from graph import queries
 
-    result = cat.g.query(SPARQL_PREFIXES + f"""
-        SELECT ?id ?name WHERE {{ ?i a iscm:ISCM ; dcterms:identifier ?id ; skos:altLabel ?name .
-          FILTER(LANGMATCHES(LANG(?name), "{lang}")) }}""")
+    result = cat.query(queries.text("profile.iscm-alt-names", lang=lang))
     out: dict[str, str] = {}
     for row in result.records():
         name = str(row["name"])

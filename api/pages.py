@@ -8,35 +8,10 @@ import json
 from html import escape
 from typing import Any
 
+from graph import queries
 from graph.namespace import SPARQL_PREFIXES
 
-EXAMPLES = [
-    ("Members of the IGC today", """SELECT DISTINCT ?code ?name WHERE {
-  ?m org:organization iscmid:igc ; org:role role:member ; iscm:current true ;
-     org:member ?s .
-  ?s iscm:isoAlpha3 ?code ; skos:prefLabel ?name .
-} ORDER BY ?code"""),
-    ("States in at least 10 ISCMs", """SELECT ?code (COUNT(DISTINCT ?i) AS ?iscms) WHERE {
-  ?m a org:Membership ; org:role role:member ; iscm:current true ;
-     org:organization ?i ; org:member ?s .
-  ?i a iscm:ISCM . ?s iscm:isoAlpha3 ?code .
-} GROUP BY ?code HAVING (COUNT(DISTINCT ?i) >= 10) ORDER BY DESC(?iscms) ?code"""),
-    ("States in both the Budapest and Prague Processes", """SELECT DISTINCT ?code WHERE {
-  ?a org:organization iscmid:budapest-process ; org:role role:member ; iscm:current true ; org:member ?s .
-  ?b org:organization iscmid:prague-process ; org:role role:member ; iscm:current true ; org:member ?s .
-  ?s iscm:isoAlpha3 ?code .
-} ORDER BY ?code"""),
-    ("Where each membership fact comes from", """SELECT ?iscm ?state ?role ?asOf ?source WHERE {
-  ?m a org:Membership ; org:organization/dcterms:identifier ?iscm ; org:member/dcterms:identifier ?state ;
-     org:role ?role ; iscm:asOf ?asOf ; prov:wasDerivedFrom/foaf:page ?source .
-} LIMIT 50"""),
-    ("ISCMs and their successors", """SELECT ?from ?to ?year WHERE {
-  ?c a org:ChangeEvent ; org:originalOrganization/dcterms:identifier ?from ;
-     org:resultingOrganization/dcterms:identifier ?to .
-  OPTIONAL { ?c dcterms:date ?year }
-}"""),
-    ("Describe Morocco (Turtle)", "DESCRIBE state:MAR"),
-]
+EXAMPLES = list(queries.EXAMPLES.items())  # the example queries live with every other query
 
 
 def _layout(title: str, body: str, *, scripts: tuple[str, ...] = (), lang: str = "en",

@@ -9,9 +9,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import ParameterError, QueryError, QueryTimeoutError, UnknownEntityError
-from graph.querypool import PoolBusyError, QueryMemoryError, WorkerCrashError
-from graph.sparql import NotAcceptableError
+from api.admission import ClientBudgetError
+from api.negotiation import NotAcceptableError
+from api.querypool import PoolBusyError, QueryMemoryError, WorkerCrashError
+from graph.errors import BuildNotFoundError, ParameterError, QueryError, QueryTimeoutError, UnknownEntityError
 from graph.workpool import AnalyticsBusyError, AnalyticsTimeoutError
 
 log = logging.getLogger("iscm.api")
@@ -26,60 +27,38 @@ def problem(status: int, title: str, detail: str, *, instance: str | None = None
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+# every error family a route may raise, and what it means over HTTP: (status, title, Retry-After seconds).
+# Routes never convert these by hand; Starlette picks the entry of the nearest class in the error's MRO.
+STATUS: dict[type[Exception], tuple[int, str, int | None]] = {
+    UnknownEntityError: (404, "Not found", None),
+    NotAcceptableError: (406, "Not acceptable", None),
+    AnalyticsTimeoutError: (504, "Analytics timed out", None),
+    AnalyticsBusyError: (503, "Busy", 2),
+    QueryTimeoutError: (504, "Query timed out", None),
+    PoolBusyError: (503, "Busy", 2),
+    QueryMemoryError: (507, "Query exceeded the memory limit", None),
+    WorkerCrashError: (500, "Query worker failed", None),
+    ClientBudgetError: (429, "Too many requests", 1),
+    QueryError: (400, "Bad query", None),
+    ParameterError: (422, "Invalid parameter", None),
+    # only a reload meets it while serving: there is no release to switch to, so the loaded one stays
+    BuildNotFoundError: (409, "Conflict", None),
+}
+
+
 def install(app: FastAPI) -> None:
-    from api.routes.sparql import ClientBudgetError
-
-    @app.exception_handler(UnknownEntityError)
-    async def _unknown(request: Request, exc: UnknownEntityError) -> JSONResponse:
-        return problem(404, "Not found", str(exc), instance=request.url.path)
-
-    @app.exception_handler(NotAcceptableError)
-    async def _not_acceptable(request: Request, exc: NotAcceptableError) -> JSONResponse:
-        return problem(406, "Not acceptable", str(exc), instance=request.url.path,
-                       available=[f.value for f in exc.offered])
-
-    @app.exception_handler(AnalyticsTimeoutError)
-    async def _analytics_timeout(request: Request, exc: AnalyticsTimeoutError) -> JSONResponse:
-        return problem(504, "Analytics timed out", str(exc), instance=request.url.path)
-
-    @app.exception_handler(AnalyticsBusyError)
-    async def _analytics_busy(request: Request, exc: AnalyticsBusyError) -> JSONResponse:
-        resp = problem(503, "Busy", str(exc), instance=request.url.path)
-        resp.headers["Retry-After"] = "2"
+    async def _domain(request: Request, exc: Exception) -> JSONResponse:
+        status, title, retry = next(STATUS[c] for c in type(exc).__mro__ if c in STATUS)
+        if status == 500:
+            log.error("%s on %s: %s", title, request.url.path, exc)
+        extra = {"available": [f.value for f in exc.offered]} if isinstance(exc, NotAcceptableError) else {}
+        resp = problem(status, title, str(exc), instance=request.url.path, **extra)
+        if retry is not None:
+            resp.headers["Retry-After"] = str(retry)
         return resp
 
-    @app.exception_handler(QueryTimeoutError)
-    async def _timeout(request: Request, exc: QueryTimeoutError) -> JSONResponse:
-        return problem(504, "Query timed out", str(exc), instance=request.url.path)
-
-    @app.exception_handler(PoolBusyError)
-    async def _busy(request: Request, exc: PoolBusyError) -> JSONResponse:
-        resp = problem(503, "Busy", str(exc), instance=request.url.path)
-        resp.headers["Retry-After"] = "2"
-        return resp
-
-    @app.exception_handler(QueryMemoryError)
-    async def _memory(request: Request, exc: QueryMemoryError) -> JSONResponse:
-        return problem(507, "Query exceeded the memory limit", str(exc), instance=request.url.path)
-
-    @app.exception_handler(WorkerCrashError)
-    async def _crash(request: Request, exc: WorkerCrashError) -> JSONResponse:
-        log.error("query worker crash on %s: %s", request.url.path, exc)
-        return problem(500, "Query worker failed", str(exc), instance=request.url.path)
-
-    @app.exception_handler(ClientBudgetError)
-    async def _client_budget(request: Request, exc: ClientBudgetError) -> JSONResponse:
-        resp = problem(429, "Too many requests", str(exc), instance=request.url.path)
-        resp.headers["Retry-After"] = "1"
-        return resp
-
-    @app.exception_handler(QueryError)
-    async def _bad_query(request: Request, exc: QueryError) -> JSONResponse:
-        return problem(400, "Bad query", str(exc), instance=request.url.path)
-
-    @app.exception_handler(ParameterError)
-    async def _bad_parameter(request: Request, exc: ParameterError) -> JSONResponse:
-        return problem(422, "Invalid parameter", str(exc), instance=request.url.path)
+    for family in STATUS:
+        app.add_exception_handler(family, _domain)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from api.config import Settings
-from graph.sparql import GRAPH_FORMATS, TABLE_FORMATS, ResultFormat
+from api.negotiation import GRAPH_FORMATS, TABLE_FORMATS, ResultFormat
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"

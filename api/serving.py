@@ -1,6 +1,6 @@
 """The release a server process serves: loaded once, leased, swapped atomically on reload.
 
-Everything a request reads from one release (graph, catalogue, named graphs, query workers) is one
+Everything a request reads from one release (graph, named graphs, query workers) is one
 :class:`Served` object. A reload (``SIGHUP`` or ``POST /admin/reload``) loads the new current
 release beside the old one, then swaps the reference in one step; the old release keeps its lease and
 workers for a grace period so requests already running finish on it, then is let go.
@@ -22,9 +22,8 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api.config import Settings
+from api.querypool import QueryPool
 from graph.loader import ISCMGraph
-from graph.profiles import Catalogue
-from graph.querypool import QueryPool
 from graph.releases import QUADS_FILE, RELEASES, STORE_DIR, Lease, current_release
 from graph.workpool import AnalyticsPool
 
@@ -34,7 +33,6 @@ log = logging.getLogger("iscm.api")
 @dataclass
 class Served:
     graph: ISCMGraph
-    catalogue: Catalogue
     graph_names: set[str]
     graph_sizes: dict[str, int]  # each named graph's triples (the SPARQL service description lists them)
     default_triples: int
@@ -42,6 +40,11 @@ class Served:
     lease: Lease | None
     analytics_pool: AnalyticsPool | None = None
     retired: bool = field(default=False)
+
+    @property
+    def catalogue(self) -> ISCMGraph:
+        """The graph: profiles and lists are its own methods now (kept for older callers)."""
+        return self.graph
 
     @property
     def release_name(self) -> str | None:
@@ -79,8 +82,8 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
         g = _load(release, settings)
     else:
         g, lease = graph, _lease_for(graph.release)
-    catalogue = Catalogue(g, cache_bytes=settings.cache_mb * 2**20)
-    catalogue.current  # noqa: B018 - build the membership tables before the first request
+    g.resize_cache(settings.cache_mb * 2**20)
+    g.current  # noqa: B018 - build the membership tables before the first request
     sizes = _graph_sizes(g)
     pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
                      queue_timeout=settings.sparql_queue_timeout,
@@ -91,7 +94,7 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
         local = "oxigraph" if (g.release / STORE_DIR).is_dir() else settings.backend
         analytics_pool = AnalyticsPool(g.release, workers=settings.analytics_workers, backend=local,
                                        queue_timeout=settings.sparql_queue_timeout)
-    served = Served(g, catalogue, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
+    served = Served(g, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
                     pool, lease, analytics_pool)
     if settings.precompute:
         threading.Thread(target=_warm, args=(served,), name="iscm-warm", daemon=True).start()
@@ -117,7 +120,7 @@ def _warm(served: Served) -> None:
         if served.retired:
             return
         try:
-            served.catalogue.memo(("analytics", name, p), lambda n=name, q=p: analytics.compute(served.catalogue, n, q))
+            served.graph.memo(("analytics", name, p), lambda n=name, q=p: analytics.compute(served.graph, n, q))
         except Exception:
             log.exception("warming %s failed; it is computed on first request instead", name)
     log.info("default analytics ready in %.1f s", time.perf_counter() - t)
@@ -131,6 +134,7 @@ def _load(release: Path, settings: Settings) -> ISCMGraph:
 
 def _graph_sizes(g: ISCMGraph) -> dict[str, int]:
     """Each named graph of the release and its number of triples."""
+    from graph import queries
     from graph.store import SelectResult
 
     # the manifest lists them; asking the store scans every quad (14 s on Virtuoso)
@@ -138,22 +142,15 @@ def _graph_sizes(g: ISCMGraph) -> dict[str, int]:
     if listed:
         return {str(k): int(v) for k, v in listed.items()}
 
-    result = g.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    result = g.query(queries.text("release.graph-sizes"))
     assert isinstance(result, SelectResult)
     return {str(row[0]): int(row[1].toPython()) for row in result.rows}
 
 
 def install(app: FastAPI, served: Served) -> None:
-    """Make ``served`` the release every new request sees (one reference; the attributes below are
-    kept for routes that read them directly)."""
+    """Make ``served`` the release every new request sees: one reference, which routes reach through
+    :func:`api.deps.get_served` (read once per request)."""
     app.state.served = served
-    app.state.graph = served.graph
-    app.state.catalogue = served.catalogue
-    app.state.graph_names = served.graph_names
-    app.state.graph_sizes = served.graph_sizes
-    app.state.default_triples = served.default_triples
-    app.state.query_pool = served.query_pool
-    app.state.analytics_pool = served.analytics_pool
     with contextlib.suppress(AttributeError, KeyError):  # maps of the previous release
         del app.state.map_cache
 

@@ -40,7 +40,7 @@ def main() -> None:
     out: dict[str, object] = {"iscm": args.iscm, "endpoints": {}}
     with TestClient(create_app()) as client:
         out["startup_s"] = round(time.perf_counter() - t, 3)  # imports + lifespan (load, catalogue)
-        cat = client.app.state.catalogue
+        cat = client.app.state.served.graph
         out["membership_rows"] = len(cat.memberships)
         out["quads"] = client.get("/health").json().get("quads")
         for path in paths:

@@ -21,7 +21,7 @@ import pandas as pd
 from graph import centrality, change, comembership, membership, overlap, partnership
 
 if TYPE_CHECKING:
-    from graph.profiles import Catalogue
+    from graph.loader import ISCMGraph
 
 Params = tuple[tuple[str, Any], ...]
 # what leaves the graph as it is on the release date: every heavy graph parameter at its default
@@ -37,7 +37,7 @@ class Spec:
     precompute: tuple[dict[str, Any], ...] = ()  # light parameters of the tables worth warming
 
 
-def _graph(cat: Catalogue, p: dict[str, Any]) -> Any:
+def _graph(cat: ISCMGraph, p: dict[str, Any]) -> Any:
     return cat.bipartite_at(as_of=p.get("as_of"), roles=p.get("roles", "members"), kinds=p.get("kinds"),
                             statuses=p.get("statuses"), derivation=p.get("derivation", "all"))
 
@@ -50,52 +50,52 @@ def _present(B: Any, ids: tuple[str, ...]) -> list[str]:
     return [i for i in dict.fromkeys(ids) if i in B]
 
 
-def _states_in_all(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _states_in_all(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     B = _graph(cat, p)
     present = _present(B, p["iscm"])
     # a known ISCM with no members in this view empties the intersection; it is not "unknown"
     return _labelled(B, membership.states_in_all(B, present) if len(present) == len(set(p["iscm"])) else [])
 
 
-def _states_in_any(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _states_in_any(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     B = _graph(cat, p)
     return _labelled(B, membership.states_in_any(B, _present(B, p["iscm"])))
 
 
-def _multi(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _multi(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     return membership.states_in_at_least(_graph(cat, p), p.get("min_iscms", 1)).drop(columns="roles")
 
 
-def _comembership(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _comembership(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     B = _graph(cat, p)
     if p.get("state"):
         return comembership.closest_partners(B, p["state"], k=10_000)
     return comembership.pairs(B, min_shared=p.get("min_shared", 1))
 
 
-def _overlap(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _overlap(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     return overlap.member_overlap(_graph(cat, p), min_shared=p.get("min_shared", 1))
 
 
-def _centrality(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _centrality(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     B = _graph(cat, p)
     return centrality.projection_centrality(B) if p.get("on") == "projection" else centrality.bipartite_centrality(B)
 
 
-def _communities(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _communities(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     return centrality.communities(_graph(cat, p), side=p.get("side", "states"), resolution=p.get("resolution", 1.0),
                                   seed=p.get("seed", 42))
 
 
-def _brokers(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _brokers(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     return centrality.brokers(_graph(cat, p), resolution=p.get("resolution", 1.0), seed=p.get("seed", 42))
 
 
-def _path(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _path(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     return partnership.path(cat.partnership(p.get("as_of")), p["source"], p["target"])
 
 
-def _ego(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _ego(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     E = partnership.ego(cat.partnership(p.get("as_of")), p["actor"], depth=p.get("depth", 1))
     # each edge from the end its relation is stated from: which end networkx yields first depends
     # on the order nodes were reached, which differs from process to process
@@ -106,7 +106,7 @@ def _ego(cat: Catalogue, **p: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["from", "to", "relation", "role", "source"])
 
 
-def _changes(cat: Catalogue, **p: Any) -> pd.DataFrame:
+def _changes(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     df = cat.tenures
     if p.get("kinds"):
         df = df[df["organisation_kind"].isin(p["kinds"])]
@@ -150,7 +150,7 @@ def is_default(name: str, p: Params) -> bool:
     return all(v in defaults[k] for k, v in p if k in defaults)
 
 
-def compute(cat: Catalogue, name: str, p: Params) -> pd.DataFrame:
+def compute(cat: ISCMGraph, name: str, p: Params) -> pd.DataFrame:
     """The table ``name`` for parameters ``p`` (callers must not modify it: it may be memoised)."""
     return SPECS[name].compute(cat, **dict(p))
 

@@ -87,22 +87,6 @@ def build_lock(out_dir: Path, *, wait: float = 60.0) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old or the new file, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def ontology_dir(data_dir: Path | None = None) -> Path:
     """Where the build reads the ontology: ``$ISCM_ONTOLOGY_DIR``, else the working tree's
     ``ontology/`` beside ``data_dir`` (so edits count without reinstalling), else the installed copy."""

@@ -73,17 +73,3 @@ def size_over_time(memberships: pd.DataFrame, years: list[int], *, roles: str = 
     table = pd.DataFrame(out).fillna(0).astype(int)
     table.index.name = "iscm"
     return table.sort_index()
-
-
-def compare(memberships: pd.DataFrame, year_from: int, year_to: int, *, roles: str = "members") -> pd.DataFrame:
-    """Per State: ISCM count in each year and the difference, States with a change first."""
-    counts = {}
-    for y in (year_from, year_to):
-        df = views.filter_memberships(memberships, roles=roles, as_of=y)
-        df = df[df["actor_type"] == "state"]
-        counts[y] = df.groupby("actor_id")["organisation_id"].nunique()
-    table = pd.DataFrame(counts).fillna(0).astype(int)
-    table.columns = [f"iscms_{year_from}", f"iscms_{year_to}"]
-    table["change"] = table.iloc[:, 1] - table.iloc[:, 0]
-    table.index.name = "state"
-    return table.sort_values(["change", table.columns[1]], ascending=False, key=abs, kind="stable")

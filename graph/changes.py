@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from graph import views
+from graph import countries, queries, views
 from graph.errors import UnknownEntityError
-from graph.namespace import SPARQL_PREFIXES
 from graph.store import Store
+from graph.tables import text
 
 FACTS_FILE = "facts.csv.gz"
 FACT_COLUMNS = ["subject_id", "property", "value", "source", "source_url", "as_of", "detail"]
@@ -27,36 +27,9 @@ CHANGE_COLUMNS = ["change", "kind", "organisation", "actor", "what", "before", "
 # single-valued: a new value from the same source is a change; otherwise the value is part of the identity
 SINGLE_VALUED = {"status", "established"}
 
-FACTS_QUERY = SPARQL_PREFIXES + """
-SELECT ?subject_id ?property ?value ?source ?source_url ?as_of ?detail WHERE {
-  {
-    ?f a iscm:Claim ; iscm:subject/dcterms:identifier ?subject_id ; iscm:property ?p ; iscm:value ?v .
-    BIND(REPLACE(STR(?p), "^.*[#/]", "") AS ?property)
-    OPTIONAL { ?v dcterms:identifier ?vid }
-    BIND(COALESCE(?vid, REPLACE(STR(?v), "^.*/", "")) AS ?value)
-  } UNION {
-    ?f a org:ChangeEvent ; org:originalOrganization/dcterms:identifier ?subject_id ;
-       org:resultingOrganization/dcterms:identifier ?value .
-    BIND("succeededBy" AS ?property)
-    OPTIONAL { ?f dcterms:date ?d } BIND(STR(?d) AS ?detail)
-  } UNION {
-    ?f a iscm:Association ; iscm:party ?s , ?o .
-    ?s a iscm:ISCM ; dcterms:identifier ?subject_id . ?o dcterms:identifier ?value . FILTER(?s != ?o)
-    BIND("associatedWith" AS ?property)
-  } UNION {
-    ?f a iscm:Cooperation ; iscm:party ?s , ?o ; iscm:intensity ?i .
-    ?s a iscm:ISCM ; dcterms:identifier ?subject_id . ?o dcterms:identifier ?value . FILTER(?s != ?o)
-    BIND("cooperatesWith" AS ?property) BIND(REPLACE(STR(?i), "^.*/", "") AS ?detail)
-  }
-  ?f prov:wasDerivedFrom ?source ; iscm:asOf ?as_of .
-  ?source a iscm:Source .
-  OPTIONAL { ?source foaf:page ?source_url }
-}"""
-
-
 def facts(store: Store) -> pd.DataFrame:
     """Every ISCM fact claim of a store, one row per claim and source, in a canonical order."""
-    df = store.select_table(FACTS_QUERY)
+    df = store.select_table(queries.text("release.facts"))
     if df.empty:
         return pd.DataFrame(columns=FACT_COLUMNS)
     df = df[FACT_COLUMNS].drop_duplicates()
@@ -93,11 +66,7 @@ def release_tables(release: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
+    return text(value) or ""
 
 
 def _membership_claims(df: pd.DataFrame) -> dict[tuple, tuple]:
@@ -181,7 +150,7 @@ def changelog(changes: pd.DataFrame, *, release: str, previous: str | None, vers
             now = _text(row.after) or _text(row.before)
             was = f" (was: {row.before})" if row.change in ("changed", "ended") else ""
             out.write(f"  - {row.change}: {row.what}{who} — {now}{was} [{row.source}]\n")
-    states = changes[changes["actor"].fillna("").str.fullmatch(r"[A-Z]{3}")]
+    states = changes[changes["actor"].fillna("").str.fullmatch(countries.ALPHA3.pattern)]
     if not states.empty:
         out.write("\n### By State\n\n")
         for code, group in states.groupby("actor", sort=True):

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from graph import countries
-from graph.compiler import Catalog, Vocabulary, _Errors
+from graph.catalog import Catalog, Errors, Vocabulary, not_an_id
 from graph.schema import CollaborationFile, Dated, MembershipBlock
 
 
@@ -26,13 +26,7 @@ def is_id(value: Any, *, list_ok: bool = False) -> bool:
     return list_ok and isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def not_an_id(value: Any) -> str:
-    kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
-    return (f"expected an id (text), got {kind} — write the id itself (e.g. igc or MAR), "
-            "not a list or a nested mapping")
-
-
-def check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
+def check_references(cat: Catalog, vocab: Vocabulary, errors: Errors) -> None:
     org_ids = set(cat.organisations) | set(cat.unions)
     for rec, shown, _line in cat.organisations.values():
         if rec.country and not countries.is_country_code(rec.country):
@@ -123,7 +117,7 @@ def check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
                     errors.add(f"actor {actor!r} is listed twice in this block", path=shown, doc=doc,
                                loc=(*loc, "actors", j))
                 seen.add(actor)
-                if actor == actor.upper() and len(actor) == 3:
+                if countries.looks_alpha3(actor):
                     if not countries.is_country_code(actor):
                         errors.add(f"unknown country code {actor!r} (not ISO 3166-1 alpha-3 nor a documented "
                                    "user-assigned code)", path=shown, doc=doc, loc=(*loc, "actors", j))
@@ -136,7 +130,7 @@ def check_references(cat: Catalog, vocab: Vocabulary, errors: _Errors) -> None:
 EXCLUSIVE_ROLES = ("member", "observer", "former-member")  # as graph.temporal.EXCLUSIVE_ROLES
 
 
-def _check_exclusive(rec: CollaborationFile, doc: Any, shown: str, i: int, errors: _Errors) -> None:
+def _check_exclusive(rec: CollaborationFile, doc: Any, shown: str, i: int, errors: Errors) -> None:
     """One source, one date: an actor cannot be member and observer (or member and former member).
 
     Claims of different sources or dates may disagree (the time model keeps both, newest first);

@@ -26,7 +26,9 @@ def _data_dir(value: str | None) -> Path:
 
 
 def _build_dir(value: str | None) -> Path:
-    return Path(value or os.environ.get("ISCM_BUILD_DIR", "build"))
+    from graph.releases import default_build_dir
+
+    return default_build_dir(value)
 
 
 def _date(value: str) -> dt.date:
@@ -211,7 +213,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from graph.build import atomic_write_text
+    from graph.atomic import write_atomic
     from graph.sources_report import render
 
     if args.check:
@@ -223,7 +225,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         return 1 if args.strict and report.findings else 0
     text = render(_data_dir(args.data))
     if args.write:
-        atomic_write_text(Path(args.write), text)
+        write_atomic(Path(args.write), text)
         err.print(f"wrote {args.write}")
     else:
         sys.stdout.write(text)

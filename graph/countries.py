@@ -146,6 +146,29 @@ def country(code: str) -> Country:
     raise UnknownEntityError("country code", code)
 
 
+ALPHA3 = re.compile(r"[A-Z]{3}")
+
+
+def looks_alpha3(value: str) -> bool:
+    """Written like an ISO 3166-1 alpha-3 code — three capital letters — so the data means a State
+    (whether the code exists is :func:`is_country_code`; other actors have lower-case ids).
+
+    >>> looks_alpha3("MAR"), looks_alpha3("iom"), looks_alpha3("EU1")
+    (True, False, False)
+    """
+    return ALPHA3.fullmatch(value) is not None
+
+
+def actor_key(value: str) -> str:
+    """An actor id typed by a user as the tables spell it: three letters are an alpha-3 code, in
+    capitals; any other id as given.
+
+    >>> actor_key("mar"), actor_key("budapest-process")
+    ('MAR', 'budapest-process')
+    """
+    return value.upper() if len(value) == 3 and value.isascii() and value.isalpha() else value
+
+
 def is_country_code(code: str) -> bool:
     """Whether ``code`` is a known alpha-3 code (as used in data/ files)."""
     return code in _countries()

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from graph.namespace import SPARQL_PREFIXES
+from graph import queries
 from graph.store import SelectResult
+from graph.tables import missing
 
 if TYPE_CHECKING:
-    from graph.profiles import Catalogue
+    from graph.loader import ISCMGraph
 
 BASE = "https://w3id.org/iscm/"
 # the collection an entity's IRI lives under, by search-hit type
@@ -24,8 +25,8 @@ _SKIP = {"rdf-syntax-ns#type", "terms/identifier", "rdf-schema#label", "core#pre
          "prov#wasDerivedFrom", "ontology#asOfPrecision"}
 
 
-def _select(cat: Catalogue, body: str) -> list[dict[str, Any]]:
-    result = cat.g.query(SPARQL_PREFIXES + body)
+def _select(cat: ISCMGraph, name: str, **params: str) -> list[dict[str, Any]]:
+    result = cat.query(queries.text(name, **params))
     assert isinstance(result, SelectResult)
     return result.records()
 
@@ -34,28 +35,20 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def sources(cat: Catalogue) -> pd.DataFrame:
+def sources(cat: ISCMGraph) -> pd.DataFrame:
     """Every source once: ``key`` (its page, or its IRI when it is a document), url, title, publisher,
     accessed, locator, the document it is part of, its kind (primary, igo, press, secondary), the date
     it was published and, for a copy, what it copies."""
     return cat.memo(("sources-table",), lambda: _sources(cat))
 
 
-def _sources(cat: Catalogue) -> pd.DataFrame:
-    rows = _select(cat, """
-        SELECT ?src ?url ?title ?label ?publisher ?accessed ?locator ?doc ?kind ?published ?copy_of WHERE {
-          ?src a iscm:Source .
-          OPTIONAL { ?src foaf:page ?url } OPTIONAL { ?src dcterms:title ?title }
-          OPTIONAL { ?src rdfs:label ?label } OPTIONAL { ?src dcterms:publisher ?publisher }
-          OPTIONAL { ?src dcterms:date ?accessed } OPTIONAL { ?src iscm:locator ?locator }
-          OPTIONAL { ?src dcterms:isPartOf/rdfs:label ?doc }
-          OPTIONAL { ?src iscm:sourceKind ?k . BIND(STRAFTER(STR(?k), "/source-kind/") AS ?kind) }
-          OPTIONAL { ?src dcterms:issued ?published } OPTIONAL { ?src iscm:copyOf ?copy_of } }""")
+def _sources(cat: ISCMGraph) -> pd.DataFrame:
+    rows = _select(cat, "details.sources")
     df = pd.DataFrame(rows, columns=["src", "url", "title", "label", "publisher", "accessed", "locator", "doc",
                                      "kind", "published", "copy_of"])
-    df["published"] = df["published"].map(lambda v: None if v is None or pd.isna(v) else str(v))
+    df["published"] = df["published"].map(lambda v: None if missing(v) else str(v))
     df["title"] = df["title"].fillna(df["label"]).fillna(df["doc"])
-    df["accessed"] = df["accessed"].map(lambda v: None if v is None or pd.isna(v) else str(v))
+    df["accessed"] = df["accessed"].map(lambda v: None if missing(v) else str(v))
     df["key"] = df["url"].fillna(df["src"])
     # one row per source whatever order the store gives them in (a page cited by two files may carry
     # two publisher spellings): the first after sorting, so every backend shows the same
@@ -63,7 +56,7 @@ def _sources(cat: Catalogue) -> pd.DataFrame:
     return df.drop_duplicates("src").set_index("src")
 
 
-def numbered(cat: Catalogue, cited: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+def numbered(cat: ISCMGraph, cited: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
     """The sources ``cited`` as (key, as_of) pairs — a page URL or a source IRI, and the date the
     citing fact holds — numbered in order of first citation; each with title, publisher, the date
     it was read (if recorded) and the newest as-of date it is cited for."""
@@ -82,7 +75,7 @@ def numbered(cat: Catalogue, cited: list[tuple[str, str | None]]) -> list[dict[s
                     "accessed": None, "locator": None, "kind": None, "published": None, "copy_of": None,
                     "as_of": None}
             if row is not None:
-                info.update({k: None if pd.isna(row[k]) else str(row[k])
+                info.update({k: None if missing(row[k]) else str(row[k])
                              for k in ("url", "title", "publisher", "accessed", "locator", "kind", "published",
                                        "copy_of")})
             elif key.startswith("http"):
@@ -93,18 +86,13 @@ def numbered(cat: Catalogue, cited: list[tuple[str, str | None]]) -> list[dict[s
     return list(out.values())
 
 
-def entity(cat: Catalogue, entity_id: str) -> dict[str, Any]:
+def entity(cat: ISCMGraph, entity_id: str) -> dict[str, Any]:
     """Any entity as label, type and readable facts (property in words, value with its label and id),
     with its sources: what the page shows for a search hit that has no profile of its own."""
     row = cat.entity(entity_id)
     etype = str(row["type"])
     iri = f"{BASE}id/{COLLECTION.get(etype, 'org')}/{entity_id}"
-    rows = _select(cat, f"""
-        SELECT ?p ?plabel ?o ?olabel ?oid WHERE {{
-          <{iri}> ?p ?o .
-          OPTIONAL {{ ?p rdfs:label ?plabel FILTER(LANG(?plabel) = "" || LANGMATCHES(LANG(?plabel), "en")) }}
-          OPTIONAL {{ ?o skos:prefLabel|rdfs:label ?olabel }}
-          OPTIONAL {{ ?o dcterms:identifier ?oid }} }}""")
+    rows = _select(cat, "details.entity-facts", iri=iri)
     facts: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
         p = str(r["p"])
@@ -118,11 +106,8 @@ def entity(cat: Catalogue, entity_id: str) -> dict[str, Any]:
         if key not in facts:
             facts[key] = {"property": r.get("plabel") or _local(p), "value": None if shown is None else str(shown),
                           "id": r.get("oid"), "type": _type_of(cat, r.get("oid"))}
-    period = _select(cat, f"""
-        SELECT ?start ?end WHERE {{ <{iri}> iscm:period ?i .
-          OPTIONAL {{ ?i time:hasBeginning/time:inXSDDate ?start }}
-          OPTIONAL {{ ?i time:hasEnd/time:inXSDDate ?end }} }}""")
-    src = _select(cat, f"SELECT ?s WHERE {{ <{iri}> prov:wasDerivedFrom ?s }}")
+    period = _select(cat, "details.entity-period", iri=iri)
+    src = _select(cat, "details.entity-sources", iri=iri)
     table = sources(cat)
     keys = [table.at[str(s["s"]), "key"] if str(s["s"]) in table.index else str(s["s"]) for s in src]
     when = period[0] if period else {}
@@ -135,7 +120,7 @@ def entity(cat: Catalogue, entity_id: str) -> dict[str, Any]:
     }
 
 
-def _type_of(cat: Catalogue, entity_id: Any) -> str | None:
+def _type_of(cat: ISCMGraph, entity_id: Any) -> str | None:
     if entity_id is None or str(entity_id) not in cat.entities.index:
         return None
     return str(cat.entities.at[str(entity_id), "type"])
@@ -145,7 +130,7 @@ _CITING = ("iscms", "unions_and_igos", "history", "members", "observers", "chair
            "partners", "former_members", "roles_in_iscms", "claims", "related", "events")
 
 
-def with_sources(cat: Catalogue, profile: dict[str, Any]) -> dict[str, Any]:
+def with_sources(cat: ISCMGraph, profile: dict[str, Any]) -> dict[str, Any]:
     """``profile`` with ``source_list``: every source its rows cite, numbered (rows cite by their key)."""
     cited: list[tuple[str, str | None]] = []
     for part in _CITING:

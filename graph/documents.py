@@ -19,7 +19,7 @@ from rdflib import Literal as Lit
 from rdflib.namespace import DCTERMS, FOAF
 
 from graph import countries
-from graph.compiler import Catalog, Vocabulary, _digest, _Errors
+from graph.catalog import Catalog, Errors, Vocabulary, digest
 from graph.datafiles import load_yaml
 from graph.namespace import (
     ACTION_STATUS,
@@ -241,7 +241,7 @@ EXPERT_TYPES = frozenset({"academia", "private-consultant", "ngo", "internationa
 _SPECIAL_ACTORS = {"eu-member-states"}
 
 
-def load_documents(data_dir: Path, cat: Catalog, errors: _Errors, vocab: Vocabulary) -> list[tuple[DocumentFile, str]]:
+def load_documents(data_dir: Path, cat: Catalog, errors: Errors, vocab: Vocabulary) -> list[tuple[DocumentFile, str]]:
     out = []
     for path in sorted((data_dir / "documents").glob("*.yaml")):
         shown = str(Path(data_dir.name) / path.relative_to(data_dir))
@@ -262,14 +262,14 @@ def load_documents(data_dir: Path, cat: Catalog, errors: _Errors, vocab: Vocabul
     return out
 
 
-def _check_ids(doc: DocumentFile, cat: Catalog, errors: _Errors, shown: str, raw: Any, vocab: Vocabulary) -> None:
+def _check_ids(doc: DocumentFile, cat: Catalog, errors: Errors, shown: str, raw: Any, vocab: Vocabulary) -> None:
     minted = {f.id for f in doc.facts if isinstance(f, (NetworkFact, ActionFact, EventFact))}
     known = set(cat.organisations) | set(cat.unions) | set(cat.iscms) | minted | _SPECIAL_ACTORS
 
     def check(value: str | None, loc: tuple) -> None:
         if value is None:
             return
-        if value.isupper() and len(value) == 3:
+        if countries.looks_alpha3(value):
             if not countries.is_country_code(value):
                 errors.add(f"unknown country code {value!r}", path=shown, doc=raw, loc=loc)
         elif value not in known and not cat.explained(value):
@@ -333,7 +333,7 @@ class _DocEmitter:
             g.add((d, FOAF.page, URIRef(info.url)))
 
     def actor(self, value: str) -> URIRef:
-        if value.isupper() and len(value) == 3:
+        if countries.looks_alpha3(value):
             self.used_countries.add(value)
             return entity("state", value)
         if value in self.cat.iscms:
@@ -344,7 +344,7 @@ class _DocEmitter:
 
     def source(self, line: int) -> URIRef:
         info = self.doc.document
-        iri = entity("source", _digest(info.id, line))
+        iri = entity("source", digest(info.id, line))
         g = self.g
         g.add((iri, RDF.type, ISCM.Source))
         g.add((iri, DCTERMS.isPartOf, Lit(info.title)))
@@ -365,7 +365,7 @@ class _DocEmitter:
         """Attach an OWL-Time interval (start and/or end as xsd:date) to ``node`` via ``prop``."""
         if not start and not end:
             return
-        interval = entity("interval", _digest(node))
+        interval = entity("interval", digest(node))
         self.g.add((node, prop, interval))
         self.g.add((interval, RDF.type, TIME.Interval))
         for pred, value, suffix in ((TIME.hasBeginning, start, "start"), (TIME.hasEnd, end, "end")):
@@ -376,7 +376,7 @@ class _DocEmitter:
                 self.g.add((inst, TIME.inXSDDate, Lit(value, datatype=XSD.date)))
 
     def claim(self, fact: _Fact, subject: str, prop: URIRef, value: Any, **extra: Any) -> URIRef:
-        node = entity("claim", _digest(self.doc.document.id, fact.line, subject, prop, value))
+        node = entity("claim", digest(self.doc.document.id, fact.line, subject, prop, value))
         g = self.g
         g.add((node, RDF.type, ISCM.Claim))
         g.add((node, ISCM.subject, self.actor(subject)))
@@ -391,90 +391,108 @@ class _DocEmitter:
         return node
 
     def emit(self, fact: Any) -> None:
+        """Write one fact: each kind of fact has its own method (:data:`_EMIT` finds it by type)."""
+        method = _EMIT.get(type(fact))
+        if method is not None:
+            method(self, fact)
+
+    def membership(self, fact: MembershipFact) -> None:
         g = self.g
-        if isinstance(fact, MembershipFact):
-            org_iri, actor = self.actor(fact.organisation), self.actor(fact.actor)
-            node = entity("membership", _digest(self.doc.document.id, fact.line, org_iri, actor, fact.role))
-            g.add((node, RDF.type, ORG.Membership))
-            g.add((node, ORG.organization, org_iri))
-            g.add((node, ORG.member, actor))
-            g.add((node, ORG.role, ROLE[fact.role]))
-            g.add((node, ISCM.completeList, Lit(False)))
-            self.period(node, ORG.memberDuring, _partial(fact.since), _partial(fact.until, end=True))
-            self.prov(node, fact)
-        elif isinstance(fact, CooperationFact):
-            node = entity("cooperation", _digest(self.doc.document.id, fact.line, fact.iscm, fact.partner))
-            g.add((node, RDF.type, ISCM.Cooperation))
-            g.add((node, ISCM.party, self.actor(fact.iscm)))
-            g.add((node, ISCM.party, self.actor(fact.partner)))
-            g.add((node, ISCM.category, Lit(fact.category)))
-            if fact.intensity:
-                g.add((node, ISCM.intensity, INTENSITY[fact.intensity]))
-            self.prov(node, fact)
-        elif isinstance(fact, SuccessionFact):
-            pred, succ = self.actor(fact.predecessor), self.actor(fact.successor)
-            node = entity("change", _digest(self.doc.document.id, fact.line, pred, succ))
-            g.add((node, RDF.type, ORG.ChangeEvent))
-            g.add((node, ORG.originalOrganization, pred))
-            g.add((node, ORG.resultingOrganization, succ))
-            if fact.year:
-                g.add((node, DCTERMS.date, Lit(str(fact.year), datatype=XSD.gYear)))
-            g.add((pred, ISCM.succeededBy, succ))
-            g.add((succ, ISCM.succeeds, pred))
-            self.prov(node, fact)
-        elif isinstance(fact, ThemeFact):
-            self.claim(fact, fact.subject, ISCM.theme, THEME[fact.theme], term=Lit(fact.term) if fact.term else None)
-            g.add((self.actor(fact.subject), ISCM.theme, THEME[fact.theme]))
-        elif isinstance(fact, FundingFact):
-            self.claim(fact, fact.subject, ISCM.funding, Lit(fact.description),
-                       actor=self.actor(fact.payer) if fact.payer else None,
-                       amount=Lit(fact.amount, datatype=XSD.decimal) if fact.amount is not None else None,
-                       currency=Lit(fact.currency) if fact.currency else None)
-        elif isinstance(fact, StructureFact):
-            self.claim(fact, fact.subject, ISCM.structure, Lit(fact.description),
-                       component=Lit(fact.component), actor=[self.actor(a) for a in fact.actors])
-        elif isinstance(fact, ContributionFact):
-            self.claim(fact, fact.subject, ISCM.contribution, Lit(fact.description),
-                       level=Lit(fact.level), actor=[self.actor(a) for a in fact.actors])
-        elif isinstance(fact, SurveyReferenceFact):
-            self.claim(fact, fact.subject, ISCM.surveyReference, Lit(fact.value), actor=self.actor(fact.actor))
-        elif isinstance(fact, NamedBodyFact):
-            self.claim(fact, fact.subject, ISCM.namedBody, self.actor(fact.actor))
-        elif isinstance(fact, SupportedFact):
-            prog = self.actor(fact.programme)
-            g.add((prog, ISCM.supported, self.actor(fact.supported)))
-            self.claim(fact, fact.programme, ISCM.supported, self.actor(fact.supported))
-        elif isinstance(fact, ActionFact):
-            self.action(fact)
-        elif isinstance(fact, EventFact):
-            self.event(fact)
-        elif isinstance(fact, NetworkFact):
-            node = entity("network", fact.id)
-            g.add((node, RDF.type, ISCM.LiaisonNetwork))
-            g.add((node, RDF.type, ORG.OrganizationalCollaboration))
-            g.add((node, DCTERMS.identifier, Lit(fact.id)))
-            g.add((node, SKOS.prefLabel, Lit(fact.name, lang="en")))
-            g.add((node, RDFS.label, Lit(fact.name, lang="en")))
-            for basis in fact.legal_basis:
-                g.add((node, ISCM.legalBasis, Lit(basis)))
-            if fact.officer_count is not None:
-                g.add((node, ISCM.officerCount, Lit(fact.officer_count)))
-                g.add((node, ISCM.approximate, Lit(fact.approximate)))
-            if fact.parent:
-                g.add((node, ORG.subOrganizationOf, entity("network", fact.parent)))
-            self.prov(node, fact)
-        elif isinstance(fact, DeploymentFact):
-            network = entity("network", fact.network)
-            node = entity("deployment", _digest(self.doc.document.id, fact.line, fact.network, fact.host_country))
-            g.add((node, RDF.type, ISCM.Deployment))
-            g.add((node, ISCM.network, network))
-            g.add((node, ISCM.deployedBy, self.actor(fact.deployed_by)))
-            g.add((node, ISCM.hostCountry, self.actor(fact.host_country)))
-            g.add((node, ISCM.purpose, Lit(fact.purpose)))
-            if fact.count is not None:
-                g.add((node, ISCM.officerCount, Lit(fact.count)))
-                g.add((node, ISCM.approximate, Lit(fact.approximate)))
-            self.prov(node, fact)
+        org_iri, actor = self.actor(fact.organisation), self.actor(fact.actor)
+        node = entity("membership", digest(self.doc.document.id, fact.line, org_iri, actor, fact.role))
+        g.add((node, RDF.type, ORG.Membership))
+        g.add((node, ORG.organization, org_iri))
+        g.add((node, ORG.member, actor))
+        g.add((node, ORG.role, ROLE[fact.role]))
+        g.add((node, ISCM.completeList, Lit(False)))
+        self.period(node, ORG.memberDuring, _partial(fact.since), _partial(fact.until, end=True))
+        self.prov(node, fact)
+
+    def cooperation(self, fact: CooperationFact) -> None:
+        g = self.g
+        node = entity("cooperation", digest(self.doc.document.id, fact.line, fact.iscm, fact.partner))
+        g.add((node, RDF.type, ISCM.Cooperation))
+        g.add((node, ISCM.party, self.actor(fact.iscm)))
+        g.add((node, ISCM.party, self.actor(fact.partner)))
+        g.add((node, ISCM.category, Lit(fact.category)))
+        if fact.intensity:
+            g.add((node, ISCM.intensity, INTENSITY[fact.intensity]))
+        self.prov(node, fact)
+
+    def succession(self, fact: SuccessionFact) -> None:
+        g = self.g
+        pred, succ = self.actor(fact.predecessor), self.actor(fact.successor)
+        node = entity("change", digest(self.doc.document.id, fact.line, pred, succ))
+        g.add((node, RDF.type, ORG.ChangeEvent))
+        g.add((node, ORG.originalOrganization, pred))
+        g.add((node, ORG.resultingOrganization, succ))
+        if fact.year:
+            g.add((node, DCTERMS.date, Lit(str(fact.year), datatype=XSD.gYear)))
+        g.add((pred, ISCM.succeededBy, succ))
+        g.add((succ, ISCM.succeeds, pred))
+        self.prov(node, fact)
+
+    def theme(self, fact: ThemeFact) -> None:
+        g = self.g
+        self.claim(fact, fact.subject, ISCM.theme, THEME[fact.theme], term=Lit(fact.term) if fact.term else None)
+        g.add((self.actor(fact.subject), ISCM.theme, THEME[fact.theme]))
+
+    def funding(self, fact: FundingFact) -> None:
+        self.claim(fact, fact.subject, ISCM.funding, Lit(fact.description),
+                   actor=self.actor(fact.payer) if fact.payer else None,
+                   amount=Lit(fact.amount, datatype=XSD.decimal) if fact.amount is not None else None,
+                   currency=Lit(fact.currency) if fact.currency else None)
+
+    def structure(self, fact: StructureFact) -> None:
+        self.claim(fact, fact.subject, ISCM.structure, Lit(fact.description),
+                   component=Lit(fact.component), actor=[self.actor(a) for a in fact.actors])
+
+    def contribution(self, fact: ContributionFact) -> None:
+        self.claim(fact, fact.subject, ISCM.contribution, Lit(fact.description),
+                   level=Lit(fact.level), actor=[self.actor(a) for a in fact.actors])
+
+    def survey_reference(self, fact: SurveyReferenceFact) -> None:
+        self.claim(fact, fact.subject, ISCM.surveyReference, Lit(fact.value), actor=self.actor(fact.actor))
+
+    def named_body(self, fact: NamedBodyFact) -> None:
+        self.claim(fact, fact.subject, ISCM.namedBody, self.actor(fact.actor))
+
+    def supported(self, fact: SupportedFact) -> None:
+        g = self.g
+        prog = self.actor(fact.programme)
+        g.add((prog, ISCM.supported, self.actor(fact.supported)))
+        self.claim(fact, fact.programme, ISCM.supported, self.actor(fact.supported))
+
+    def network(self, fact: NetworkFact) -> None:
+        g = self.g
+        node = entity("network", fact.id)
+        g.add((node, RDF.type, ISCM.LiaisonNetwork))
+        g.add((node, RDF.type, ORG.OrganizationalCollaboration))
+        g.add((node, DCTERMS.identifier, Lit(fact.id)))
+        g.add((node, SKOS.prefLabel, Lit(fact.name, lang="en")))
+        g.add((node, RDFS.label, Lit(fact.name, lang="en")))
+        for basis in fact.legal_basis:
+            g.add((node, ISCM.legalBasis, Lit(basis)))
+        if fact.officer_count is not None:
+            g.add((node, ISCM.officerCount, Lit(fact.officer_count)))
+            g.add((node, ISCM.approximate, Lit(fact.approximate)))
+        if fact.parent:
+            g.add((node, ORG.subOrganizationOf, entity("network", fact.parent)))
+        self.prov(node, fact)
+
+    def deployment(self, fact: DeploymentFact) -> None:
+        g = self.g
+        network = entity("network", fact.network)
+        node = entity("deployment", digest(self.doc.document.id, fact.line, fact.network, fact.host_country))
+        g.add((node, RDF.type, ISCM.Deployment))
+        g.add((node, ISCM.network, network))
+        g.add((node, ISCM.deployedBy, self.actor(fact.deployed_by)))
+        g.add((node, ISCM.hostCountry, self.actor(fact.host_country)))
+        g.add((node, ISCM.purpose, Lit(fact.purpose)))
+        if fact.count is not None:
+            g.add((node, ISCM.officerCount, Lit(fact.count)))
+            g.add((node, ISCM.approximate, Lit(fact.approximate)))
+        self.prov(node, fact)
 
     def action(self, fact: ActionFact) -> None:
         g = self.g
@@ -513,16 +531,16 @@ class _DocEmitter:
         files do), so readers show it as the source gave it."""
         from graph.schema import _partial_date
 
-        interval = entity("interval", _digest(node))
+        interval = entity("interval", digest(node))
         for value, suffix in ((start, "start"), (end, "end")):
             if value is None:
                 continue
             p = _partial_date(value)
             inst = URIRef(f"{interval}-{suffix}")
             if p.precision == "year":
-                self.g.add((inst, TIME.inXSDGYear, Lit(str(p), datatype=XSD.gYear)))
+                self.g.add((inst, TIME.inXSDgYear, Lit(str(p), datatype=XSD.gYear)))
             elif p.precision == "month":
-                self.g.add((inst, TIME.inXSDGYearMonth, Lit(str(p), datatype=XSD.gYearMonth)))
+                self.g.add((inst, TIME.inXSDgYearMonth, Lit(str(p), datatype=XSD.gYearMonth)))
 
     def event(self, fact: EventFact) -> None:
         g = self.g
@@ -547,7 +565,7 @@ class _DocEmitter:
         for t in fact.topics:
             g.add((node, ISCM.topic, Lit(t)))
         for sp in fact.speakers:
-            person = entity("speaker", _digest(fact.id, sp.name))
+            person = entity("speaker", digest(fact.id, sp.name))
             g.add((node, ISCM.speaker, person))
             g.add((person, FOAF.name, Lit(sp.name)))
             if sp.affiliation_id:
@@ -556,6 +574,24 @@ class _DocEmitter:
                 g.add((person, DCTERMS.description, Lit(sp.affiliation)))
         self.prov(node, fact)
 
+
+# fact type → the emitter method that writes it
+_EMIT: dict[type, Any] = {
+    MembershipFact: _DocEmitter.membership,
+    CooperationFact: _DocEmitter.cooperation,
+    SuccessionFact: _DocEmitter.succession,
+    ThemeFact: _DocEmitter.theme,
+    FundingFact: _DocEmitter.funding,
+    StructureFact: _DocEmitter.structure,
+    ContributionFact: _DocEmitter.contribution,
+    SurveyReferenceFact: _DocEmitter.survey_reference,
+    NamedBodyFact: _DocEmitter.named_body,
+    SupportedFact: _DocEmitter.supported,
+    ActionFact: _DocEmitter.action,
+    EventFact: _DocEmitter.event,
+    NetworkFact: _DocEmitter.network,
+    DeploymentFact: _DocEmitter.deployment,
+}
 
 def emit_documents(ds: Dataset, docs: list[tuple[DocumentFile, str]], cat: Catalog) -> set[str]:
     """Emit each document into its own named graph; return the country codes they used."""

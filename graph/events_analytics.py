@@ -14,40 +14,20 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from graph.namespace import SPARQL_PREFIXES
+from graph import countries, queries
 from graph.store import Store
 
 LIST_COLUMNS = ("hosts", "chairs", "organisers", "participants", "iscms")
 COLUMNS = ["id", "title", "iscm", "level", "start", "end", "place", "country", *LIST_COLUMNS,
            "participants_complete", "outcome", "outcome_url", "source", "as_of", "as_of_inferred", "note"]
 
-# One simple pattern per column, joined in pandas: rdflib evaluates a dozen OPTIONALs over every event
-# far too slowly (minutes at 275 events), while each of these is one small join on any backend.
-_EVENT = "?e a iscm:Event ; dcterms:identifier ?id ."
-_PARTS = {
-    "title": "?e rdfs:label ?v .",
-    "iscm": "?e iscm:underISCM ?x . ?x dcterms:identifier ?v .",
-    "level": "?e iscm:eventLevel ?v .",
-    "start": "?e iscm:period ?p . ?p time:hasBeginning ?i . ?i time:inXSDDate ?v .",
-    "end": "?e iscm:period ?p . ?p time:hasEnd ?i . ?i time:inXSDDate ?v .",
-    "place": "?e iscm:place ?v .",
-    "country": "?e iscm:hostCountry ?x . ?x dcterms:identifier ?v .",
-    "participants_complete": "?e iscm:participantsComplete ?v .",
-    "outcome": "?e iscm:outcome ?o . ?o dcterms:title ?v .",
-    "outcome_url": "?e iscm:outcome ?o . ?o foaf:page ?v .",
-    "url": "?e prov:wasDerivedFrom ?s . ?s foaf:page ?v .",
-    "document": "?e prov:wasDerivedFrom ?s . ?s dcterms:isPartOf ?v .",
-    "locator": "?e prov:wasDerivedFrom ?s . ?s iscm:locator ?v .",
-    "as_of": "?e iscm:asOf ?v .",
-    "as_of_inferred": "?e iscm:asOfInferred ?v .",
-    "note": "?e rdfs:comment ?v .",
-}
-_ROLES = {"hosts": "iscm:host", "chairs": "iscm:chairedBy", "organisers": "iscm:organiser",
-          "participants": "iscm:participant", "iscms": "iscm:participatingISCM"}
 
 
-def _part(store: Store, pattern: str) -> pd.DataFrame:
-    df = store.select_table(f"{SPARQL_PREFIXES}SELECT ?id ?v WHERE {{ {_EVENT} {pattern} }}")
+# One simple pattern per column (graph/queries.py "events."), joined in pandas: rdflib evaluates a
+# dozen OPTIONALs over every event far too slowly (minutes at 275 events), while each of these is
+# one small join on any backend.
+def _part(store: Store, name: str) -> pd.DataFrame:
+    df = store.select_table(queries.text(f"events.part-{name}"))
     return df.dropna().drop_duplicates("id") if not df.empty else pd.DataFrame(columns=["id", "v"])
 
 
@@ -61,21 +41,20 @@ def events(store: Store) -> pd.DataFrame:
     ``outcome`` and ``outcome_url``, ``source`` (URL, or document and locator), ``as_of``,
     ``as_of_inferred``, ``note``.
     """
-    ids = store.select_table(f"{SPARQL_PREFIXES}SELECT DISTINCT ?id WHERE {{ {_EVENT} }}")
+    ids = store.select_table(queries.text("events.ids"))
     if ids.empty:
         return pd.DataFrame(columns=COLUMNS)
     base = ids.drop_duplicates("id").set_index("id")
-    for col, pattern in _PARTS.items():
-        base[col] = _part(store, pattern).set_index("id")["v"].reindex(base.index)
+    for col in queries.EVENT_PARTS:
+        base[col] = _part(store, col).set_index("id")["v"].reindex(base.index)
     base["level"] = base["level"].str.rsplit("/", n=1).str[-1]
     url = base["url"]
     doc = base["document"].fillna("") + ", " + base["locator"].fillna("")
     base["source"] = url.where(url.notna(), doc.where(base["document"].notna()))
     for col in ("participants_complete", "as_of_inferred"):
         base[col] = base[col].fillna("false").str.lower().isin(["true", "1"])
-    for col, pred in _ROLES.items():
-        rows = store.select_table(f"{SPARQL_PREFIXES}SELECT ?id ?v WHERE {{ {_EVENT} ?e {pred} ?a . "
-                                  "?a dcterms:identifier ?v . }")
+    for col in queries.EVENT_ROLES:
+        rows = store.select_table(queries.text(f"events.role-{col}"))
         lists = rows.groupby("id")["v"].agg(lambda s: sorted(set(s))) if not rows.empty else pd.Series(dtype=object)
         base[col] = [lists.get(i, []) for i in base.index]
     df = base.reset_index()[COLUMNS]
@@ -179,7 +158,7 @@ def state_network(df: pd.DataFrame) -> nx.Graph:
     """
     groups = []
     for row in df.itertuples(index=False):
-        members = [a for a in [*row.hosts, *row.chairs, *row.participants] if a.isupper() and len(a) == 3]
+        members = [a for a in [*row.hosts, *row.chairs, *row.participants] if countries.looks_alpha3(a)]
         groups.append((row.id, members))
     return _cooccurrence(groups)
 

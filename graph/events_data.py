@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
@@ -22,13 +22,12 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
 from graph import countries
+from graph.catalog import Catalog, Errors, display_path
 from graph.datafiles import load_yaml
+from graph.emitter import Emitter
 from graph.errors import DataError
 from graph.namespace import EVENT_LEVEL, ISCM, PROV, entity
 from graph.schema import Slug, SourceRecord, YearOrDate
-
-if TYPE_CHECKING:  # compiler imports this module's functions lazily; no import cycle at run time
-    from graph.compiler import Catalog, _Errors
 
 EVENTS_DIR = "events"
 # the concepts of ontology/iscm.ttl's iscm:EventLevelScheme (tests/test_events.py keeps them equal)
@@ -106,14 +105,7 @@ class LoadedEvents:
     record: EventsFile
 
 
-def _display(path: Path, data_dir: Path) -> str:
-    try:
-        return str(Path(data_dir.name) / path.relative_to(data_dir))
-    except ValueError:
-        return str(path)
-
-
-def load_events(data_dir: Path, cat: Catalog, errors: _Errors, docs: list | None = None) -> list[LoadedEvents]:
+def load_events(data_dir: Path, cat: Catalog, errors: Errors, docs: list | None = None) -> list[LoadedEvents]:
     """Read and check every ``data/events/*.yaml``; problems go to ``errors`` (file:line each).
 
     ``docs``: the ingested documents (``(DocumentFile, display)`` pairs), whose event ids must not be reused.
@@ -125,7 +117,7 @@ def load_events(data_dir: Path, cat: Catalog, errors: _Errors, docs: list | None
                 taken[fact.id] = shown
     out: list[LoadedEvents] = []
     for path in sorted((data_dir / EVENTS_DIR).glob("*.yaml")):
-        shown = _display(path, data_dir)
+        shown = display_path(path, data_dir)
         try:
             raw = load_yaml(path, display=shown)
             rec = EventsFile.model_validate(raw)
@@ -141,7 +133,7 @@ def load_events(data_dir: Path, cat: Catalog, errors: _Errors, docs: list | None
     return out
 
 
-def _check_file(loaded: LoadedEvents, cat: Catalog, errors: _Errors, taken: dict[str, str]) -> None:
+def _check_file(loaded: LoadedEvents, cat: Catalog, errors: Errors, taken: dict[str, str]) -> None:
     rec, doc, shown, stem = loaded.record, loaded.doc, loaded.display, loaded.path.stem
     if rec.iscm is not None:
         if rec.iscm != stem:
@@ -154,7 +146,7 @@ def _check_file(loaded: LoadedEvents, cat: Catalog, errors: _Errors, taken: dict
     org_ids = set(cat.organisations) | set(cat.unions)
 
     def check_actor(actor: str, loc: tuple) -> None:
-        if actor == actor.upper() and len(actor) == 3:
+        if countries.looks_alpha3(actor):
             if not countries.is_country_code(actor):
                 errors.add(f"unknown country code {actor!r} (not ISO 3166-1 alpha-3 nor a documented "
                            "user-assigned code)", path=shown, doc=doc, loc=loc)
@@ -202,9 +194,7 @@ def _check_file(loaded: LoadedEvents, cat: Catalog, errors: _Errors, taken: dict
 def emit_events(loaded: list[LoadedEvents], graph: Graph, cat: Catalog) -> Graph:
     """Write the checked events into ``graph`` (the curated named graph), with State nodes for
     countries that only events name."""
-    from graph.compiler import _Emitter
-
-    em = _Emitter(graph, cat)
+    em = Emitter(graph, cat)
     for lf in loaded:
         for ev in lf.record.events:
             _event(em, lf.record, ev)

@@ -19,17 +19,16 @@ release, the as-of date, the licence and how to cite it.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from graph.atomic import write_atomic
 from graph.progress import stages
+from graph.releases import default_build_dir
 
 FORMATS = ("html", "png", "svg", "pdf", "gexf", "graphml", "csv")
 _BY_SUFFIX = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg", ".pdf": "pdf", ".gexf": "gexf",
@@ -95,16 +94,7 @@ def _split(values: list[str]) -> tuple[str, ...]:
 
 def _write(path: Path, data: bytes) -> None:
     """Write atomically: readers see the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data)
 
 
 def _render(spec: Any, writer: Callable[[Any, Any], None]) -> bytes:
@@ -131,7 +121,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     if args.format and named and named != fmt:
         # the bytes must match the name: a PNG asked of foo.svg would open as garbage
         raise maps.MapParameterError(f"--format {fmt} does not match {out.name!r}: name it *.{fmt}")
-    build = Path(args.build or os.environ.get("ISCM_BUILD_DIR", "build"))
+    build = default_build_dir(args.build)
     with stages(Console(stderr=True), "map", 3) as step:
         step(f"loading {build}")
         cat = Catalogue(graph.load(build))

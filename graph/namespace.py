@@ -13,7 +13,7 @@ import time instead of silently minting a new IRI::
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import ORG, PROV, TIME, DefinedNamespace
 
 BASE = "https://w3id.org/iscm/"
 
@@ -145,13 +145,17 @@ class ISCM(DefinedNamespace):
     outcome: URIRef
 
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-TIME = Namespace("http://www.w3.org/2006/time#")
+# ORG, PROV and TIME are rdflib's closed namespaces (imported above): a term the W3C vocabulary does not
+# define fails (ORG, PROV) or warns (TIME; tests/test_ontology.py turns the warning into a failure)
+# instead of minting an IRI silently — which is how time:inXSDGYear, not OWL-Time's inXSDgYear, was found
 
 ROLE = Namespace(BASE + "role/")
 KIND = Namespace(BASE + "kind/")
 STATUS = Namespace(BASE + "status/")
+# the concepts of ontology/iscm.ttl's iscm:KindScheme and iscm:StatusScheme, for code that needs them
+# without parsing the ontology (the API's parameters); tests/test_ontology.py keeps them equal
+ISCM_KINDS = ("regional-consultative-process", "interregional-forum", "global-process")
+ISCM_STATUSES = ("active", "dormant", "succeeded", "ended")
 THEME = Namespace(BASE + "theme/")
 INTENSITY = Namespace(BASE + "intensity/")
 EXPERT_TYPE = Namespace(BASE + "expert-type/")

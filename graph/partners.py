@@ -23,11 +23,11 @@ _SOURCE = """OPTIONAL { ?x prov:wasDerivedFrom ?src
              OPTIONAL { ?x iscm:asOf ?as_of }"""
 
 _PERIOD = """OPTIONAL { ?x iscm:period/time:hasBeginning ?b .
-               OPTIONAL { ?b time:inXSDDate ?start_date } OPTIONAL { ?b time:inXSDGYearMonth ?start_month }
-               OPTIONAL { ?b time:inXSDGYear ?start_year } }
+               OPTIONAL { ?b time:inXSDDate ?start_date } OPTIONAL { ?b time:inXSDgYearMonth ?start_month }
+               OPTIONAL { ?b time:inXSDgYear ?start_year } }
              OPTIONAL { ?x iscm:period/time:hasEnd ?e .
-               OPTIONAL { ?e time:inXSDDate ?end_date } OPTIONAL { ?e time:inXSDGYearMonth ?end_month }
-               OPTIONAL { ?e time:inXSDGYear ?end_year } }"""
+               OPTIONAL { ?e time:inXSDDate ?end_date } OPTIONAL { ?e time:inXSDgYearMonth ?end_month }
+               OPTIONAL { ?e time:inXSDgYear ?end_year } }"""
 
 ACTION_COLUMNS = ["id", "title", "programme", "status", "region", "partners", "requesting_authority",
                   "requesting_actor", "topic", "themes", "experts_from", "non_state_experts_from",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
@@ -29,13 +29,12 @@ from rdflib import Literal as Lit
 from rdflib.namespace import DCTERMS, FOAF, XSD
 
 from graph import countries
+from graph.catalog import Catalog, Errors, Vocabulary, digest
 from graph.datafiles import load_yaml
+from graph.emitter import Emitter
 from graph.errors import DataError
 from graph.namespace import ACTION_STATUS, EXPERT_TYPE, ISCM, ORG, ROLE, THEME, entity
 from graph.schema import HttpIri, PartialDate, Slug, SourceRecord, YearOrDate
-
-if TYPE_CHECKING:  # the compiler imports this module lazily; no import cycle at run time
-    from graph.compiler import Catalog, Vocabulary, _Errors
 
 NETWORKS_DIR = "networks"
 PROGRAMMES_DIR = "programmes"
@@ -204,7 +203,7 @@ def _display(path: Path, data_dir: Path) -> str:
         return str(path)
 
 
-def _read(data_dir: Path, folder: str, model: type, errors: _Errors) -> list[LoadedFile]:
+def _read(data_dir: Path, folder: str, model: type, errors: Errors) -> list[LoadedFile]:
     out = []
     for path in sorted((data_dir / folder).glob("*.yaml")):
         shown = _display(path, data_dir)
@@ -222,7 +221,7 @@ def _read(data_dir: Path, folder: str, model: type, errors: _Errors) -> list[Loa
     return out
 
 
-def load_partners(data_dir: Path, cat: Catalog, vocab: Vocabulary, errors: _Errors,
+def load_partners(data_dir: Path, cat: Catalog, vocab: Vocabulary, errors: Errors,
                   docs: list | None = None) -> Partners:
     """Read and check every network and programme file; problems go to ``errors`` (file:line each).
 
@@ -246,7 +245,7 @@ def load_partners(data_dir: Path, cat: Catalog, vocab: Vocabulary, errors: _Erro
 class _Checker:
     """Checks shared by both kinds of file, each problem reported at its record's line."""
 
-    def __init__(self, lf: LoadedFile, cat: Catalog, errors: _Errors) -> None:
+    def __init__(self, lf: LoadedFile, cat: Catalog, errors: Errors) -> None:
         self.lf, self.cat, self.errors = lf, cat, errors
         self.orgs = set(cat.organisations) | set(cat.unions)
 
@@ -281,7 +280,7 @@ class _Checker:
             self.actor(a, (*loc, j))
 
 
-def _check_network(lf: LoadedFile, cat: Catalog, vocab: Vocabulary, errors: _Errors, net_ids: set[str]) -> None:
+def _check_network(lf: LoadedFile, cat: Catalog, vocab: Vocabulary, errors: Errors, net_ids: set[str]) -> None:
     rec = lf.record
     assert isinstance(rec, NetworkFile)
     ck = _Checker(lf, cat, errors)
@@ -308,7 +307,7 @@ def _check_network(lf: LoadedFile, cat: Catalog, vocab: Vocabulary, errors: _Err
             ck.country(c, ("deployments", i, "covers", j))
 
 
-def _check_programme(lf: LoadedFile, cat: Catalog, vocab: Vocabulary, errors: _Errors,
+def _check_programme(lf: LoadedFile, cat: Catalog, vocab: Vocabulary, errors: Errors,
                      taken: dict[str, str]) -> None:
     rec = lf.record
     assert isinstance(rec, ProgrammeFile)
@@ -347,9 +346,8 @@ def _check_programme(lf: LoadedFile, cat: Catalog, vocab: Vocabulary, errors: _E
 
 def emit_partners(partners: Partners, graph: Graph, cat: Catalog) -> Graph:
     """Write the checked networks and programmes into ``graph`` (the curated named graph)."""
-    from graph.compiler import _Emitter
 
-    em = _Emitter(graph, cat)
+    em = Emitter(graph, cat)
     for lf in partners.networks:
         _network(em, lf.record)
     for lf in partners.programmes:
@@ -359,9 +357,8 @@ def emit_partners(partners: Partners, graph: Graph, cat: Catalog) -> Graph:
 
 
 def _claim(em: Any, subject: URIRef, prop: URIRef, value: Any, item: _Dated, sources: dict, *key: Any) -> URIRef:
-    from graph.compiler import _digest
 
-    node = entity("claim", _digest(subject, prop, value, item.source, item.as_of.start(), *key))
+    node = entity("claim", digest(subject, prop, value, item.source, item.as_of.start(), *key))
     em.add(node, RDF.type, ISCM.Claim)
     em.add(node, ISCM.subject, subject)
     em.add(node, ISCM.property, prop)
@@ -377,7 +374,6 @@ def _newest(items: list) -> Any:
 
 
 def _network(em: Any, rec: NetworkFile) -> None:
-    from graph.compiler import _digest
 
     node = entity("network", rec.id)
     add, srcs = em.add, rec.sources
@@ -427,7 +423,7 @@ def _network(em: Any, rec: NetworkFile) -> None:
             if (period := em.interval(seat.since, seat.until)) is not None:
                 add(claim, ISCM.period, period)
     for i, dep in enumerate(rec.deployments):
-        d = entity("deployment", _digest(rec.id, dep.host, dep.region, dep.source, dep.as_of.start(), i))
+        d = entity("deployment", digest(rec.id, dep.host, dep.region, dep.source, dep.as_of.start(), i))
         add(d, RDF.type, ISCM.Deployment)
         add(d, ISCM.network, node)
         for who in dep.deployed_by:

@@ -14,66 +14,14 @@ from itertools import pairwise
 import networkx as nx
 import pandas as pd
 
-from graph import partners, views
+from graph import partners, queries, views
 from graph.errors import UnknownEntityError
-from graph.namespace import SPARQL_PREFIXES
 from graph.store import SelectResult, Store
-
-_EDGE_QUERIES = {
-    "cooperation": """
-        SELECT ?a ?b ?role ?source WHERE {
-          ?c a iscm:Cooperation ; iscm:party ?a , ?b . FILTER(STR(?a) < STR(?b))
-          OPTIONAL { ?c iscm:intensity ?i } BIND(COALESCE(STRAFTER(STR(?i), "/intensity/"), "") AS ?role)
-          OPTIONAL { ?c prov:wasDerivedFrom/foaf:page ?source } }""",
-    "association": """
-        SELECT ?a ?b ("formal" AS ?role) ?source WHERE {
-          ?c a iscm:Association ; iscm:party ?a , ?b . ?a a iscm:ISCM . FILTER(?a != ?b)
-          OPTIONAL { ?c prov:wasDerivedFrom/foaf:page ?source } }""",
-    "succession": """
-        SELECT ?a ?b ("succeeded by" AS ?role) ?source WHERE {
-          ?c a org:ChangeEvent ; org:originalOrganization ?a ; org:resultingOrganization ?b .
-          OPTIONAL { ?c prov:wasDerivedFrom/foaf:page ?source } }""",
-    "expert": """
-        SELECT ?a ?b ("experts" AS ?role) ?source WHERE {
-          ?b a iscm:CapacityBuildingAction ; iscm:expertsFrom ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
-                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
-    "beneficiary": """
-        SELECT ?a ?b ("beneficiary" AS ?role) ?source WHERE {
-          ?b a iscm:CapacityBuildingAction ; iscm:beneficiary ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
-                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
-    "requesting": """
-        SELECT ?a ?b ("requesting" AS ?role) ?source WHERE {
-          ?b a iscm:CapacityBuildingAction ; iscm:requestingAuthority ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
-                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
-    "programme": """
-        SELECT ?a ?b ("programme" AS ?role) ?source WHERE {
-          ?b a iscm:CapacityBuildingAction ; iscm:programme ?a .
-          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
-                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
-    "deployment": """
-        SELECT ?a ?b ?role ?source WHERE {
-          ?d a iscm:Deployment ; iscm:network ?a ; iscm:hostCountry ?b .
-          OPTIONAL { ?d iscm:purpose ?role }
-          OPTIONAL { ?d prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?u } OPTIONAL { ?s iscm:locator ?l }
-                     BIND(COALESCE(STR(?u), ?l) AS ?source) } }""",
-    "event": """
-        SELECT ?a ?b ?role ?source WHERE {
-          { ?b a iscm:Event ; iscm:host ?a BIND("host" AS ?role) }
-          UNION { ?b a iscm:Event ; iscm:organiser ?a BIND("organiser" AS ?role) }
-          UNION { ?b a iscm:Event ; iscm:participant ?a BIND("participant" AS ?role) }
-          UNION { ?b a iscm:Event ; iscm:chairedBy ?a BIND("chair" AS ?role) }
-          UNION { ?b a iscm:Event ; iscm:participatingISCM ?a BIND("participating ISCM" AS ?role) }
-          UNION { ?b a iscm:Event ; iscm:underISCM ?a BIND("held under" AS ?role) }
-          OPTIONAL { ?b prov:wasDerivedFrom ?s OPTIONAL { ?s foaf:page ?url } OPTIONAL { ?s iscm:locator ?loc }
-                     BIND(COALESCE(STR(?url), ?loc) AS ?source) } }""",
-}
+from graph.tables import missing
 
 
-def _select(store: Store, body: str) -> SelectResult:
-    result = store.query(SPARQL_PREFIXES + body)
+def _select(store: Store, name: str) -> SelectResult:
+    result = store.query(queries.text(name))
     assert isinstance(result, SelectResult)
     return result
 
@@ -94,8 +42,8 @@ def partnership_edges(store: Store, *, as_of: int | str | None = None,
         frames.append(pd.DataFrame({"source_id": mem["actor_id"], "target_id": mem["organisation_id"],
                                     "relation": "membership", "role": mem["role"],
                                     "source_url": mem["source_url"]}))
-    for relation, body in _EDGE_QUERIES.items():
-        rows = _select(store, body).records()
+    for relation in queries.PARTNERSHIP_EDGES:
+        rows = _select(store, f"partnership.edges-{relation}").records()
         if not rows:
             continue
         df = pd.DataFrame(rows)
@@ -133,9 +81,7 @@ def partnership_graph(store: Store, *, as_of: int | str | None = None,
 
 
 def _clean(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return str(value)
+    return None if missing(value) else str(value)
 
 
 _PREFERENCE = {"membership": 0, "cooperation": 1, "association": 2, "succession": 3, "event": 4,

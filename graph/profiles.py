@@ -1,54 +1,27 @@
-"""Profiles, lists and search over a loaded graph — the answers the API serves, as plain data.
+"""Profiles and lists over a loaded graph — the answers the API serves, as plain data.
 
-The REST API calls these functions and nothing else for the same questions, so the Python API,
-REST and the web page cannot disagree. Every membership or fact in a profile carries its source
-and as-of date.
+They are methods of the one read model, :class:`graph.loader.ISCMGraph` (this module holds them so
+the facade stays short). The REST API calls these and nothing else for the same questions, so the
+Python API, REST and the web page cannot disagree. Every membership or fact in a profile carries its
+source and as-of date.
 """
 
 from __future__ import annotations
 
-import contextlib
-import difflib
 import functools
-import threading
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import networkx as nx
 import pandas as pd
-from cachetools import LRUCache
 
-from graph import temporal, views
-from graph.errors import UnknownEntityError
-from graph.loader import ISCMGraph
-from graph.namespace import SPARQL_PREFIXES
+from graph import queries, temporal, views
+from graph.columns import Col
+from graph.namespace import BASE
 from graph.store import SelectResult
+from graph.tables import text
 
-
-def _fold(text: str) -> str:
-    """Lower case, no accents, single spaces: "Côte d'Ivoire" → "cote d ivoire"."""
-    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join("".join(c if c.isalnum() else " " for c in norm).split())
-
-
-def _local_state_names() -> pd.DataFrame:
-    """States' names in French and Spanish (CLDR via Babel): "Maroc", "Marruecos", "Allemagne" find
-    the State as its English name does."""
-    from graph.countries import LANGUAGES, local_names
-
-    rows = [(a3, name) for lang in LANGUAGES if lang != "en" for a3, name in local_names(lang).items()]
-    return pd.DataFrame(rows, columns=["id", "name"])
-
-
-def _iso(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
+_iso = text  # a cell as text: None when missing, timestamps as ISO dates
 
 
 def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -80,246 +53,21 @@ def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _per_release(method: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
-    """Remember a list method's table per arguments: the release cannot change under a Catalogue.
+    """Remember a list method's table per arguments: the release cannot change under a loaded graph.
     Callers get the cached DataFrame itself and must not modify it."""
 
     @functools.wraps(method)
-    def cached(self: Catalogue, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    def cached(self: Any, *args: Any, **kwargs: Any) -> pd.DataFrame:
         key = (method.__name__, args, tuple(sorted(kwargs.items())))
         return self.memo(key, lambda: method(self, *args, **kwargs))
 
     return cached
 
 
-class _Pending:
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.value: Any = None
-        self.error: BaseException | None = None
-
-
-def _size(value: Any) -> int:
-    """Roughly the bytes an answer holds (the cache's bound): exact for text, shallow for tables."""
-    if isinstance(value, str | bytes):
-        return len(value) + 64
-    if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(index=True, deep=False).sum()) + 64 * value.size + 256
-    if isinstance(value, tuple | list):
-        return sum(_size(v) for v in value) + 64
-    if isinstance(value, dict):
-        return sum(_size(k) + _size(v) for k, v in value.items()) + 64
-    return 256
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    label: str
-    type: str
-    score: float
-    matched: str
-
-
-class Catalogue:
-    """Read-only indexes over one loaded graph, built once (the API holds one per process)."""
-
-    def __init__(self, g: ISCMGraph, *, cache_bytes: int = 256 * 2**20) -> None:
-        self.g = g
-        # the release is immutable, so an answer computed once stays right until a new release;
-        # bounded by the (estimated) bytes the answers hold, least recently used first out
-        self._cache: LRUCache[tuple, Any] = LRUCache(maxsize=cache_bytes, getsizeof=_size)
-        self._pending: dict[tuple, _Pending] = {}
-        self._lock = threading.Lock()
-
-    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """``compute()``, remembered under ``key`` for this release (treat as read-only). Callers
-        asking for a key being computed wait for that computation instead of repeating it."""
-        with self._lock:
-            with contextlib.suppress(KeyError):
-                return self._cache[key]
-            pending = self._pending.get(key)
-            owner = pending is None
-            if owner:
-                pending = self._pending[key] = _Pending()
-        if not owner:
-            pending.done.wait()
-            if pending.error is not None:
-                raise pending.error
-            return pending.value
-        try:
-            pending.value = compute()
-            with self._lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
-                self._cache[key] = pending.value
-            return pending.value
-        except BaseException as exc:
-            pending.error = exc
-            raise
-        finally:
-            with self._lock:
-                del self._pending[key]
-            pending.done.set()
-
-    def cached(self, key: tuple) -> bool:
-        with self._lock:
-            return key in self._cache
-
-    # ------------------------------------------------------------------ tables built once
-    @cached_property
-    def memberships(self) -> pd.DataFrame:
-        """Every membership claim, as sourced (see :func:`graph.views.memberships`)."""
-        return self.g.memberships
-
-    @cached_property
-    def tenures(self) -> pd.DataFrame:
-        """The claims resolved by the time model (:mod:`graph.temporal`): what every answer reads."""
-        return self.g.tenures
-
-    @cached_property
-    def current(self) -> pd.DataFrame:
-        """The tenures holding on the release date."""
-        return temporal.holding(self.tenures)
-
-    @cached_property
-    def entities(self) -> pd.DataFrame:
-        return views.entities(self.g.store).set_index("id")
-
-    @cached_property
-    def identifiers(self) -> pd.DataFrame:
-        """Ids other registries give our entities (``skos:exactMatch``): ``id`` → ``wikidata`` (a QID)."""
-        result = self.g.query(SPARQL_PREFIXES + """
-            SELECT ?id ?match WHERE { ?e dcterms:identifier ?id ; skos:exactMatch ?match .
-                                      FILTER(STRSTARTS(STR(?match), "http://www.wikidata.org/entity/Q")) }""")
-        assert isinstance(result, SelectResult)
-        df = pd.DataFrame(result.records(), columns=["id", "match"]).dropna()
-        df["wikidata"] = df["match"].map(lambda m: str(m).rsplit("/", 1)[-1])
-        return df.drop_duplicates("id").set_index("id")[["wikidata"]]
-
-    def identifiers_of(self, entity_id: str) -> dict[str, str]:
-        """``{"wikidata": "Q…", "wikidata_uri": …}`` for one entity, or ``{}``."""
-        if entity_id not in self.identifiers.index:
-            return {}
-        qid = str(self.identifiers.loc[entity_id, "wikidata"])
-        return {"wikidata": qid, "wikidata_uri": f"http://www.wikidata.org/entity/{qid}"}
-
-    @cached_property
-    def names(self) -> pd.DataFrame:
-        """Every name an entity is known by (labels, alternative labels, acronyms, ISO codes)."""
-        result = self.g.query(SPARQL_PREFIXES + """
-            SELECT ?id ?name WHERE {
-              ?e dcterms:identifier ?id .
-              { ?e skos:prefLabel ?name } UNION { ?e skos:altLabel ?name } UNION { ?e iscm:acronym ?name }
-              UNION { ?e iscm:isoAlpha2 ?name } UNION { ?e iscm:isoAlpha3 ?name } }""")
-        assert isinstance(result, SelectResult)
-        df = pd.DataFrame(result.records(), columns=["id", "name"]).dropna()
-        df = pd.concat([df, _local_state_names()], ignore_index=True)
-        df = df[df["id"].isin(self.entities.index)]
-        df["folded"] = df["name"].map(_fold)
-        return df.drop_duplicates(["id", "folded"]).reset_index(drop=True)
-
-    @cached_property
-    def bipartite(self) -> nx.Graph:
-        return views.bipartite(self.tenures)
-
-    def bipartite_at(self, *, as_of: int | str | None = None, roles: str = "members",
-                     regions: tuple[str, ...] | None = None, **filters: Any) -> nx.Graph:
-        """``filters``: ``kinds``, ``statuses``, ``derivation`` (see :func:`graph.views.filter_memberships`)."""
-        if as_of is None and roles == "members" and regions is None and not any(filters.values()):
-            return self.bipartite
-        return views.bipartite(self.tenures, roles=roles, as_of=as_of, regions=regions, **filters)
-
-    @cached_property
-    def _partnership_now(self):  # noqa: ANN202 - networkx multigraph
-        from graph import partnership
-
-        return partnership.partnership_graph(self.g.store, tenures=self.tenures)
-
-    def partnership(self, as_of: int | str | None = None):  # noqa: ANN201 - networkx multigraph
-        """The partnership multigraph (today's is built once and reused)."""
-        if as_of is None:
-            return self._partnership_now
-        from graph import partnership
-
-        return partnership.partnership_graph(self.g.store, as_of=as_of, tenures=self.tenures)
-
-    def memberships_at(self, as_of: int | str | None) -> pd.DataFrame:
-        """The tenures holding ``as_of`` (a year, a month or a date; the release date if None)."""
-        return self.current if as_of is None else temporal.holding(self.tenures, as_of=as_of)
-
-    # ------------------------------------------------------------------ lookup and search
-    def entity(self, entity_id: str, *, kind: str | None = None) -> pd.Series:
-        key = entity_id.upper() if kind == "state" else entity_id
-        if key not in self.entities.index:
-            raise UnknownEntityError(kind or "entity", entity_id)
-        row = self.entities.loc[key]
-        if kind is not None and kind != "organisation" and row["type"] != kind:
-            raise UnknownEntityError(kind, entity_id)
-        if kind == "organisation" and row["type"] not in ("organisation", "union"):
-            raise UnknownEntityError(kind, entity_id)
-        return row
-
-    def search(self, q: str, *, limit: int = 10, types: tuple[str, ...] | None = None) -> list[Hit]:
-        """Entities whose name, acronym, alias or ISO code matches ``q``, best first.
-
-        Exact (folded) matches score 1; prefixes and word matches 0.9-0.8; otherwise a fuzzy
-        similarity (difflib ratio ≥ 0.75) catches spelling variants ("Marocco", "Phillipines").
-        """
-        needle = _fold(q)
-        if not needle:
-            return []
-        # the release cannot change under a Catalogue, so an answer holds until it is evicted
-        key = ("search", needle, limit, tuple(sorted(types)) if types else None)
-        return list(self.memo(key, lambda: self._search(needle, limit=limit, types=types)))
-
-    def _search(self, needle: str, *, limit: int, types: tuple[str, ...] | None) -> list[Hit]:
-        best: dict[str, Hit] = {}
-        names = self.names
-        matcher = difflib.SequenceMatcher()
-        matcher.set_seq2(needle)  # difflib caches facts about seq2: the query
-        for row in names.itertuples(index=False):
-            hay = row.folded
-            if hay == needle:
-                score = 1.0
-            elif hay.startswith(needle):
-                score = 0.9
-            elif f" {needle}" in f" {hay}":
-                score = 0.8
-            elif len(needle) >= 4:
-                matcher.set_seq1(hay)
-                # cheap upper bounds first, as difflib.get_close_matches does
-                if matcher.real_quick_ratio() < 0.75 or matcher.quick_ratio() < 0.75:
-                    continue
-                ratio = matcher.ratio()
-                score = ratio * 0.75 if ratio >= 0.75 else 0.0
-            else:
-                score = 0.0
-            if score <= 0:
-                continue
-            etype = self.entities.at[row.id, "type"]
-            if types and etype not in types:
-                continue
-            current = best.get(row.id)
-            if current is None or score > current.score:
-                best[row.id] = Hit(id=row.id, label=str(self.entities.at[row.id, "label"]), type=str(etype),
-                                   score=round(score, 3), matched=row.name)
-        self._country_alias(needle, best, types)
-        hits = sorted(best.values(), key=lambda h: (-h.score, h.type != "state", h.label))
-        return hits[:limit]
-
-    def _country_alias(self, needle: str, best: dict[str, Hit], types: tuple[str, ...] | None) -> None:
-        """A common name country_converter knows ("UK", "Ivory Coast", "Swaziland", "Turkey") ranks as
-        an alias (0.95): above prefixes and fuzzy matches ("UK" is not Ukraine), below exact names."""
-        if types and "state" not in types:
-            return
-        from graph.countries import resolve_country_name
-
-        code = resolve_country_name(needle)
-        if code is None or code not in self.entities.index or self.entities.at[code, "type"] != "state":
-            return
-        current = best.get(code)
-        if current is None or current.score < 0.95:
-            best[code] = Hit(id=code, label=str(self.entities.at[code, "label"]), type="state", score=0.95,
-                             matched=needle)
-
+class Profiles:
+    """Profiles and lists: the part of the facade :class:`graph.loader.ISCMGraph` that answers the
+    API's questions. The host provides the tables (``tenures``, ``current``, ``entities``, ``events``),
+    ``memo``, ``query`` and ``release_date``."""
 
     def state_profile(self, code: str, *, as_of: int | str | None = None) -> dict[str, Any]:
         """A State's ISCMs by role, unions and IGOs, full ISCM history, actions and liaison links."""
@@ -338,17 +86,17 @@ class Catalogue:
         row = self.entity(code, kind="state")
         code = code.upper()
         held = self.memberships_at(as_of)
-        mine = held[held["actor_id"] == code]
-        iscms = mine[mine["organisation_type"] == "iscm"]
-        unions = mine[mine["organisation_type"].isin(["union", "organisation"])]
+        mine = held[held[Col.ACTOR_ID] == code]
+        iscms = mine[mine[Col.ORGANISATION_TYPE] == "iscm"]
+        unions = mine[mine[Col.ORGANISATION_TYPE].isin(["union", "organisation"])]
         return {
             "id": code, "label": row["label"], "type": "state", "identifiers": self.identifiers_of(code),
             "region": _iso(row["region"]),
             "subregion": _iso(row["subregion"]), "as_of": None if as_of is None else str(as_of),
-            "iscm_count": int(iscms[iscms["role"] == "member"]["organisation_id"].nunique()),
+            "iscm_count": int(iscms[iscms[Col.ROLE] == "member"][Col.ORGANISATION_ID].nunique()),
             "iscms": _rows(iscms), "unions_and_igos": _rows(unions),
-            "history": _rows(self.tenures[(self.tenures["actor_id"] == code)
-                                          & (self.tenures["organisation_type"] == "iscm")]),
+            "history": _rows(self.tenures[(self.tenures[Col.ACTOR_ID] == code)
+                                          & (self.tenures[Col.ORGANISATION_TYPE] == "iscm")]),
             "actions": self._actions_of(code), "liaison": self._deployments_to(code),
             "events": _state_events(self.events, code),
         }
@@ -356,31 +104,31 @@ class Catalogue:
     def _iscm_profile(self, iscm_id: str, *, as_of: int | str | None = None) -> dict[str, Any]:
         row = self.entity(iscm_id, kind="iscm")
         held = self.memberships_at(as_of)
-        mine = held[held["organisation_id"] == iscm_id]
+        mine = held[held[Col.ORGANISATION_ID] == iscm_id]
         facts = self._iscm_facts(iscm_id)
 
         def by_role(*roles: str) -> list[dict[str, Any]]:
-            return _rows(mine[mine["role"].isin(roles)])
+            return _rows(mine[mine[Col.ROLE].isin(roles)])
 
-        ever = self.tenures[self.tenures["organisation_id"] == iscm_id]
-        ended = ever[(ever["role"] == "member") & ever["end"].notna()]
+        ever = self.tenures[self.tenures[Col.ORGANISATION_ID] == iscm_id]
+        ended = ever[(ever[Col.ROLE] == "member") & ever[Col.END].notna()]
         # ended before the period asked for (or before the release date)
-        ended = ended[ended["end"] < temporal.period(as_of)[0]] if as_of is not None else ended[~ended["current"]]
-        ended = ended[~ended["actor_id"].isin(mine[mine["role"] == "member"]["actor_id"])]
+        ended = ended[ended[Col.END] < temporal.period(as_of)[0]] if as_of is not None else ended[~ended[Col.CURRENT]]
+        ended = ended[~ended[Col.ACTOR_ID].isin(mine[mine[Col.ROLE] == "member"][Col.ACTOR_ID])]
         # exits a source records for actors no member claim names (IOM: "France, Austria and Italy have left")
-        claims = self.memberships[(self.memberships["organisation_id"] == iscm_id)
-                                  & (self.memberships["role"] == "former-member")]
+        claims = self.memberships[(self.memberships[Col.ORGANISATION_ID] == iscm_id)
+                                  & (self.memberships[Col.ROLE] == "former-member")]
         if as_of is not None:
-            claims = claims[claims["as_of"] <= temporal.period(as_of)[1]]
-        exits = claims[~claims["actor_id"].isin(set(ended["actor_id"]) | set(mine["actor_id"]))]
+            claims = claims[claims[Col.AS_OF] <= temporal.period(as_of)[1]]
+        exits = claims[~claims[Col.ACTOR_ID].isin(set(ended[Col.ACTOR_ID]) | set(mine[Col.ACTOR_ID]))]
         return {
             "id": iscm_id, "label": row["label"], "type": "iscm", "identifiers": self.identifiers_of(iscm_id),
             "as_of": None if as_of is None else str(as_of),
             **facts,
-            "member_count": int(mine[(mine["role"] == "member")]["actor_id"].nunique()),
+            "member_count": int(mine[(mine[Col.ROLE] == "member")][Col.ACTOR_ID].nunique()),
             "members": by_role("member"), "observers": by_role("observer"),
             "chairs": by_role(*temporal.ROTATING_ROLES),
-            "chair_history": _rows(ever[ever["role"].isin(temporal.ROTATING_ROLES)].sort_values("start")),
+            "chair_history": _rows(ever[ever[Col.ROLE].isin(temporal.ROTATING_ROLES)].sort_values("start")),
             "secretariat": by_role("secretariat", "technical-support-unit"),
             "partners": by_role("partner", "funder", "steering-committee-member"),
             "former_members": _rows(ended) + _rows(exits.drop_duplicates("actor_id")),
@@ -393,56 +141,26 @@ class Catalogue:
         return {
             "id": org_id, "label": row["label"], "type": row["type"], "identifiers": self.identifiers_of(org_id),
             "as_of": None if as_of is None else str(as_of),
-            "roles_in_iscms": _rows(held[(held["actor_id"] == org_id)]),
-            "members": _rows(held[(held["organisation_id"] == org_id) & (held["role"] == "member")]),
+            "roles_in_iscms": _rows(held[(held[Col.ACTOR_ID] == org_id)]),
+            "members": _rows(held[(held[Col.ORGANISATION_ID] == org_id) & (held[Col.ROLE] == "member")]),
         }
 
-    def _select(self, body: str) -> list[dict[str, Any]]:
-        result = self.g.query(SPARQL_PREFIXES + body)
+    def _select(self, name: str, **params: str) -> list[dict[str, Any]]:
+        result = self.query(queries.text(name, **params))
         assert isinstance(result, SelectResult)
         return result.records()
 
     def _iscm_facts(self, iscm_id: str) -> dict[str, Any]:
-        iri = f"<https://w3id.org/iscm/id/iscm/{iscm_id}>"
-        base = self._select(f"""
-            SELECT ?kind ?status ?established ?website ?acronym WHERE {{
-              {iri} iscm:kind ?k . BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
-              OPTIONAL {{ {iri} iscm:status ?s . BIND(STRAFTER(STR(?s), "/status/") AS ?status) }}
-              OPTIONAL {{ {iri} iscm:established ?established }}
-              OPTIONAL {{ {iri} iscm:website ?website }}
-              OPTIONAL {{ {iri} iscm:acronym ?acronym }} }} LIMIT 1""")
+        iri = f"{BASE}id/iscm/{iscm_id}"
+        base = self._select("profile.iscm-facts", iri=iri)
         info = base[0] if base else {}
-        themes = sorted({r["t"] for r in self._select(
-            f'SELECT ?t WHERE {{ {iri} iscm:theme ?x . BIND(STRAFTER(STR(?x), "/theme/") AS ?t) }}')})
-        claims = self._select(f"""
-            SELECT ?property ?value ?as_of ?source WHERE {{
-              ?c a iscm:Claim ; iscm:subject {iri} ; iscm:property ?p ; iscm:value ?v ; iscm:asOf ?as_of .
-              BIND(STRAFTER(STR(?p), "#") AS ?property)
-              BIND(IF(isIRI(?v), STRAFTER(STR(?v), "w3id.org/iscm/"), STR(?v)) AS ?value)
-              OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
-                         OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
-            }} ORDER BY ?property ?as_of ?value ?source""")  # total: engines order ties differently
-        related = self._select(f"""
-            SELECT ?relation ?other ?intensity ?as_of ?source WHERE {{
-              {{ ?c a iscm:Cooperation ; iscm:party {iri} , ?o . FILTER(?o != {iri}) BIND("cooperation" AS ?relation)
-                 OPTIONAL {{ ?c iscm:intensity ?i }} }}
-              UNION {{ ?c a org:ChangeEvent ; org:resultingOrganization {iri} ; org:originalOrganization ?o .
-                       BIND("predecessor" AS ?relation) }}
-              UNION {{ ?c a org:ChangeEvent ; org:originalOrganization {iri} ; org:resultingOrganization ?o .
-                       BIND("successor" AS ?relation) }}
-              UNION {{ ?c a iscm:Association ; iscm:party {iri} , ?o . FILTER(?o != {iri})
-                       BIND("associated union" AS ?relation) }}
-              ?o dcterms:identifier ?other .
-              ?c iscm:asOf ?as_of .
-              BIND(STRAFTER(STR(?i), "/intensity/") AS ?intensity)
-              OPTIONAL {{ ?c prov:wasDerivedFrom ?src . OPTIONAL {{ ?src foaf:page ?url }}
-                         OPTIONAL {{ ?src rdfs:label ?lab }} BIND(COALESCE(STR(?url), ?lab) AS ?source) }}
-            }} ORDER BY ?relation ?other ?as_of ?intensity ?source""")
-        sources = sorted({r["url"] for r in self._select(
-            f"SELECT DISTINCT ?url WHERE {{ {iri} prov:wasDerivedFrom/foaf:page ?url }}")})
+        themes = sorted({r["t"] for r in self._select("profile.iscm-themes", iri=iri)})
+        claims = self._select("profile.iscm-claims", iri=iri)
+        related = self._select("profile.iscm-related", iri=iri)
+        sources = sorted({r["url"] for r in self._select("profile.iscm-source-pages", iri=iri)})
         for rows in (claims, related):
             for r in rows:
-                r["as_of"] = _iso(r.get("as_of"))
+                r[Col.AS_OF] = _iso(r.get("as_of"))
         return {
             "kind": info.get("kind"), "status": info.get("status"), "established": _iso(info.get("established")),
             "website": info.get("website"), "acronym": info.get("acronym"), "themes": themes,
@@ -450,43 +168,19 @@ class Catalogue:
         }
 
     def _actions_of(self, code: str) -> list[dict[str, Any]]:
-        iri = f"<https://w3id.org/iscm/id/state/{code}>"
-        rows = self._select(f"""
-            SELECT ?action ?title ?relation ?status WHERE {{
-              ?a a iscm:CapacityBuildingAction ; dcterms:identifier ?action ; rdfs:label ?title .
-              {{ ?a iscm:expertsFrom {iri} BIND("experts" AS ?relation) }}
-              UNION {{ ?a iscm:beneficiary {iri} BIND("beneficiary" AS ?relation) }}
-              UNION {{ ?a iscm:requestingAuthority {iri} BIND("requesting" AS ?relation) }}
-              OPTIONAL {{ ?a iscm:actionStatus ?s }} BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
-            }} ORDER BY ?action ?relation""")
+        rows = self._select("profile.state-actions", iri=f"{BASE}id/state/{code}")
         return _dedupe(rows)
 
     def _deployments_to(self, code: str) -> list[dict[str, Any]]:
-        iri = f"<https://w3id.org/iscm/id/state/{code}>"
-        # hosted, or covered by officers based in a neighbouring country (a Frontex officer in Dakar covers Mauritania)
-        return _dedupe(self._select(f"""
-            SELECT ?network ?purpose ?count ?since ?place ?covered_from WHERE {{
-              ?d a iscm:Deployment ; iscm:network/dcterms:identifier ?network .
-              {{ ?d iscm:hostCountry {iri} }}
-              UNION {{ ?d iscm:covers {iri} ; iscm:hostCountry/iscm:isoAlpha3 ?covered_from }}
-              OPTIONAL {{ ?d iscm:purpose ?purpose }} OPTIONAL {{ ?d iscm:officerCount ?count }}
-              OPTIONAL {{ ?d iscm:place ?place }}
-              OPTIONAL {{ ?d iscm:period/time:hasBeginning ?b OPTIONAL {{ ?b time:inXSDGYear ?y }}
-                         OPTIONAL {{ ?b time:inXSDGYearMonth ?m }} OPTIONAL {{ ?b time:inXSDDate ?day }} }}
-              BIND(COALESCE(STR(?y), STR(?m), STR(?day)) AS ?since) }}"""))
+        return _dedupe(self._select("profile.state-deployments", iri=f"{BASE}id/state/{code}"))
 
     # ------------------------------------------------------------------ lists
     @_per_release
     def list_iscms(self, *, kind: str | None = None, status: str | None = None) -> pd.DataFrame:
-        rows = self._select("""
-            SELECT ?id ?label ?kind ?status ?established WHERE {
-              ?i a iscm:ISCM ; dcterms:identifier ?id ; skos:prefLabel ?label ; iscm:kind ?k .
-              BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
-              OPTIONAL { ?i iscm:status ?s } BIND(STRAFTER(STR(?s), "/status/") AS ?status)
-              OPTIONAL { ?i iscm:established ?established } } ORDER BY ?id""")
+        rows = self._select("profile.iscms")
         df = pd.DataFrame(rows, columns=["id", "label", "kind", "status", "established"])
-        counts = self.current[(self.current["organisation_type"] == "iscm") & (self.current["role"] == "member")]
-        df["members"] = df["id"].map(counts.groupby("organisation_id")["actor_id"].nunique()).fillna(0).astype(int)
+        counts = self.current[(self.current[Col.ORGANISATION_TYPE] == "iscm") & (self.current[Col.ROLE] == "member")]
+        df["members"] = df["id"].map(counts.groupby(Col.ORGANISATION_ID)[Col.ACTOR_ID].nunique()).fillna(0).astype(int)
         df["established"] = df["established"].map(_iso)
         if kind:
             df = df[df["kind"] == kind]
@@ -500,8 +194,8 @@ class Catalogue:
                     statuses: tuple[str, ...] | None = None, derivation: str = "all") -> pd.DataFrame:
         held = views.filter_memberships(self.tenures, roles=(role,), as_of=as_of, kinds=kinds, statuses=statuses,
                                         derivation=derivation)
-        held = held[held["actor_type"] == "state"]
-        counts = held.groupby("actor_id")["organisation_id"].nunique()
+        held = held[held[Col.ACTOR_TYPE] == "state"]
+        counts = held.groupby(Col.ACTOR_ID)[Col.ORGANISATION_ID].nunique()
         ents = self.entities[self.entities["type"] == "state"]
         df = pd.DataFrame({"id": ents.index, "label": ents["label"].to_numpy(),
                            "region": ents["region"].to_numpy(), "subregion": ents["subregion"].to_numpy()})
@@ -516,7 +210,7 @@ class Catalogue:
         from graph import panels
 
         build = {"state-iscm-year": panels.state_iscm_year, "dyad-year": panels.dyad_year}[name]
-        last = self.g.release_date.year
+        last = self.release_date.year
         return self.memo(("panel", name, kinds, derivation),
                          lambda: build(self.tenures, last_year=last, kinds=kinds, derivation=derivation))
 
@@ -534,19 +228,19 @@ class Catalogue:
         (:func:`graph.partners.actions`)."""
         from graph import partners
 
-        return partners.actions(self.g.store)
+        return partners.actions(self.store)
 
     @_per_release
     def list_deployments(self) -> pd.DataFrame:
         from graph import partners
 
-        return partners.deployments(self.g.store)
+        return partners.deployments(self.store)
 
     @_per_release
     def list_networks(self) -> pd.DataFrame:
         from graph import partners
 
-        return partners.networks(self.g.store, self.list_deployments())
+        return partners.networks(self.store, self.list_deployments())
 
     @_per_release
     def expert_flows(self, as_of: int | str | None = None, programme: str | None = None) -> pd.DataFrame:
@@ -555,11 +249,25 @@ class Catalogue:
         return partners.expert_flows(self.list_actions(), as_of=as_of, programme=programme)
 
     @cached_property
+    def identifiers(self) -> pd.DataFrame:
+        """Ids other registries give our entities (``skos:exactMatch``): ``id`` → ``wikidata`` (a QID)."""
+        df = pd.DataFrame(self._select("profile.identifiers"), columns=["id", "match"]).dropna()
+        df["wikidata"] = df["match"].map(lambda m: str(m).rsplit("/", 1)[-1])
+        return df.drop_duplicates("id").set_index("id")[["wikidata"]]
+
+    def identifiers_of(self, entity_id: str) -> dict[str, str]:
+        """``{"wikidata": "Q…", "wikidata_uri": …}`` for one entity, or ``{}``."""
+        if entity_id not in self.identifiers.index:
+            return {}
+        qid = str(self.identifiers.loc[entity_id, "wikidata"])
+        return {"wikidata": qid, "wikidata_uri": f"http://www.wikidata.org/entity/{qid}"}
+
+    @cached_property
     def events(self) -> pd.DataFrame:
         """Every meeting, one row each, list columns as lists (see :func:`graph.events_analytics.events`)."""
         from graph import events_analytics
 
-        return events_analytics.events(self.g.store)
+        return events_analytics.events(self.store)
 
     @_per_release
     def list_events(self, **filters: Any) -> pd.DataFrame:
@@ -593,3 +301,11 @@ def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add(key)
             out.append(clean)
     return out
+
+
+def Catalogue(g: Any, *, cache_bytes: int | None = None) -> Any:
+    """The loaded graph itself: profiles, lists and search are methods of :class:`graph.loader.ISCMGraph`
+    now (kept so code written for the old ``Catalogue(g)`` keeps working)."""
+    if cache_bytes is not None:
+        g.resize_cache(cache_bytes)
+    return g

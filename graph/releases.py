@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -26,16 +27,25 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO
 
+# the one default of the build folder: the CLI, the loader, the maps and the server read it here
+DEFAULT_BUILD_DIR = Path("build")
+BUILD_DIR_ENV = "ISCM_BUILD_DIR"
 RELEASES = "releases"
 LEASES = "leases"
 # what a release folder holds (graph/build.py writes them)
 QUADS_FILE = "iscm.nq"
 STORE_DIR = "oxigraph"
+MANIFEST_FILE = "manifest.json"  # release date, version, counts, digests
 MEMBERSHIPS_FILE = "memberships.csv.gz"  # views.memberships of the release, for fast loading
 TENURES_FILE = "tenures.csv.gz"  # graph.temporal.tenures of the release: what "current" and "as of" read
 KEEP_RELEASES = 3
 # libraries whose version changes the compiled graph (country names, serialisation)
 _LIBRARIES = ("pycountry", "country_converter", "rdflib", "pyoxigraph", "iscm-graph")
+
+
+def default_build_dir(value: str | Path | None = None) -> Path:
+    """``value`` if given, else ``$ISCM_BUILD_DIR``, else ``./build``."""
+    return Path(value or os.environ.get(BUILD_DIR_ENV) or DEFAULT_BUILD_DIR)
 
 
 def input_files(data_dir: Path, ontology_dir: Path) -> list[tuple[str, Path]]:
@@ -84,9 +94,50 @@ class ReleaseInfo:
         return str(self.manifest.get("built_at", ""))
 
 
+class Release:
+    """One published release folder: its layout (which file holds what), its manifest (read once)
+    and its release date — what "current" means for every answer read from it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @functools.cached_property
+    def manifest(self) -> dict:
+        return read_manifest(self.path)
+
+    @property
+    def release_date(self) -> dt.date:
+        """The manifest's release date (today for a release without one)."""
+        stamp = self.manifest.get("release_date")
+        return dt.date.fromisoformat(stamp) if stamp else dt.date.today()
+
+    @property
+    def quads_file(self) -> Path:
+        return self.path / QUADS_FILE
+
+    @property
+    def store_dir(self) -> Path:
+        return self.path / STORE_DIR
+
+    @property
+    def memberships_file(self) -> Path:
+        return self.path / MEMBERSHIPS_FILE
+
+    @property
+    def tenures_file(self) -> Path:
+        return self.path / TENURES_FILE
+
+    def __repr__(self) -> str:
+        return f"<Release {self.path}>"
+
+
 def read_manifest(release: Path) -> dict:
     try:
-        return json.loads((release / "manifest.json").read_text())
+        return json.loads((release / MANIFEST_FILE).read_text())
     except (OSError, ValueError):
         return {}
 

@@ -9,8 +9,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from graph.build import load_ontology
-from graph.compiler import Vocabulary, _all_dated, load_catalog
+from graph.catalog import Vocabulary
+from graph.compiler import load_catalog
 from graph.datafiles import load_yaml
+from graph.emitter import all_dated
 from graph.events_data import EVENTS_DIR, EventsFile
 from graph.partners_data import NETWORKS_DIR, PROGRAMMES_DIR, NetworkFile, ProgrammeFile
 from graph.schema import SourceRecord
@@ -35,7 +37,7 @@ def render(data_dir: Path) -> str:
             rec = items[key].record
             newest: dict[str, str] = {}
             counts: dict[str, int] = defaultdict(int)
-            for item in _all_dated(rec):
+            for item in all_dated(rec):
                 counts[item.source] += 1
                 newest[item.source] = max(newest.get(item.source, ""), str(item.as_of))
             lines += [f"### {rec.name} (`{rec.id}`)", "",

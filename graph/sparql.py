@@ -25,13 +25,12 @@ decides what may run, and it reads exactly the text the engine will read:
 
 from __future__ import annotations
 
-import enum
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graph.errors import QueryError
-from graph.store import QueryForm
+from graph.sparql_syntax import QueryForm, tokens
 
 MAX_QUERY_LENGTH = 20_000
 MAX_DEPTH = 40
@@ -42,31 +41,6 @@ _FORBIDDEN = {"SERVICE": "SERVICE is not allowed: it makes the server fetch othe
               **{k: f"updates are not allowed: this endpoint is read-only ({k})" for k in _UPDATE}}
 _FORBIDDEN_PREFIX = re.compile("|".join(sorted(_FORBIDDEN, key=len, reverse=True)), re.IGNORECASE)
 
-# SPARQL 1.1 grammar terminals (§19.8), as character classes
-_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-         "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
-_U = _BASE + "_"
-_CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = rf"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
-_ECHAR = r"\\[tbnrf\\\"']"
-
-_TOKEN = re.compile(
-    rf"""
-    (?P<ws>[ \t\n]+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*\"\"\"
-              |'(?:[^'\\\n]|{_ECHAR})*'|"(?:[^"\\\n]|{_ECHAR})*")
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
-  | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 # an escape the spec (\\uXXXX, \\UXXXXXXXX) or rdflib (\\u or \\U with 4 or 8 digits) would decode
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ANY_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
@@ -105,18 +79,6 @@ def canonical_text(text: str) -> str:
     if (m := _ANY_ESCAPE.search(out)) is not None:
         raise QueryError(f"a codepoint escape decodes to another escape ({m.group(0)!r}); write the character itself")
     return out.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:  # pragma: no cover - the 'other' alternative matches any character
-            raise QueryError(f"cannot read the query at character {pos}")
-        kind = m.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            yield kind, m.group(), pos
-        pos = m.end()
 
 
 def _forbidden_in(kind: str, value: str) -> str | None:
@@ -169,8 +131,8 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
     depth = 0
     from_graphs: list[str] = []
     from_named: list[str] = []
-    tokens = list(_tokens(text))
-    for i, (kind, value, pos) in enumerate(tokens):
+    toks = list(tokens(text))
+    for i, (kind, value, pos) in enumerate(toks):
         if (reason := _forbidden_in(kind, value)) is not None:
             raise QueryError(reason)
         if kind == "other":
@@ -189,9 +151,9 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
             form = QueryForm(upper)
         if upper == "FROM":
             j = i + 1
-            named = j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED"
+            named = j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "NAMED"
             j += named
-            target = tokens[j] if j < len(tokens) else ("other", "", len(text))
+            target = toks[j] if j < len(toks) else ("other", "", len(text))
             iri = target[1][1:-1] if target[0] == "iri" else None
             if iri is None or iri not in allowed:
                 raise QueryError(
@@ -201,118 +163,3 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
     if form is None:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return CheckedQuery(text, form, tuple(from_graphs), tuple(from_named))
-
-
-# ----------------------------------------------------------------------------- content negotiation
-
-
-class ResultFormat(enum.Enum):
-    """Media types for SELECT/ASK results and for CONSTRUCT/DESCRIBE graphs."""
-
-    JSON = "application/sparql-results+json"
-    XML = "application/sparql-results+xml"
-    CSV = "text/csv"
-    TSV = "text/tab-separated-values"
-    TURTLE = "text/turtle"
-    NTRIPLES = "application/n-triples"
-    JSONLD = "application/ld+json"
-    RDFXML = "application/rdf+xml"
-    N3 = "text/n3"
-
-    @property
-    def for_graphs(self) -> bool:
-        return self in GRAPH_FORMATS
-
-
-TABLE_FORMATS = [ResultFormat.JSON, ResultFormat.XML, ResultFormat.CSV, ResultFormat.TSV]
-GRAPH_FORMATS = [ResultFormat.TURTLE, ResultFormat.NTRIPLES, ResultFormat.JSONLD, ResultFormat.RDFXML,
-                 ResultFormat.N3]
-# other names clients use for the same formats; application/xml means the form's own XML
-TABLE_ALIASES = {"application/json": ResultFormat.JSON, "application/xml": ResultFormat.XML,
-                 "text/xml": ResultFormat.XML}
-GRAPH_ALIASES = {"text/plain": ResultFormat.NTRIPLES, "application/x-turtle": ResultFormat.TURTLE,
-                 "application/xml": ResultFormat.RDFXML, "text/xml": ResultFormat.RDFXML,
-                 "application/json": ResultFormat.JSONLD, "text/rdf+n3": ResultFormat.N3}
-SHORT_NAMES = {"json": ResultFormat.JSON, "xml": ResultFormat.XML, "csv": ResultFormat.CSV,
-               "tsv": ResultFormat.TSV, "turtle": ResultFormat.TURTLE, "ttl": ResultFormat.TURTLE,
-               "nt": ResultFormat.NTRIPLES, "ntriples": ResultFormat.NTRIPLES, "n3": ResultFormat.N3,
-               "jsonld": ResultFormat.JSONLD, "json-ld": ResultFormat.JSONLD, "rdfxml": ResultFormat.RDFXML,
-               "rdf+xml": ResultFormat.RDFXML, "rdf": ResultFormat.RDFXML}
-
-
-class NotAcceptableError(QueryError):
-    """No result format the client accepts can express this result."""
-
-    def __init__(self, accept: str, offered: list[ResultFormat]) -> None:
-        self.offered = offered
-        super().__init__(f"cannot produce any of {accept!r}; available: {', '.join(f.value for f in offered)}")
-
-
-def parse_accept(accept: str) -> list[tuple[str, float]]:
-    """Media ranges with their q-values (malformed q counts as 0), in header order."""
-    items = []
-    for part in accept.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.lower().startswith("q="):
-                try:
-                    q = min(max(float(f[2:]), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        items.append((media, q))
-    return items
-
-
-def _quality(media: str, ranges: list[tuple[str, float]]) -> float | None:
-    """q of the most specific range matching ``media`` (RFC 9110 §12.5.1), None if none does."""
-    kind = media.split("/")[0]
-    best: tuple[int, float] | None = None
-    for rng, q in ranges:
-        spec = 2 if rng == media else 1 if rng == f"{kind}/*" else 0 if rng == "*/*" else -1
-        if spec >= 0 and (best is None or spec > best[0]):
-            best = (spec, q)
-    return None if best is None else best[1]
-
-
-def choose(accept: str, offered: list[str], aliases: dict[str, str] | None = None) -> str | None:
-    """The offered media type the client prefers (server order breaks ties); None if none is acceptable."""
-    ranges = [((aliases or {}).get(m, m), q) for m, q in parse_accept(accept)]
-    scored = [(q, -i, m) for i, m in enumerate(offered) if (q := _quality(m, ranges)) is not None and q > 0]
-    return max(scored)[2] if scored else None
-
-
-def accepts_anything(accept: str | None) -> bool:
-    """No Accept header, or one that says only ``*/*``: the client has no preference."""
-    return not accept or not accept.strip() or {m for m, _ in parse_accept(accept)} <= {"*/*"}
-
-
-def negotiate(accept: str | None, form: QueryForm, *, override: str | None = None) -> ResultFormat:
-    """Pick the result format for ``form`` from ``Accept``; ``format=`` counts only when the client
-    states no preference (no Accept, or ``*/*``), so it never overrides a type we could serve.
-
-    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", QueryForm.SELECT).name
-    'XML'
-    >>> negotiate(None, QueryForm.CONSTRUCT).name
-    'TURTLE'
-    >>> negotiate("text/*", QueryForm.SELECT).name
-    'CSV'
-    """
-    graphs = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
-    offered = GRAPH_FORMATS if graphs else TABLE_FORMATS
-    aliases = GRAPH_ALIASES if graphs else TABLE_ALIASES
-    if override and accepts_anything(accept):
-        name = override.lower()
-        fmt = SHORT_NAMES.get(name) or aliases.get(name) or next((f for f in ResultFormat if f.value == name), None)
-        if fmt is None or fmt not in offered:
-            raise NotAcceptableError(override, offered)
-        return fmt
-    if accepts_anything(accept):
-        return offered[0]
-    chosen = choose(accept or "", [f.value for f in offered], {k: v.value for k, v in aliases.items()})
-    if chosen is None:
-        raise NotAcceptableError(accept or "", offered)
-    return ResultFormat(chosen)

@@ -8,9 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from graph import temporal
+from graph import queries, temporal
 from graph.loader import ISCMGraph
-from graph.namespace import SPARQL_PREFIXES
 from graph.store import SelectResult
 
 CLASSES = [
@@ -34,8 +33,8 @@ CLASSES = [
 ]
 
 
-def _select(g: ISCMGraph, body: str) -> SelectResult:
-    result = g.query(SPARQL_PREFIXES + body)
+def _select(g: ISCMGraph, name: str, **params: str) -> SelectResult:
+    result = g.query(queries.text(name, **params))
     assert isinstance(result, SelectResult)
     return result
 
@@ -112,8 +111,7 @@ def graph_stats(g: ISCMGraph) -> dict[str, Any]:
 def compute_stats(g: ISCMGraph) -> dict[str, Any]:
     """:func:`graph_stats` from the store and the release's tables."""
     values = " ".join(f"({cls})" for _, cls in CLASSES)
-    counts = _select(g, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES (?c) {{ {values} }} "
-                        "OPTIONAL { ?s a ?c } } GROUP BY ?c")
+    counts = _select(g, "stats.class-counts", values=values)
     by_iri = {str(row[0]): int(row[1].toPython()) for row in counts.rows}
     classes = {}
     for name, curie in CLASSES:
@@ -121,24 +119,12 @@ def compute_stats(g: ISCMGraph) -> dict[str, Any]:
         iri = {"iscm": "https://w3id.org/iscm/ontology#", "org": "http://www.w3.org/ns/org#"}[prefix] + local
         classes[name] = by_iri.get(iri, 0)
 
-    prov = _select(g, """
-        SELECT (COUNT(DISTINCT ?m) AS ?n) (COUNT(DISTINCT ?ms) AS ?with_source) (COUNT(DISTINCT ?md) AS ?with_date)
-        WHERE { ?m a org:Membership .
-                OPTIONAL { ?m prov:wasDerivedFrom ?s . ?s a iscm:Source . BIND(?m AS ?ms) }
-                OPTIONAL { ?m iscm:asOf ?d . BIND(?m AS ?md) } }""")
+    prov = _select(g, "stats.membership-provenance")
     n, with_source, with_date = (int(c.toPython()) for c in prov.rows[0])
     sources = source_kinds(g, n)
 
     df = g.memberships
-    iscm_rows = _select(g, """
-        SELECT ?id ?kind ?status (COUNT(DISTINCT ?src) AS ?sources) WHERE {
-          ?i a iscm:ISCM ; dcterms:identifier ?id ; iscm:kind ?k .
-          BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
-          OPTIONAL { ?i iscm:status ?st . BIND(STRAFTER(STR(?st), "/status/") AS ?status) }
-          # ?i's own facts first: Oxigraph keeps this order, and from ?src first it took 16 s, not 0.1 s
-          { ?i prov:wasDerivedFrom ?src } UNION { ?f org:organization ?i . ?f prov:wasDerivedFrom ?src }
-          UNION { ?f iscm:subject ?i . ?f prov:wasDerivedFrom ?src }
-        } GROUP BY ?id ?kind ?status ORDER BY ?id""")
+    iscm_rows = _select(g, "stats.iscm-sources")
     current = temporal.holding(g.tenures)
     current = current[current["organisation_type"] == "iscm"]
     iscms = []

@@ -22,7 +22,6 @@ fetch arbitrary URLs) and updates on backends that support them. Untrusted queri
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 import threading
@@ -35,20 +34,14 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from graph import rdflib_planner
+from graph import queries, rdflib_planner
 from graph.errors import ISCMError, QueryError
+from graph.sparql_syntax import QueryForm, form_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from graph.results import NativeResult
-
-
-class QueryForm(enum.Enum):
-    SELECT = "SELECT"
-    ASK = "ASK"
-    CONSTRUCT = "CONSTRUCT"
-    DESCRIBE = "DESCRIBE"
 
 
 @dataclass(frozen=True)
@@ -482,7 +475,7 @@ class RemoteStore:
               prefixes: dict[str, str] | None = None) -> Result:
         if prefixes:
             sparql = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + sparql
-        form = _form_of(sparql)
+        form = form_of(sparql)
         if form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE):
             resp = self._post(sparql, "application/n-triples")
             triples = []
@@ -523,7 +516,7 @@ class RemoteStore:
         sparql = head + sparql
         params = [("default-graph-uri", g) for g in default_graphs or []]
         params += [("named-graph-uri", g) for g in named_graphs or []]
-        form = _form_of(sparql)
+        form = form_of(sparql)
         graph = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
         resp = self._post(sparql, "application/n-triples" if graph else "application/sparql-results+json",
                           params=params)
@@ -539,7 +532,7 @@ class RemoteStore:
 
     def select_table(self, sparql: str) -> pd.DataFrame:
         """A SELECT answer as a DataFrame of strings, fetched as SPARQL CSV results (unbound is NA)."""
-        if _form_of(sparql) is not QueryForm.SELECT:
+        if form_of(sparql) is not QueryForm.SELECT:
             raise QueryError("select_table needs a SELECT query")
         return _csv_table(self._post(sparql, "text/csv").content)
 
@@ -570,28 +563,17 @@ class RemoteStore:
 
     def release_graphs(self) -> list[str]:
         """The named graphs of ours the server holds (a server may keep graphs of its own beside them)."""
-        result = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                            f"FILTER(STRSTARTS(STR(?g), \"{RELEASE_GRAPHS}\")) }}")
+        result = self.query(queries.text("release.remote-graphs", prefix=RELEASE_GRAPHS))
         assert isinstance(result, SelectResult)
         return [str(row[0]) for row in result.rows]
 
     def __len__(self) -> int:
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                            f"FILTER(STRSTARTS(STR(?g), \"{RELEASE_GRAPHS}\")) }}")
+        result = self.query(queries.text("release.remote-size", prefix=RELEASE_GRAPHS))
         assert isinstance(result, SelectResult)
         return int(result.rows[0][0].toPython())
 
     def close(self) -> None:
         self._client.close()
-
-
-def _form_of(sparql: str) -> QueryForm:
-    from graph.sparql import _tokens
-
-    for kind, value, _pos in _tokens(sparql):
-        if kind == "word" and value.upper() in QueryForm.__members__:
-            return QueryForm(value.upper())
-    raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
 def _from_json(cell: dict | None) -> Node | None:

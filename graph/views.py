@@ -18,83 +18,17 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from graph import temporal
-from graph.namespace import SPARQL_PREFIXES
+from graph import queries, temporal
+from graph.columns import MEMBERSHIP_COLUMNS
 from graph.store import Store
-from graph.tables import read_table, write_table
+from graph.tables import missing, read_table, write_table
 
-MEMBERSHIP_COLUMNS = [
-    "membership", "organisation", "organisation_id", "organisation_label", "organisation_type",
-    "actor", "actor_id", "actor_label", "actor_type", "actor_region", "actor_subregion",
-    "role", "start", "end", "as_of", "source", "source_url", "complete_list", "via", "graph",
-    # what the time model (graph.temporal) needs besides: precisions, inferred flags, the body's lifetime
-    "start_precision", "end_precision", "as_of_precision", "as_of_inferred",
-    "organisation_kind", "organisation_status", "organisation_start", "organisation_end", "organisation_end_reason",
-    "organisation_end_inferred",
-]
 _DATE_COLUMNS = ("start", "end", "as_of", "organisation_start", "organisation_end")
 
-# The table is assembled in pandas from one flat query per property: each is a scan of one
-# predicate, where a star join over every membership makes the store look each one up property by
-# property (at 100x the data on disk: 14 s for the star, 7 s for the scans), and OPTIONALs become
-# left joins. The joins below keep the SPARQL semantics (inner for required, left for optional).
-def _q(select: str, where: str) -> str:
-    return SPARQL_PREFIXES + f"SELECT {select} WHERE {{ {where} }}"
-
-
-MEMBERSHIP_PARTS = {  # required, in join order
-    "membership": _q("?membership", "?membership a org:Membership"),
-    "organisation": _q("?membership ?organisation", "?membership org:organization ?organisation"),
-    "actor": _q("?membership ?actor", "?membership org:member ?actor"),
-    "role": _q("?membership ?r", "?membership org:role ?r"),
-    "as_of": _q("?membership ?as_of", "?membership iscm:asOf ?as_of"),
-}
-MEMBERSHIP_OPTIONAL_PARTS = {
-    "start": _q("?membership ?start", "?membership org:memberDuring/time:hasBeginning/time:inXSDDate ?start"),
-    "end": _q("?membership ?end", "?membership org:memberDuring/time:hasEnd/time:inXSDDate ?end"),
-    "complete_list": _q("?membership ?complete_list", "?membership iscm:completeList ?complete_list"),
-    "via": _q("?membership ?via", "?membership iscm:via/dcterms:identifier ?via"),
-    "start_precision": _q("?membership ?start_precision",
-                          "?membership org:memberDuring/time:hasBeginning ?i . "
-                          "{ ?i time:inXSDGYear [] BIND('year' AS ?start_precision) } UNION "
-                          "{ ?i time:inXSDGYearMonth [] BIND('month' AS ?start_precision) }"),
-    "end_precision": _q("?membership ?end_precision",
-                        "?membership org:memberDuring/time:hasEnd ?i . "
-                        "{ ?i time:inXSDGYear [] BIND('year' AS ?end_precision) } UNION "
-                        "{ ?i time:inXSDGYearMonth [] BIND('month' AS ?end_precision) }"),
-    "as_of_precision": _q("?membership ?as_of_precision", "?membership iscm:asOfPrecision ?as_of_precision"),
-    "as_of_inferred": _q("?membership ?as_of_inferred", "?membership iscm:asOfInferred ?as_of_inferred"),
-}
-
-# An organisation's lifetime, read by graph.temporal: established, and how and when it ended.
-LIFETIMES_QUERY = _q(
-    "?organisation ?kind ?status ?established ?ended ?dormant ?succeeded ?took_over",
-    """?organisation a iscm:ISCM .
-    OPTIONAL { ?organisation iscm:kind ?kind }
-    OPTIONAL { ?organisation iscm:status ?status }
-    OPTIONAL { ?claim iscm:subject ?organisation ; iscm:property iscm:established ; iscm:value ?established }
-    OPTIONAL { ?organisation iscm:ended ?ended }
-    OPTIONAL { ?organisation iscm:dormantSince ?dormant }
-    OPTIONAL { ?change org:originalOrganization ?organisation ; dcterms:date ?succeeded }
-    OPTIONAL { ?took org:resultingOrganization ?organisation ; dcterms:date ?took_over }""")
-STATUS_CLAIMS_QUERY = _q("?organisation ?value ?as_of",
-                         "?claim iscm:subject ?organisation ; iscm:property iscm:status ; iscm:value ?value ; "
-                         "iscm:asOf ?as_of . ?organisation a iscm:ISCM")
-MEMBERSHIP_SOURCES_QUERY = _q("?membership ?source", "?membership prov:wasDerivedFrom ?source")
-SOURCE_PAGES_QUERY = _q("?source ?source_url", "?source foaf:page ?source_url")
-
-MEMBERSHIP_GRAPHS_QUERY = _q("?membership ?graph", "GRAPH ?graph { ?membership a org:Membership }")
-
-ENTITIES_QUERY = SPARQL_PREFIXES + """
-SELECT ?entity ?id ?label ?type ?region ?subregion WHERE {
-  ?entity dcterms:identifier ?id ; skos:prefLabel ?label .
-  OPTIONAL { VALUES (?class ?type) { (iscm:ISCM "iscm") (iscm:RegionalUnion "union") (iscm:State "state")
-                                     (iscm:LiaisonNetwork "network") (iscm:CapacityBuildingAction "action")
-                                     (iscm:Event "event") }
-             ?entity a ?class }
-  OPTIONAL { ?entity iscm:region/skos:prefLabel ?region }
-  OPTIONAL { ?entity iscm:subregion/skos:prefLabel ?subregion }
-}"""
+# one flat query per property, joined in pandas (why: graph/queries.py); the joins below keep the
+# SPARQL semantics (inner for required, left for optional)
+MEMBERSHIP_PARTS = {k: queries.text(f"membership.{k}") for k in queries.MEMBERSHIP_REQUIRED}
+MEMBERSHIP_OPTIONAL_PARTS = {k: queries.text(f"membership.{k}") for k in queries.MEMBERSHIP_OPTIONAL}
 
 
 def _frame(store: Store, query: str) -> pd.DataFrame:
@@ -105,7 +39,7 @@ def _frame(store: Store, query: str) -> pd.DataFrame:
 
 def entities(store: Store) -> pd.DataFrame:
     """Every identified entity: IRI, id, label and type (iscm, union, state or organisation)."""
-    df = _frame(store, ENTITIES_QUERY)
+    df = _frame(store, queries.text("views.entities"))
     # an entity may match several classes (a union is also an IGO): keep the most specific type
     rank = {"iscm": 0, "union": 1, "state": 2, "network": 3, "action": 4, "event": 5}
     df["_rank"] = df["type"].map(rank).fillna(9)
@@ -141,13 +75,14 @@ def memberships(store: Store) -> pd.DataFrame:
         core[f"{side}_type"] = core[side].map(ents["type"])
     core["actor_region"] = core["actor"].map(ents["region"])
     core["actor_subregion"] = core["actor"].map(ents["subregion"])
-    sources = _frame(store, MEMBERSHIP_SOURCES_QUERY)
+    sources = _frame(store, queries.text("views.membership-sources"))
     sources = sources[sources["membership"].isin(core["membership"])].sort_values(["membership", "source"])
     first = sources.drop_duplicates("membership").set_index("membership")
-    pages = _frame(store, SOURCE_PAGES_QUERY).drop_duplicates("source").set_index("source")
+    pages = _frame(store, queries.text("views.source-pages")).drop_duplicates("source").set_index("source")
     core["source"] = core["membership"].map(first["source"])
     core["source_url"] = core["source"].map(pages["source_url"])
-    graphs = _frame(store, MEMBERSHIP_GRAPHS_QUERY).drop_duplicates("membership").set_index("membership")
+    graphs = _frame(store, queries.text("views.membership-graphs"))
+    graphs = graphs.drop_duplicates("membership").set_index("membership")
     core["graph"] = core["membership"].map(graphs["graph"])
     df = core.dropna(subset=["organisation_id", "actor_id"]).copy()
     df = df.merge(lifetimes(store), on="organisation", how="left")
@@ -172,8 +107,8 @@ def lifetimes(store: Store) -> pd.DataFrame:
     date, else the year it was succeeded, else (``organisation_end_inferred``) the date of the first
     source after its last "active" one that calls it dormant, succeeded or ended.
     """
-    raw = _frame(store, LIFETIMES_QUERY)
-    statuses = _frame(store, STATUS_CLAIMS_QUERY)
+    raw = _frame(store, queries.text("views.lifetimes"))
+    statuses = _frame(store, queries.text("views.status-claims"))
     statuses["value"] = statuses["value"].str.rsplit("/", n=1).str[-1]
     rows = []
     for oid, group in raw.groupby("organisation"):
@@ -358,7 +293,7 @@ def bipartite(store_or_df: Store | pd.DataFrame, *, roles: str | Iterable[str] =
 
 
 def _str(value: object) -> str | None:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return None if missing(value) else str(value)
 
 
 def actors(B: nx.Graph, *, type: str | None = "state") -> list[str]:

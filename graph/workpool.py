@@ -5,7 +5,7 @@ worker opens the release (its tenures and on-disk store) once and computes the t
 :mod:`graph.analytics` it is sent. A call that exceeds its time limit gets its worker killed and
 replaced (:class:`AnalyticsTimeoutError`); the number of workers bounds concurrent calls, and a
 caller waits ``queue_timeout`` seconds for a free one (:class:`AnalyticsBusyError`). The pool is
-separate from the SPARQL workers (:mod:`graph.querypool`), so one cannot starve the other.
+separate from the SPARQL workers (:mod:`api.querypool`), so one cannot starve the other.
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ class AnalyticsBusyError(ISCMError, RuntimeError):
 def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no cover - runs in a child
     from graph import analytics
     from graph.loader import ISCMGraph, open_store
-    from graph.profiles import Catalogue
 
-    cat = Catalogue(ISCMGraph(open_store(Path(release), backend=backend), release=Path(release)))
+    cat = ISCMGraph(open_store(Path(release), backend=backend), release=Path(release))
     conn.send(("ready",))
     while True:
         try:

@@ -23,7 +23,7 @@ def _served(client: TestClient):
 def test_default_projection_centrality_is_computed_once_per_release(app_client):
     r1 = app_client.get("/api/analytics/centrality", params={"on": "projection"})
     assert r1.status_code == 200 and r1.json()["total"] > 150
-    cat = _served(app_client).catalogue
+    cat = _served(app_client).graph
     key = ("analytics", "centrality", analytics.params("centrality", on="projection", as_of=None, roles="members"))
     assert cat.cached(key)
 
@@ -40,7 +40,7 @@ def test_default_projection_centrality_is_computed_once_per_release(app_client):
 @pytest.mark.slow  # starts an analytics worker process (or an exact reference)
 def test_default_and_worker_answers_equal_the_python_api(app_client):
     served = _served(app_client)
-    cat = served.catalogue
+    cat = served.graph
     # non-default: computed by the analytics worker process
     r = app_client.get("/api/analytics/centrality", params={"on": "projection", "as_of": "2010", "limit": 1000})
     assert r.status_code == 200

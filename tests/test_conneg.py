@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from api.negotiation import NotAcceptableError, ResultFormat, negotiate
 from graph.errors import QueryError
-from graph.sparql import NotAcceptableError, ResultFormat, check_query, negotiate
+from graph.sparql import check_query
 from graph.store import QueryForm
 
 S, C = QueryForm.SELECT, QueryForm.CONSTRUCT

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import api
 import graph
 
-# every module of the package: a new module's examples run without anyone adding it to a list
-MODULES = sorted(m.name for m in pkgutil.walk_packages(graph.__path__, "graph."))
+# every module of the packages: a new module's examples run without anyone adding it to a list
+MODULES = sorted(m.name for pkg in (graph, api) for m in pkgutil.walk_packages(pkg.__path__, f"{pkg.__name__}."))
 
 
 def test_package_is_installed_not_imported_from_checkout():

@@ -372,7 +372,7 @@ def test_api_membership_map_and_downloads(client, cat):
                                         ("iscm", "prague-process")])
     assert r.status_code == 200, r.text
     info = r.json()
-    B = cat.bipartite
+    B = cat.bipartite_at()
     assert info["nodes"] == 2 + len(set(B["budapest-process"]) | set(B["prague-process"]))
     assert info["edges"] == len(B["budapest-process"]) + len(B["prague-process"])
     assert set(info["downloads"]) == {"html", "png", "svg", "pdf", "gexf", "graphml", "nodes_csv", "edges_csv"}

@@ -55,3 +55,27 @@ def test_misspelt_term_fails():
 
     with pytest.raises(AttributeError):
         ISCM.Membersip  # noqa: B018
+
+
+def test_kinds_and_statuses_match_the_ontology():
+    """The API's kind and status parameters come from graph.namespace: they are the ontology's schemes."""
+    from graph.catalog import Vocabulary
+    from graph.namespace import ISCM_KINDS, ISCM_STATUSES
+
+    vocab = Vocabulary.from_ontology(onto())
+    assert set(ISCM_KINDS) == vocab.kinds
+    assert set(ISCM_STATUSES) == vocab.statuses
+
+
+def test_the_compiled_data_uses_only_defined_w3c_terms(tmp_path):
+    """rdflib's TIME namespace only warns on an undefined term: compile the tiny data set with the
+    warning as an error (time:inXSDGYear was minted this way; OWL-Time says inXSDgYear)."""
+    import warnings
+    from pathlib import Path
+
+    from graph.build import build
+
+    tiny = Path(__file__).resolve().parent / "fixtures" / "tiny"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*is not defined in namespace.*")
+        build(tiny, tmp_path / "out")

@@ -18,8 +18,8 @@ import httpx
 import pytest
 from conftest import start_server, stop_server
 
+from api.querypool import QueryPool
 from graph.build import current_release
-from graph.querypool import QueryPool
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SORT_EVERYTHING = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d ?c ?f"

@@ -10,9 +10,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from api.deps import AsOf, CatalogueDep, PageDep
+from api.deps import AsOf, GraphDep, PageDep
 from api.models import PROBLEMS, Table
-from api.routes.rest import CSV_TABLE, Format, Roles, table
+from api.routes.analytics import Roles
+from api.tables import CSV_TABLE, Format, table
 from graph import compare as comparing
 
 router = APIRouter(prefix="/api", responses=PROBLEMS, tags=["analytics"])
@@ -22,7 +23,7 @@ IscmId = Annotated[str, Query(min_length=1, max_length=80, description="an ISCM 
 
 @router.get("/compare", response_model=Table, responses=CSV_TABLE,
             summary="Two ISCMs compared: States in both, only in a, only in b, with intervals and sources")
-def compare_iscms(request: Request, cat: CatalogueDep, page: PageDep, a: IscmId, b: IscmId,
+def compare_iscms(request: Request, cat: GraphDep, page: PageDep, a: IscmId, b: IscmId,
                   format: Format = None, as_of: AsOf = None, roles: Roles = "members",
                   derivation: Annotated[str, Query(pattern="^(all|named|derived)$",
                                                    description="named by a source, held through a bloc, or all")]

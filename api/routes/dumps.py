@@ -16,13 +16,12 @@ import pandas as pd
 from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.deps import CatalogueDep, GraphDep
+from api.deps import GraphDep
 from api.models import PROBLEMS
 from api.pages import downloads_page
 from graph.dataset import cite_lines, csvw_metadata, release_cff
 from graph.errors import UnknownEntityError
 from graph.loader import ISCMGraph
-from graph.profiles import Catalogue
 
 router = APIRouter(tags=["linked data"], responses=PROBLEMS)
 
@@ -63,7 +62,8 @@ def dumps_index(graph: GraphDep) -> HTMLResponse:
 @router.get("/dumps/{name}", response_class=Response,
             summary="Download the graph (Turtle, JSON-LD, N-Triples, N-Quads), a table (CSV, Parquet, with "
                     "<file>-metadata.json as its CSVW description), the tables bundle, CITATION.cff or CHANGELOG.md")
-def dump(graph: GraphDep, cat: CatalogueDep, name: DumpName) -> Response:
+def dump(graph: GraphDep, name: DumpName) -> Response:
+    cat = graph
     if name.endswith(_CSVW) and DUMPS.get(name[: -len(_CSVW)], ("",))[0] == "text/csv":
         table = name[: -len(_CSVW)]
         body = json.dumps(_csvw(graph, cat, table), indent=2, ensure_ascii=False)
@@ -91,14 +91,14 @@ def dump(graph: GraphDep, cat: CatalogueDep, name: DumpName) -> Response:
     return FileResponse(graph.release / name, media_type=media, filename=name)
 
 
-def _csv_body(cat: Catalogue, name: str) -> str:
+def _csv_body(cat: ISCMGraph, name: str) -> str:
     stem = name.rpartition(".")[0]
     if stem in _PANELS:
         return cat.memo(("dump", name), lambda: cat.panel(_PANELS[stem]).to_csv(index=False))
     return cat.memo(("dump", name), lambda: _table_dump(cat, name))
 
 
-def _table_dump(cat: Catalogue, name: str) -> str:
+def _table_dump(cat: ISCMGraph, name: str) -> str:
     if name == "entities.csv":
         df = cat.entities.reset_index()[["id", "type", "label"]]
         df = df[df["type"].isin(["state", "iscm", "union", "organisation"])]
@@ -114,7 +114,7 @@ def _table_dump(cat: Catalogue, name: str) -> str:
     return df.drop(columns="membership").to_csv(index=False, date_format="%Y-%m-%d")
 
 
-def _csvw(graph: ISCMGraph, cat: Catalogue, name: str) -> dict:
+def _csvw(graph: ISCMGraph, cat: ISCMGraph, name: str) -> dict:
     header = next(csv.reader(io.StringIO(_csv_body(cat, name).partition("\n")[0])))
     return csvw_metadata(graph.manifest, name, header, description=DUMPS[name][1])
 
@@ -129,7 +129,7 @@ def _parquet(df: pd.DataFrame, manifest: dict) -> bytes:
     return buf.getvalue()
 
 
-def _bundle(graph: ISCMGraph, cat: Catalogue) -> bytes:
+def _bundle(graph: ISCMGraph, cat: ISCMGraph) -> bytes:
     manifest = graph.manifest
     tables = [name for name, (media, _d) in DUMPS.items() if media == "text/csv"]
     readme = ["\n".join(cite_lines(manifest)), "", "Files:"]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hmac
-import os
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, HTTPException
 from pydantic import BaseModel
 
-from api.deps import ServedDep
+from api import admission
+from api.deps import GateDep, ReloaderDep, ServedDep, SettingsDep
 from api.models import PROBLEMS
-from api.serving import health_problems, reload
-from graph.errors import BuildNotFoundError
+from api.serving import health_problems
 from graph.stats import graph_stats
 
 router = APIRouter(tags=["meta"], responses=PROBLEMS)
@@ -45,11 +44,10 @@ def health(served: ServedDep) -> Health:
 
 
 @router.get("/stats", summary="Counts per class, provenance coverage and per-ISCM completeness")
-def stats(request: Request, served: ServedDep) -> dict[str, Any]:
-    from api.routes import sparql
-
+def stats(served: ServedDep, gate: GateDep) -> dict[str, Any]:
     # the SPARQL counters (requests, refusals, timeouts, worker crashes) change; the graph's do not
-    return {**served.catalogue.memo(("stats",), lambda: graph_stats(served.graph)), "sparql": sparql.stats(request.app)}
+    return {**served.graph.memo(("stats",), lambda: graph_stats(served.graph)),
+            "sparql": admission.stats(gate, served.query_pool)}
 
 
 class Reloaded(BaseModel):
@@ -59,17 +57,14 @@ class Reloaded(BaseModel):
 
 
 @router.post("/admin/reload", response_model=Reloaded, include_in_schema=False)
-async def admin_reload(request: Request, authorization: Annotated[str | None, Header()] = None) -> Reloaded:
-    """Serve the build folder's current release (same as ``kill -HUP``); needs ``$ISCM_ADMIN_TOKEN``."""
-    from fastapi import HTTPException
-
-    token = os.environ.get("ISCM_ADMIN_TOKEN", "")
+async def admin_reload(reload: ReloaderDep, settings: SettingsDep,
+                       authorization: Annotated[str | None, Header()] = None) -> Reloaded:
+    """Serve the build folder's current release (same as ``kill -HUP``); needs ``$ISCM_ADMIN_TOKEN``.
+    No release to switch to is a :class:`BuildNotFoundError` (409): the loaded one stays served."""
+    token = settings.admin_token.get_secret_value()
     if not token:
         raise HTTPException(403, "reload over HTTP is off: set ISCM_ADMIN_TOKEN (or send the process SIGHUP)")
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
         raise HTTPException(401, "wrong or missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-    try:
-        return Reloaded(**await reload(request.app))
-    except BuildNotFoundError as exc:  # nothing to switch to: keep serving what is loaded
-        raise HTTPException(409, f"cannot reload: {exc}") from None
+    return Reloaded(**await reload())

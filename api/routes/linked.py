@@ -11,40 +11,21 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import GraphDep
 from api.models import PROBLEMS
+from api.negotiation import negotiate_entity
 from api.pages import entity_page
+from api.serialisers import graph_bytes
+from graph import queries
 from graph.errors import UnknownEntityError
-from graph.namespace import BASE, COLLECTIONS, PREFIXES, SPARQL_PREFIXES
-from graph.results import graph_bytes
-from graph.sparql import GRAPH_FORMATS, SHORT_NAMES, NotAcceptableError, ResultFormat
-from graph.store import GraphResult, QueryForm
+from graph.namespace import BASE, COLLECTIONS, PREFIXES
+from graph.store import GraphResult
 
 router = APIRouter(tags=["linked data"], responses=PROBLEMS)
 
 LocalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")]
 
-def _negotiate_entity(accept: str | None, fmt: str | None) -> ResultFormat | None:
-    """None means HTML."""
-    if fmt:
-        chosen = SHORT_NAMES.get(fmt.lower())
-        if chosen is None or chosen not in GRAPH_FORMATS:
-            if fmt.lower() == "html":
-                return None
-            raise NotAcceptableError(fmt, GRAPH_FORMATS)
-        return chosen
-    if not accept or "text/html" in accept or ("*/*" in accept and "turtle" not in accept):
-        return None
-    from graph.sparql import negotiate
-
-    return negotiate(accept, QueryForm.CONSTRUCT)
-
-
 def describe(graph: GraphDep, iri: str) -> GraphResult:
     """The entity's own triples plus the fact nodes about it (memberships, claims, cooperation)."""
-    result = graph.query(SPARQL_PREFIXES + f"""
-        CONSTRUCT {{ <{iri}> ?p ?o . ?f ?fp ?fo . }} WHERE {{
-          {{ <{iri}> ?p ?o }}
-          UNION {{ ?f org:member|org:organization|iscm:subject|iscm:party <{iri}> . ?f ?fp ?fo . }}
-        }}""")
+    result = graph.query(queries.text("details.entity-describe", iri=iri))
     assert isinstance(result, GraphResult)
     return result
 
@@ -56,10 +37,10 @@ def resolve_entity(request: Request, graph: GraphDep, collection: str, local_id:
     if collection not in COLLECTIONS:
         raise UnknownEntityError("collection", collection)
     iri = f"{BASE}id/{collection}/{local_id}"
-    exists = graph.query(f"ASK {{ <{iri}> ?p ?o }}")
+    exists = graph.query(queries.text("details.entity-exists", iri=iri))
     if not exists:
         raise UnknownEntityError(collection, local_id)
-    chosen = _negotiate_entity(request.headers.get("accept"), format)
+    chosen = negotiate_entity(request.headers.get("accept"), format)
     result = describe(graph, iri)
     if chosen is None:
         own = [(str(p), str(o), str(o).startswith(("http://", "https://"))) for s, p, o in result.triples

@@ -9,8 +9,10 @@ from fastapi.responses import Response
 
 from api.deps import PageDep, ServedDep, SettingsDep
 from api.models import PROBLEMS, Table
-from api.routes.rest import CSV_TABLE, Format, table
+from api.negotiation import negotiate_among
+from api.tables import CSV_TABLE, Format, table
 from graph import changes
+from graph.countries import actor_key
 from graph.dataset import DUMP_TYPES, Metadata, citation, describe
 from graph.releases import find_release, list_releases
 
@@ -36,11 +38,11 @@ def release_changes(request: Request, served: ServedDep, settings: SettingsDep, 
     new = find_release(out_dir, release_to or served.release_name)
     old = find_release(out_dir, release_from, previous_of=new if release_from is None else None)
     key = ("changes", old.name, new.name)
-    diff = served.catalogue.memo(key, lambda: changes.diff(changes.release_tables(old), changes.release_tables(new)))
+    diff = served.graph.memo(key, lambda: changes.diff(changes.release_tables(old), changes.release_tables(new)))
     if iscm:
         diff = diff[diff["organisation"] == iscm]
     if state:
-        diff = diff[diff["actor"] == (state.upper() if len(state) == 3 else state)]
+        diff = diff[diff["actor"] == actor_key(state)]
     response = table(diff, request, page, format)
     response.headers["X-Release-From"] = old.name
     response.headers["X-Release-To"] = new.name
@@ -82,8 +84,7 @@ VOID_TYPES = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriple
                responses={200: {"content": {media: {} for media in VOID_TYPES.values()}}})
 def void_description(request: Request, served: ServedDep,
                      format: Annotated[str | None, Query(pattern="^(turtle|jsonld|ntriples)$")] = None) -> Response:
-    accept = request.headers.get("accept", "")
-    chosen = format or next((k for k, media in VOID_TYPES.items() if media in accept), "turtle")
+    chosen = format or negotiate_among(request.headers.get("accept"), VOID_TYPES, default="turtle")
     base = str(request.base_url)
 
     def render() -> str:
@@ -94,5 +95,5 @@ def void_description(request: Request, served: ServedDep,
         g = describe(served.graph.manifest, base, sizes=sizes)
         return g.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[chosen])
 
-    body = served.catalogue.memo(("void", base, chosen), render)
+    body = served.graph.memo(("void", base, chosen), render)
     return Response(body, media_type=VOID_TYPES[chosen], headers={"Vary": "Accept"})

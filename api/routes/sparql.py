@@ -2,7 +2,7 @@
 
 Queries are checked (:func:`graph.sparql.check_query`: no updates, no SERVICE, FROM only for this
 release's graphs, bounded nesting), then run in a worker process with a time limit, a memory cap and
-a row cap (:mod:`graph.querypool`). The dataset is the union default graph unless the request names
+a row cap (:mod:`api.querypool`). The dataset is the union default graph unless the request names
 graphs of the release (``default-graph-uri`` / ``named-graph-uri``, which override the query's
 ``FROM`` / ``FROM NAMED``). Results are written by the engine in the format ``Accept`` asks for
 (``format=`` counts only without a preference); a capped answer says so in ``X-Result-Truncated``
@@ -17,7 +17,6 @@ on the event loop, and the calls into the pool run on a thread limiter of their 
 from __future__ import annotations
 
 import time
-from collections import Counter
 from functools import partial
 from urllib.parse import parse_qsl
 
@@ -27,12 +26,16 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import service_description as sd
+from api.admission import ClientBudgetError, Gate
 from api.config import Settings
+from api.deps import GateDep, ServedDep, SettingsDep
 from api.models import PROBLEMS
+from api.negotiation import accepts_anything, choose, negotiate
 from api.pages import sparql_page
-from graph.errors import ISCMError, QueryError
-from graph.querypool import PoolBusyError, QueryPool
-from graph.sparql import accepts_anything, check_query, choose, negotiate
+from api.querypool import PoolBusyError
+from api.serving import Served
+from graph.errors import QueryError
+from graph.sparql import check_query
 
 router = APIRouter(tags=["sparql"], responses=PROBLEMS)
 
@@ -45,33 +48,6 @@ _READ_ONLY = "updates are not allowed: this endpoint is read-only"
 _RESULT_TYPES = {"application/sparql-results+json": {}, "application/sparql-results+xml": {}, "text/csv": {},
                  "text/tab-separated-values": {}, "text/turtle": {}, "application/n-triples": {},
                  "application/ld+json": {}, "application/rdf+xml": {}, "text/n3": {}}
-
-
-class ClientBudgetError(ISCMError, RuntimeError):
-    """This client already has as many SPARQL requests in flight as it may."""
-
-
-class Gate:
-    """Admission to the query workers, on the event loop, with a per-client budget."""
-
-    def __init__(self, workers: int, per_client: int) -> None:
-        self.admission = anyio.Semaphore(workers)
-        self.threads = anyio.CapacityLimiter(workers)  # the pool calls' own threads, not the shared ones
-        self.per_client = per_client
-        self.in_flight: Counter[str] = Counter()
-        self.stats: Counter[str] = Counter()
-
-
-def stats(app: object) -> dict[str, int]:
-    """SPARQL counters for /stats: requests, refusals, timeouts, crashes, memory-limit stops."""
-    state = app.state
-    gate: Gate | None = getattr(state, "sparql_gate", None)
-    out: dict[str, int] = dict(gate.stats) if gate else {}
-    pool: QueryPool | None = getattr(state, "query_pool", None)
-    if pool is not None:
-        out.update({f"worker_{k}": v for k, v in pool.stats.items()})
-    out["in_flight"] = sum(gate.in_flight.values()) if gate else 0
-    return out
 
 
 def _params(raw: str) -> list[tuple[str, str]]:
@@ -111,18 +87,17 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _run(request: Request, text: str, params: list[tuple[str, str]], fmt: str | None) -> Response:
-    state, settings = request.app.state, request.app.state.settings
-    gate: Gate = state.sparql_gate
+async def _run(request: Request, served: Served, settings: Settings, gate: Gate, text: str,
+               params: list[tuple[str, str]], fmt: str | None) -> Response:
     gate.stats["requests"] += 1
     deadline = time.monotonic() + settings.sparql_timeout  # the limit covers the whole request
-    checked = check_query(text, allowed_graphs=state.graph_names, max_length=settings.sparql_max_length,
+    checked = check_query(text, allowed_graphs=served.graph_names, max_length=settings.sparql_max_length,
                           max_depth=settings.sparql_max_depth)
     chosen = negotiate(request.headers.get("accept"), checked.form, override=fmt)
     default, named = _all(params, "default-graph-uri"), _all(params, "named-graph-uri")
     for g in default + named:
-        if g not in state.graph_names:
-            known = ", ".join(sorted(state.graph_names))
+        if g not in served.graph_names:
+            known = ", ".join(sorted(served.graph_names))
             raise QueryError(f"graph <{g}> is not in this release; its graphs are: {known}")
     if default or named:  # the protocol's dataset overrides the query's FROM / FROM NAMED
         dataset = (default, named)
@@ -130,7 +105,7 @@ async def _run(request: Request, text: str, params: list[tuple[str, str]], fmt: 
         dataset = (list(checked.from_graphs), list(checked.from_named))
     else:
         dataset = (None, None)
-    if state.query_pool is None:
+    if served.query_pool is None:
         raise PoolBusyError("no query workers: this server has no release on disk")
     client = request.client.host if request.client else "unknown"
     if gate.in_flight[client] >= gate.per_client:
@@ -147,7 +122,7 @@ async def _run(request: Request, text: str, params: list[tuple[str, str]], fmt: 
             gate.stats["refused_busy"] += 1
             raise PoolBusyError(f"all {settings.sparql_workers} query workers are busy; try again shortly")
         try:
-            run = partial(state.query_pool.run, checked.text, media_type=chosen.value,
+            run = partial(served.query_pool.run, checked.text, media_type=chosen.value,
                           max_rows=settings.sparql_max_rows, timeout=settings.sparql_timeout, deadline=deadline,
                           default_graphs=dataset[0], named_graphs=dataset[1], base_iri=_endpoint(request))
             result = await anyio.to_thread.run_sync(run, limiter=gate.threads)
@@ -169,7 +144,7 @@ def _endpoint(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
 
 
-def _describe(request: Request) -> Response:
+def _describe(request: Request, served: Served, settings: Settings) -> Response:
     """No query: the service description for RDF clients, the query page for browsers."""
     offered = ["text/html", *sd.MEDIA]
     accept = request.headers.get("accept")
@@ -178,8 +153,7 @@ def _describe(request: Request) -> Response:
         raise HTTPException(406, f"cannot produce any of {accept!r}; available: {', '.join(offered)}")
     if chosen == "text/html":
         return HTMLResponse(sparql_page(), headers={"Vary": "Accept"})
-    state = request.app.state
-    triples = sd.description(_endpoint(request), state.graph_sizes, state.default_triples, state.settings)
+    triples = sd.description(_endpoint(request), served.graph_sizes, served.default_triples, settings)
     return Response(sd.render(triples, chosen), media_type=chosen, headers={"Vary": "Accept"})
 
 
@@ -187,20 +161,19 @@ def _describe(request: Request) -> Response:
                   "service description (RDF) or the query page (HTML)", response_class=Response,
                   responses={200: {"description": "query results, the service description, or the HTML page",
                                    "content": {**_RESULT_TYPES, "text/html": {}}}})
-async def sparql_get(request: Request) -> Response:
+async def sparql_get(request: Request, served: ServedDep, settings: SettingsDep, gate: GateDep) -> Response:
     params = _params(request.scope.get("query_string", b"").decode("latin-1"))
     if _all(params, "update"):
         raise QueryError(f"{_READ_ONLY}; and an update is never sent by GET")
     query = _one(params, "query")
     if query is None:
-        return _describe(request)
-    return await _run(request, query, params, _first(params, "format"))
+        return _describe(request, served, settings)
+    return await _run(request, served, settings, gate, query, params, _first(params, "format"))
 
 
 @router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)", response_class=Response,
              responses={200: {"description": "query results", "content": _RESULT_TYPES}})
-async def sparql_post(request: Request) -> Response:
-    settings: Settings = request.app.state.settings
+async def sparql_post(request: Request, served: ServedDep, settings: SettingsDep, gate: GateDep) -> Response:
     url_params = _params(request.scope.get("query_string", b"").decode("latin-1"))
     raw_type = request.headers.get("content-type")
     if raw_type is None:
@@ -221,7 +194,7 @@ async def sparql_post(request: Request) -> Response:
     if ctype == _DIRECT:
         if _all(url_params, "query"):
             raise QueryError("a direct POST carries the query in its body, not also in a 'query' parameter")
-        return await _run(request, decoded, url_params, _first(url_params, "format"))
+        return await _run(request, served, settings, gate, decoded, url_params, _first(url_params, "format"))
     form = _params(decoded)
     if _all(form, "update"):
         raise QueryError(_READ_ONLY)
@@ -229,7 +202,7 @@ async def sparql_post(request: Request) -> Response:
     query = _one(params, "query")  # in the body or the URL, but once
     if query is None:
         raise QueryError("missing 'query' parameter")
-    return await _run(request, query, params, _first(params, "format"))
+    return await _run(request, served, settings, gate, query, params, _first(params, "format"))
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)

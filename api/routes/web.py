@@ -6,8 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api import i18n
-from api.deps import CatalogueDep
-from api.openapi30 import downgrade
+from api.deps import GraphDep, OpenAPI30Dep
 from api.pages import home_page
 from graph.stats import headline
 
@@ -20,12 +19,12 @@ DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, cat: CatalogueDep) -> HTMLResponse:
+def home(request: Request, cat: GraphDep) -> HTMLResponse:
     # the same numbers, with the same words, as /stats, `iscm stats` and the README
     h = cat.memo(("headline",), lambda: headline(
         cat.tenures, list(cat.entities.index[cat.entities["type"] == "iscm"]), claims=len(cat.memberships)))
     lang = i18n.pick(request.query_params.get("lang"), request.headers.get("accept-language"))
-    return HTMLResponse(home_page(h, release_date=cat.g.release_date.isoformat(), lang=lang),
+    return HTMLResponse(home_page(h, release_date=cat.release_date.isoformat(), lang=lang),
                         headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 
@@ -35,10 +34,6 @@ def docs() -> HTMLResponse:
 
 
 @router.get("/openapi-3.0.json")
-def openapi_30(request: Request) -> JSONResponse:
+def openapi_30(doc: OpenAPI30Dep) -> JSONResponse:
     # the bundled Swagger UI reads OpenAPI 3.0 only; /openapi.json stays FastAPI's 3.1 document
-    app = request.app
-    doc = getattr(app.state, "openapi_30", None)
-    if doc is None:
-        doc = app.state.openapi_30 = downgrade(app.openapi())
     return JSONResponse(doc)

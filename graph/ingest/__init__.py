@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from graph.build import atomic_write_text
+from graph.atomic import write_atomic
 from graph.errors import ISCMError
 from graph.ingest.base import Extraction, Linker, review_report
 
@@ -105,8 +105,8 @@ def write(extraction: Extraction, out_dir: Path) -> Written:
     old = facts_path.read_text(encoding="utf-8") if facts_path.exists() else ""
     diff = "".join(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
                                         fromfile=f"{facts_path} (before)", tofile=f"{facts_path} (after)"))
-    atomic_write_text(facts_path, text)
-    atomic_write_text(report_path, review_report(extraction))
+    write_atomic(facts_path, text)
+    write_atomic(report_path, review_report(extraction))
     return Written(facts_path, report_path, diff)
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from graph.countries import all_countries
+from graph.countries import all_countries, looks_alpha3
 from graph.datafiles import load_yaml
 from graph.ingest.base import Extraction, Linker, document_info, lines_of, normalise_name
 
@@ -990,7 +990,7 @@ class _Reader:
 
 
 def _is_state(entity_id: str) -> bool:
-    return re.fullmatch(r"[A-Z]{3}", entity_id) is not None
+    return looks_alpha3(entity_id)
 
 
 def extract(text: str, *, path: Path | None, linker: Linker) -> Extraction:

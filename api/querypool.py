@@ -59,10 +59,11 @@ def _worker(conn: Connection, release: str, backend: str, memory: int | None,
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
     walled = backend != "remote" and sandbox.block_network()
+    from api.negotiation import ResultFormat
+    from api.serialisers import serialize
     from graph.loader import open_store
     from graph.namespace import PREFIXES
-    from graph.results import Solutions, Triples, serialize
-    from graph.sparql import ResultFormat
+    from graph.results import Solutions, Triples
 
     store = open_store(Path(release), backend=backend)
     if memory:
