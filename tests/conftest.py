@@ -119,6 +119,10 @@ def _env_for(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
         return {"ISCM_BACKEND": "remote", **request.getfixturevalue("oxigraph_server")}
     if backend == "remote-virtuoso":
         return {"ISCM_BACKEND": "remote", **request.getfixturevalue("virtuoso_server")}
+    if backend == "rdflib":
+        # an rdflib query worker loads the whole release in Python before its first answer (tens of
+        # seconds on a busy machine): a generous limit, so the start is not what a test measures
+        return {"ISCM_BACKEND": backend, "ISCM_SPARQL_TIMEOUT": "120"}
     return {"ISCM_BACKEND": backend}
 
 

@@ -115,8 +115,12 @@ def test_rest_answers_are_the_same_on_every_backend(server, app_client):
             got = c.get(url)
             assert want.status_code == 200, url
             assert got.status_code == 200, url
-            assert got.json() == want.json(), (url, _first_difference(got.json(), want.json()),
-                                               _set_difference(got.json(), want.json()))
+            got_body, want_body = got.json(), want.json()
+            if url == "/stats":  # the data's counts; what each server has answered so far is its own
+                got_body.pop("sparql", None)
+                want_body.pop("sparql", None)
+            assert got_body == want_body, (url, _first_difference(got_body, want_body),
+                                           _set_difference(got_body, want_body))
 
 
 def _set_difference(got, want) -> str:
