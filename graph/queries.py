@@ -261,6 +261,10 @@ SELECT ?subject_id ?property ?value ?source ?source_url ?as_of ?detail WHERE {
 # ------------------------------------------------------------------ counts (graph.stats)
 
 STATS = {
+    # each membership claim and the kind of each source it rests on (iscm stats: share on primary/IGO sources)
+    "membership-source-kinds": """
+SELECT ?m ?k WHERE { ?m a org:Membership ; prov:wasDerivedFrom ?s .
+  OPTIONAL { ?s iscm:sourceKind ?kc . BIND(STRAFTER(STR(?kc), "/source-kind/") AS ?k) } }""",
     "class-counts": "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES (?c) { %values } "
                     "OPTIONAL { ?s a ?c } } GROUP BY ?c",
     "membership-provenance": """

@@ -166,9 +166,7 @@ KIND_ORDER = ("primary", "igo", "press", "secondary")  # a claim counts under th
 def source_kinds(g: ISCMGraph, n: int) -> dict[str, Any]:
     """How many membership claims rest on a primary or IGO source, and how many only on secondary ones
     (a claim through a bloc rests on its own source and the bloc's: the best of them counts)."""
-    rows = _select(g, """
-        SELECT ?m ?k WHERE { ?m a org:Membership ; prov:wasDerivedFrom ?s .
-                             OPTIONAL { ?s iscm:sourceKind ?kc . BIND(STRAFTER(STR(?kc), "/source-kind/") AS ?k) } }""")
+    rows = _select(g, "stats.membership-source-kinds")
     best: dict[str, int] = {}
     for m, k in rows.rows:
         rank = KIND_ORDER.index(str(k)) if k is not None and str(k) in KIND_ORDER else len(KIND_ORDER)
