@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from queries import NAMES, REAL_ISCM_ID
+from report_path import attack_section, attack_targets, engine_section, engine_targets
 
 R = dict[str, Any]
 
@@ -62,6 +63,14 @@ def _machine(res: R) -> str:
             ["RAM", f"{m['ram_gb']} GB"], ["OS", f"{m['os']}, kernel {m['kernel']}"], ["Python", m["python"]],
             ["packages", ", ".join(f"{k} {v}" for k, v in pk.items())], ["wrk", m["wrk"]],
             ["run time", f"{res.get('elapsed_s', 0) / 60:.1f} min (budget {res['options']['budget'] / 60:.0f} min)"]]
+    loads = res.get("load") or []
+    if loads:  # the machine is shared: say how busy it was while these numbers were taken
+        peak = max(loads, key=lambda x: x[1][0])
+        rows.append(["machine load (`uptime`: 1, 5, 15 min)", "; ".join(
+            f"{label} {at}: {' '.join(f'{x:.2f}' for x in avg)}"
+            for label, (at, avg) in (("start", loads[0]), ("peak", peak), ("end", loads[-1])))
+            + f" (sampled after each of {len(loads)} sections) on {m['cores']} cores shared with other work: "
+              "numbers are comparable within this run, side by side, more than with other runs"])
     start, end = res.get("package_start") or {}, res.get("package_end") or {}
     rows.append(["code measured", f"installed `graph`/`api`/`ontology`: sha256 {start.get('sha256')}, newest file "
                                   f"{start.get('newest_file')}"])
@@ -352,8 +361,11 @@ def _targets(res: R) -> str:
         verdict = "–" if ok is None else ("**PASS**" if ok else "**MISS**")
         rows.append([target, measured, verdict, why])
 
+    # our request path against the bare engine
+    engine_targets(res, add)
+
     # SPARQL vs rdflib-endpoint
-    for scale in ("1x", "10x"):
+    for scale in ("real", "1x", "10x"):
         sec = _get(s, "sparql_http", scale)
         ratio, worst, per = mix_ratio(sec) if sec else (None, None, {})
         if ratio is None:
@@ -381,6 +393,8 @@ def _targets(res: R) -> str:
                       "membership is where rdflib's engine is closest to oxigraph's).")
         add(f"SPARQL mix ≥ 20× faster than rdflib-endpoint at {scale}",
             f"whole mix {ratio:,.1f}× (slowest query {worst:,.1f}×)", ratio >= 20, why)
+
+    attack_targets(res, add)
 
     # hot REST
     wrk = _get(s, "rest_wrk", "endpoints")
@@ -689,6 +703,17 @@ Both serve the same release (rdflib-endpoint: the release's `iscm.nq` in an rdfl
 `default_union=True`, under uvicorn on 127.0.0.1). *Speed-up* = rdflib-endpoint median ÷ ours.
 
 {_sparql_http(res)}
+### 3c. The request path: our `/sparql` against a bare Oxigraph server
+
+The request-path mix (`bench/queries.py` `engine_mix`): `per_iscm_count` (a GROUP BY over every current
+membership), `label_page` (500 sorted labels), `lookup_50` (a State's roles with the ISCMs' labels, 50 rows),
+`all_pairs` (shared ISCMs for every pair of States, the 5,000 closest pairs). Same run, same release, same
+client: our `/sparql` (`iscm serve`, default settings, with each embedded store) beside `oxigraph serve` on
+the same storage — in memory (the release's `iscm.nq` loaded over the graph store protocol) and read-only on
+the release's own on-disk store — both with the union default graph. Timed: the request and the whole body
+read (JSON results); the rows are counted once, untimed.
+
+{engine_section(res)}
 ## 4. REST
 
 ### 4a. Hot endpoints under wrk
@@ -697,6 +722,9 @@ Both serve the same release (rdflib-endpoint: the release's `iscm.nq` in an rdfl
 ### 4b. Mixed REST + SPARQL load at a fixed rate (reliability)
 
 {_mixed(res)}
+### 4c. Under attack
+
+{attack_section(res)}
 ## 5. Analytics
 
 {_analytics(res)}

@@ -1,13 +1,13 @@
 """SPARQL 1.1 Protocol at ``/sparql``: GET, URL-encoded POST and direct POST; read-only.
 
-Queries are checked (:func:`graph.sparql.check_query`: no updates, no SERVICE, FROM only for this
-release's graphs, bounded nesting), then run in a worker process with a time limit, a memory cap and
-a row cap (:mod:`graph.querypool`). The dataset is the union default graph unless the request names
-graphs of the release (``default-graph-uri`` / ``named-graph-uri``, which override the query's
-``FROM`` / ``FROM NAMED``). Results are written by the engine in the format ``Accept`` asks for
-(``format=`` counts only without a preference); a capped answer says so in ``X-Result-Truncated``
-and a ``Link`` to the limits. A query-less request gets the service description (RDF) or the
-query page (HTML). docs/sparql.md lists each protocol point and its test.
+Queries are checked (:func:`graph.sparql.check_query`, verdicts cached by text: no updates, no
+SERVICE, FROM only for this release's graphs, bounded nesting), then run in a worker process with a
+time limit, a memory cap and a row cap (:mod:`graph.querypool`). The dataset is the union default
+graph unless the request names graphs of the release (``default-graph-uri`` / ``named-graph-uri``,
+which override the query's ``FROM`` / ``FROM NAMED``). Results are written by the engine in the
+format ``Accept`` asks for (``format=`` counts only without a preference); a capped answer says so
+in ``X-Result-Truncated`` and a ``Link`` to the limits. A query-less request gets the service
+description (RDF) or the query page (HTML). docs/sparql.md lists each protocol point and its test.
 
 Waiting never holds a thread that REST and ``/health`` need: admission to the workers is awaited
 on the event loop, and the calls into the pool run on a thread limiter of their own. Each client
@@ -32,7 +32,7 @@ from api.models import PROBLEMS
 from api.pages import sparql_page
 from graph.errors import ISCMError, QueryError
 from graph.querypool import PoolBusyError, QueryPool
-from graph.sparql import accepts_anything, check_query, choose, negotiate
+from graph.sparql import GuardCache, accepts_anything, choose, negotiate
 
 router = APIRouter(tags=["sparql"], responses=PROBLEMS)
 
@@ -45,6 +45,9 @@ _READ_ONLY = "updates are not allowed: this endpoint is read-only"
 _RESULT_TYPES = {"application/sparql-results+json": {}, "application/sparql-results+xml": {}, "text/csv": {},
                  "text/tab-separated-values": {}, "text/turtle": {}, "application/n-triples": {},
                  "application/ld+json": {}, "application/rdf+xml": {}, "text/n3": {}}
+
+
+GUARD = GuardCache()  # the guard's verdicts by query text (bounded in characters)
 
 
 class ClientBudgetError(ISCMError, RuntimeError):
@@ -71,6 +74,7 @@ def stats(app: object) -> dict[str, int]:
     if pool is not None:
         out.update({f"worker_{k}": v for k, v in pool.stats.items()})
     out["in_flight"] = sum(gate.in_flight.values()) if gate else 0
+    out["guard_cache_hits"] = GUARD.hits
     return out
 
 
@@ -116,7 +120,7 @@ async def _run(request: Request, text: str, params: list[tuple[str, str]], fmt: 
     gate: Gate = state.sparql_gate
     gate.stats["requests"] += 1
     deadline = time.monotonic() + settings.sparql_timeout  # the limit covers the whole request
-    checked = check_query(text, allowed_graphs=state.graph_names, max_length=settings.sparql_max_length,
+    checked = GUARD.check(text, allowed_graphs=state.graph_names, max_length=settings.sparql_max_length,
                           max_depth=settings.sparql_max_depth)
     chosen = negotiate(request.headers.get("accept"), checked.form, override=fmt)
     default, named = _all(params, "default-graph-uri"), _all(params, "named-graph-uri")
