@@ -8,7 +8,8 @@ bounds concurrent queries; a caller waits ``queue_timeout`` seconds for a free w
 that is still starting (a replacement loads the store again) counts too.
 
 Each worker is walled in (:mod:`graph.sandbox`): no Internet sockets (local backends), a memory cap
-(:class:`QueryMemoryError` when a query passes it) and death with the server. A worker that dies
+(:class:`QueryMemoryError` when a query passes it), death with the server, and a lower CPU priority
+than the server (nice 10), so busy workers do not starve REST and ``/health``. A worker that dies
 otherwise is a :class:`WorkerCrashError` — the server's fault, never reported as a bad query.
 Workers serialise the result themselves (CPU work stays out of the server process): the embedded
 engine writes the answer's bytes (:func:`graph.results.engine_bytes`), which cross the pipe as raw
@@ -58,6 +59,10 @@ def _worker(conn: Connection, release: str, backend: str, memory: int | None,
     from graph import sandbox
 
     sandbox.die_with_parent()
+    # below the server in the CPU queue: a query that burns a core for its whole time limit must not
+    # slow /health and REST, which run in the server process (bench/ "under attack")
+    with contextlib.suppress(OSError):
+        os.nice(10)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
     walled = backend != "remote" and sandbox.block_network()

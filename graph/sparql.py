@@ -171,8 +171,9 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
     depth = 0
     from_graphs: list[str] = []
     from_named: list[str] = []
-    tokens = list(_tokens(text))
-    for i, (kind, value, pos) in enumerate(tokens):
+    tokens = _tokens(text)  # read lazily: a refusal (deep nesting spam) costs only the text up to it
+    end = ("other", "", len(text))
+    for kind, value, pos in tokens:
         if (reason := _forbidden_in(kind, value)) is not None:
             raise QueryError(reason)
         if kind == "other":
@@ -189,11 +190,11 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
         upper = value.upper()
         if form is None and upper in _FORMS:
             form = QueryForm(upper)
-        if upper == "FROM":
-            j = i + 1
-            named = j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED"
-            j += named
-            target = tokens[j] if j < len(tokens) else ("other", "", len(text))
+        if upper == "FROM":  # the next token, or the one after NAMED, must be one of the release's graphs
+            target = next(tokens, end)
+            named = target[0] == "word" and target[1].upper() == "NAMED"
+            if named:
+                target = next(tokens, end)
             iri = target[1][1:-1] if target[0] == "iri" else None
             if iri is None or iri not in allowed:
                 raise QueryError(

@@ -529,7 +529,11 @@ class RemoteStore:
                           params=params)
         if graph:
             return capped(ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES), max_rows)
-        return capped(ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.JSON), max_rows)
+        parsed = ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.JSON)
+        if form is QueryForm.ASK and isinstance(parsed, ox.QuerySolutions):  # Virtuoso 7: a row of 1 or 0
+            row = next(iter(parsed), None)
+            return row is not None and row[0] is not None and row[0].value not in ("0", "false")
+        return capped(parsed, max_rows)
 
     def select_table(self, sparql: str) -> pd.DataFrame:
         """A SELECT answer as a DataFrame of strings, fetched as SPARQL CSV results (unbound is NA)."""
