@@ -500,8 +500,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="ISCM graph benchmarks (writes bench/RESULTS.md)")
     p.add_argument("--scales", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 100])
     p.add_argument("--seed", type=int, default=20261122)
-    p.add_argument("--budget", type=float, default=1500.0,
-                   help="seconds for the whole run (default 25 min; bench/run adds set-up time)")
+    p.add_argument("--budget", type=float, default=2700.0,
+                   help="seconds for the whole run (default 45 min; bench/run adds set-up time)")
     p.add_argument("--reps", type=int, default=7, help="timed repetitions per query on fast engines")
     p.add_argument("--rdflib-reps-1x", type=int, default=3, help="timed repetitions per query on rdflib at 1x")
     p.add_argument("--build-repeat-1x", type=int, default=2, help="builds of the 1x and real data (median)")
