@@ -542,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     do("generate", lambda: generate(run))
     do("build", lambda: builds(run, ["real", *small], repeat_1x=args.build_repeat_1x))
     do("rest_profile", lambda: {"real": rest_profile(run, "real"),
-                                **{f"{s}x": rest_profile(run, s) for s in small if s > 1}})
+                                **{f"{s}x": rest_profile(run, s) for s in small}})
     do("cold_start", lambda: cold_start(run, small), needs=30)
     do("rest_wrk", lambda: rest_wrk(run), needs=90)
     do("mixed_load", lambda: mixed_load(run), needs=args.mixed_seconds + 20)
