@@ -159,11 +159,14 @@ def serving(server: Server) -> Iterator[Server]:
         server.stop()
 
 
-def api_server(build_dir: Path, port: int, *, log_path: Path | None = None, backend: str | None = None) -> Server:
-    """``iscm serve --build DIR`` exactly as a user starts it (``backend`` sets ``ISCM_BACKEND``)."""
+def api_server(build_dir: Path, port: int, *, log_path: Path | None = None, backend: str | None = None,
+               settings: dict[str, str] | None = None) -> Server:
+    """``iscm serve --build DIR`` exactly as a user starts it (``backend`` sets ``ISCM_BACKEND``;
+    ``settings``: other ``ISCM_*`` variables)."""
     args = [str(VENV_BIN / "iscm"), "serve", "--build", str(build_dir), "--host", HOST, "--port", str(port),
             "--log-level", "warning"]
-    env = {**os.environ, "ISCM_BACKEND": backend} if backend else None
+    extra = {**({"ISCM_BACKEND": backend} if backend else {}), **(settings or {})}
+    env = {**os.environ, **extra} if extra else None
     name = f"iscm serve ({backend})" if backend else "iscm serve"
     return Server(args, port, name=name, env=env, log_path=log_path)
 
