@@ -4,18 +4,25 @@ A capped answer is still a valid document of its format: the cap is signalled by
 headers, never by an extra member. The W3C writers come from pyoxigraph (``QueryResultsFormat`` for
 solutions and booleans, ``RdfFormat`` for graphs); a capped solution sequence is handed to them by
 parsing the kept rows back as a SPARQL JSON document.
+
+The endpoint's fast path, :func:`engine_bytes`, lets the engine write a SELECT answer straight into
+bytes (no Python object per row or term) under a byte budget, then counts the rows in those bytes.
+Only an answer over the row cap or the byte budget takes the slow path, :func:`graph.results.capped` +
+:func:`serialize`, which stops reading at the cap.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
 from api.negotiation import TABLE_FORMATS, NotAcceptableError, ResultFormat
-from graph.results import RDF_LANGSTRING, XSD_STRING, NativeResult, Solutions, Term, Triples, to_ox
+from graph.results import RDF_LANGSTRING, XSD_STRING, NativeResult, Solutions, Term, Triples, capped, to_ox
 
 _RESULTS = {ResultFormat.JSON: ox.QueryResultsFormat.JSON, ResultFormat.XML: ox.QueryResultsFormat.XML,
             ResultFormat.CSV: ox.QueryResultsFormat.CSV, ResultFormat.TSV: ox.QueryResultsFormat.TSV}
@@ -67,3 +74,87 @@ def graph_bytes(triples: Iterable[tuple[Node, Node, Node]], fmt: ResultFormat,
     """rdflib triples (e.g. from :meth:`Store.query`) written like a CONSTRUCT answer."""
     return serialize(Triples([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]), fmt,
                      prefixes=prefixes)
+
+
+# ----------------------------------------------------------------------------- the fast path
+
+
+class _BudgetExceeded(Exception):
+    """The engine's output passed the byte budget."""
+
+
+class _Budget:
+    """A binary writer for pyoxigraph that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _BudgetExceeded
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+# strings (JSON) and quoted fields (CSV) can hold any character, so they are blanked before counting
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_CSV_QUOTED = re.compile(rb'"[^"]*"')
+
+
+def count_rows(body: bytes, fmt: ResultFormat) -> int:
+    """Rows in a SELECT answer written by pyoxigraph, counted on the bytes (no parsing into objects).
+
+    Each count relies on what the format's escaping guarantees: TSV escapes newlines in terms, XML
+    escapes ``<`` in text, and JSON and CSV strings are blanked first, so no term can fake a row.
+    """
+    if fmt is ResultFormat.TSV:
+        return body.count(b"\n") - 1  # the header line; every row ends with a newline
+    if fmt is ResultFormat.XML:
+        return body.count(b"<result>") + body.count(b"<result/>")
+    if fmt is ResultFormat.CSV:
+        return _CSV_QUOTED.sub(b"", body).count(b"\r\n") - 1
+    if fmt is ResultFormat.JSON:
+        if body.endswith(b"[]}}"):  # "bindings":[] — a row would end in "}]}}"
+            return 0
+        return _JSON_STRING.sub(b"", body).count(b"},{") + 1  # rows are the only objects side by side
+    raise ValueError(f"not a solutions format: {fmt}")
+
+
+@dataclass(frozen=True)
+class Written:
+    """An answer as bytes on the wire, with what the endpoint's headers need."""
+
+    body: bytes
+    form: str
+    rows: int
+    truncated: bool
+
+
+def engine_bytes(result: object, fmt: ResultFormat, *, max_rows: int, max_bytes: int,
+                 prefixes: dict[str, str] | None = None) -> Written | None:
+    """Write a raw pyoxigraph result in ``fmt``; None when a SELECT answer passes ``max_rows`` or
+    ``max_bytes`` — the caller then runs the query again through :func:`capped`, which stops
+    at the cap (a rare case: only answers over the row cap or very wide rows take it)."""
+    if isinstance(result, ox.QueryBoolean):
+        if fmt not in _RESULTS:
+            raise NotAcceptableError(fmt.value, TABLE_FORMATS)
+        return Written(result.serialize(format=_RESULTS[fmt]) or b"", "ASK", 1, False)
+    if not isinstance(result, ox.QuerySolutions):  # a graph: capped triples, written by pyoxigraph
+        triples = capped(result, max_rows)
+        return Written(serialize(triples, fmt, prefixes=prefixes), "GRAPH", len(triples), triples.truncated)
+    if fmt not in _RESULTS:
+        raise NotAcceptableError(fmt.value, TABLE_FORMATS)
+    out = _Budget(max_bytes)
+    try:
+        result.serialize(out, format=_RESULTS[fmt])
+    except _BudgetExceeded:
+        return None
+    body = b"".join(out.parts)
+    rows = count_rows(body, fmt)
+    return None if rows > max_rows else Written(body, "SELECT", rows, False)

@@ -13,7 +13,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -35,10 +38,13 @@ from common import (
     api_server,
     free_port,
     last_json,
+    load_oxigraph_memory,
     log,
     machine_info,
     median,
+    oxigraph_server,
     package_fingerprint,
+    percentile,
     run_child,
     serving,
     timed_runs,
@@ -48,6 +54,9 @@ OUT = BENCH / "out"
 REST_ENDPOINTS = ["/health", "/api/states/MAR", "/api/iscms/budapest-process", "/api/search?q=morocco",
                   "/api/states?min_iscms=10"]
 SPARQL_JSON = "application/sparql-results+json"
+# the load generator stands for many users but comes from one address: the per-client SPARQL budget
+# (2 in flight, then 429) would refuse it as one greedy client, so the load runs lift it
+LOAD_SETTINGS = {"ISCM_SPARQL_PER_CLIENT": "64"}
 
 
 class Run:
@@ -59,7 +68,8 @@ class Run:
         self.deadline = self.t0 + args.budget
         self.scales: list[int] = args.scales
         self.results: dict = {"machine": machine_info(), "options": vars(args) | {"out": str(OUT)},
-                              "package_start": package_fingerprint(), "sections": {}, "notes": [], "errors": {}}
+                              "package_start": package_fingerprint(), "sections": {}, "notes": [], "errors": {},
+                              "load": [(time.strftime("%H:%M"), [round(x, 2) for x in os.getloadavg()])]}
         (OUT / "logs").mkdir(parents=True, exist_ok=True)
 
     def left(self) -> float:
@@ -82,6 +92,10 @@ class Run:
         return (self.build_dir(scale) / "current" / "iscm.nq").exists()
 
     def save(self) -> None:
+        self.results.setdefault("load", [])
+        at = time.strftime("%H:%M")
+        if not self.results["load"] or self.results["load"][-1][0] != at:  # sampled at each section's end
+            self.results["load"].append((at, [round(x, 2) for x in os.getloadavg()]))
         self.results["elapsed_s"] = round(time.perf_counter() - self.t0, 1)
         self.results["package_end"] = package_fingerprint()
         (OUT / "results.json").write_text(json.dumps(self.results, indent=1, default=str) + "\n")
@@ -151,7 +165,7 @@ def build_100x(run: Run) -> dict:
     run.note("100x is built with validate=False: SHACL validation "
              + (f"took {ten:.0f} s at 10x and " if ten else "")
              + "would add minutes at 100x (and pySHACL's memory on top of the build's ~8 GB), more than the "
-               "15-minute budget allows; validation is measured at 1x and 10x")
+               "time budget allows; validation is measured at 1x and 10x")
     return {"100x": build_one(run, scale, validate=False, timeout=max(60.0, run.left() - 60))}
 
 
@@ -229,7 +243,8 @@ def mixed_load(run: Run) -> dict:
     """The reliability test: REST + SPARQL at a fixed rate for a fixed time; errors must be zero and
     the server's memory flat."""
     a = run.args
-    server = api_server(run.build_dir("real"), free_port(), log_path=OUT / "logs" / "mixed.log")
+    server = api_server(run.build_dir("real"), free_port(), log_path=OUT / "logs" / "mixed.log",
+                        settings=LOAD_SETTINGS)
     reqs, weights = mixed_requests(queries.REAL_ISCM_ID)
     with serving(server):
         server.wait_ready("/health", timeout=120)
@@ -250,7 +265,8 @@ def rate_probe(run: Run) -> dict:
     """Not a target: the reliability mix at a higher rate (the brief's example, 200 req/s), briefly, to
     show where this machine's capacity for it lies; run last, only if the budget allows."""
     a = run.args
-    server = api_server(run.build_dir("real"), free_port(), log_path=OUT / "logs" / "probe.log")
+    server = api_server(run.build_dir("real"), free_port(), log_path=OUT / "logs" / "probe.log",
+                        settings=LOAD_SETTINGS)
     reqs, weights = mixed_requests(queries.REAL_ISCM_ID)
     with serving(server):
         server.wait_ready("/health", timeout=120)
@@ -290,10 +306,17 @@ def sparql_direct(run: Run, scale: int, backends: list[str]) -> dict:
 
 
 def _query_http(client: httpx.Client, base: str, text: str) -> int:
-    r = client.get(base + "/sparql", params={"query": text}, headers={"Accept": SPARQL_JSON})
+    """Rows in the answer (parsed; not timed)."""
+    return len(json.loads(_fetch(client, base, text))["results"]["bindings"])
+
+
+def _fetch(client: httpx.Client, base: str, text: str) -> bytes:
+    """One request, the whole body read: what is timed (parsing the answer is the client's cost)."""
+    path = "/query" if "/query" in base else "/sparql"
+    r = client.get(base.replace("/query", "") + path, params={"query": text}, headers={"Accept": SPARQL_JSON})
     if r.status_code != 200:
         raise RuntimeError(f"{base} answered {r.status_code}: {r.text[:300]}")
-    return len(r.json()["results"]["bindings"])
+    return r.content
 
 
 def default_backend() -> str:
@@ -303,40 +326,131 @@ def default_backend() -> str:
     return Settings().backend
 
 
-def sparql_http(run: Run, scale: int) -> dict:
-    """The same queries over HTTP: our /sparql as deployed (default store backend) and with the other
-    oxigraph backend, against rdflib-endpoint serving the same release."""
+def sparql_http(run: Run, scale: int | str) -> dict:
+    """Over HTTP, side by side in one run: our /sparql as deployed (default store backend) and with the
+    other embedded backend, a bare Oxigraph server on each of the same two storages, and rdflib-endpoint,
+    all serving the same release. The ISCM mix goes to every engine; the request-path mix (the
+    per-query comparison with the bare engine) to all but rdflib-endpoint, which does not finish the
+    all-pairs query in minutes."""
     rel = run.release(scale)
     logs = OUT / "logs"
+    tag = "real" if scale == "real" else f"{scale}x"
     default = default_backend()
     alt = "oxigraph" if default == "oxigraph-memory" else "oxigraph-memory"
-    ours = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-{scale}x.log")
-    other = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-{alt}-{scale}x.log",
+    ours = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-{tag}.log")
+    other = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-{alt}-{tag}.log",
                        backend=alt)
+    bare_mem = oxigraph_server(rel, free_port(), memory=True, log_path=logs / f"sparql-oxigraph-mem-{tag}.log")
+    bare_disk = oxigraph_server(rel, free_port(), memory=False, log_path=logs / f"sparql-oxigraph-disk-{tag}.log")
     port = free_port()
     endpoint = Server([PYTHON, str(BENCH / "endpoint_app.py"), str(rel / "iscm.nq"), "--port", str(port)], port,
-                      name="rdflib-endpoint", log_path=logs / f"sparql-rdflib-endpoint-{scale}x.log")
-    out: dict = {"servers": {}, "queries": {}, "backends": {"ours": default, "ours-alt": alt}}
-    engines = {"ours": ours, "ours-alt": other, "rdflib-endpoint": endpoint}
-    with serving(ours), serving(other), serving(endpoint):
+                      name="rdflib-endpoint", log_path=logs / f"sparql-rdflib-endpoint-{tag}.log")
+    bare = {"oxigraph-memory": "bare-memory", "oxigraph": "bare-disk"}
+    out: dict = {"servers": {}, "queries": {}, "engine_queries": {}, "backends": {"ours": default, "ours-alt": alt},
+                 "pairs": {"ours": bare[default], "ours-alt": bare[alt]}}
+    engines = {"ours": ours, "ours-alt": other, "bare-memory": bare_mem, "bare-disk": bare_disk,
+               "rdflib-endpoint": endpoint}
+    bases = {k: (s.base + "/query" if k.startswith("bare") else s.base) for k, s in engines.items()}
+    iscm_id = queries.REAL_ISCM_ID if scale == "real" else queries.ISCM_ID
+    with serving(ours), serving(other), serving(bare_mem), serving(bare_disk), serving(endpoint):
         for key, server in engines.items():
-            path = "/sparql" if key == "rdflib-endpoint" else "/health"
+            path = "/sparql" if key == "rdflib-endpoint" else "/query?query=ASK%7B%7D" if key.startswith(
+                "bare") else "/health"
             ready = server.wait_ready(path, timeout=300)
+            if key == "bare-memory":
+                t = time.perf_counter()
+                load_oxigraph_memory(server, rel / "iscm.nq")
+                ready += time.perf_counter() - t
             out["servers"][key] = {"ready_s": round(ready, 2)}
         with httpx.Client(timeout=300) as client:
-            for server in engines.values():  # spawn the query workers before timing anything
-                _query_http(client, server.base, queries.PREFIXES + "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
-            for name, text in queries.mix(scale).items():
-                row = {}
-                for key, server in engines.items():
-                    slow = key == "rdflib-endpoint"
-                    reps = (run.args.rdflib_reps_1x if scale == 1 else 1) if slow else run.args.reps
-                    row[key] = timed_runs(lambda s=server, t=text: _query_http(client, s.base, t), reps=reps,
-                                          cap_s=30.0 if slow else 5.0)
-                out["queries"][name] = row
-                log(f"http {scale}x {name}: " + ", ".join(f"{k} {v['median'] * 1000:.1f} ms" for k, v in row.items()))
+            for key in engines:  # spawn the query workers, open the stores, before timing anything
+                _query_http(client, bases[key], queries.PREFIXES + "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+            mixes = [("queries", queries.mix(1 if scale == "real" else scale, iscm_id=iscm_id), list(engines)),
+                     ("engine_queries", queries.engine_mix(), [k for k in engines if k != "rdflib-endpoint"])]
+            for kind, mix, keys in mixes:
+                for name, text in mix.items():
+                    row = {}
+                    for key in keys:
+                        slow = key == "rdflib-endpoint"
+                        reps = (run.args.rdflib_reps_1x if scale in (1, "real") else 1) if slow else run.args.reps
+                        last: list[bytes] = []  # the last answer, its rows counted after the timing
+                        try:
+                            row[key] = timed_runs(lambda b=bases[key], t=text, k=last: k.append(_fetch(client, b, t)),
+                                                  reps=reps, cap_s=30.0 if slow else 5.0)
+                        except (RuntimeError, httpx.HTTPError) as exc:  # e.g. our 10 s limit: a result, not a crash
+                            row[key] = {"error": str(exc)[:300]}
+                            continue
+                        row[key]["rows"] = len(json.loads(last[-1])["results"]["bindings"])
+                    out[kind][name] = row
+                    log(f"http {tag} {name}: " + ", ".join(
+                        f"{k} {v['median'] * 1000:.1f} ms" if "median" in v else f"{k} failed" for k, v in row.items()))
         for key, server in engines.items():
             out["servers"][key]["rss_mb"] = round(server.rss_mb(), 1)
+    return out
+
+
+# ----------------------------------------------------------------------------------- under attack
+
+ATTACKS = ("slow_sparql", "analytics", "deep_nesting", "large_body")
+PROBE_PATHS = {"health": "/health", "profile": "/api/states/MAR?as_of=2010"}
+
+
+def _probe(base: str, seconds: float, rate: float) -> dict:
+    """/health and a REST profile, alternately, paced at ``rate`` requests/s for ``seconds``; each
+    latency counts from the request's scheduled time (a stalled server cannot hide its queue)."""
+    samples: dict[str, list[float]] = {k: [] for k in PROBE_PATHS}
+    errors: dict[str, int] = {k: 0 for k in PROBE_PATHS}
+    keys = list(PROBE_PATHS)
+    with httpx.Client(timeout=30) as client:
+        t0 = time.perf_counter()
+        i = 0
+        while (due := t0 + i / rate) < t0 + seconds:
+            time.sleep(max(0.0, due - time.perf_counter()))
+            key = keys[i % len(keys)]
+            try:
+                ok = client.get(base + PROBE_PATHS[key]).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            samples[key].append(time.perf_counter() - due)
+            errors[key] += not ok
+            i += 1
+    return {k: {"n": len(v), "p50_ms": round(percentile(v, 50) * 1000, 2), "p99_ms": round(percentile(v, 99) * 1000, 2),
+                "max_ms": round(max(v) * 1000, 2), "errors": errors[k]} for k, v in samples.items()}
+
+
+def under_attack(run: Run) -> dict:
+    """The same server, quiet and then under each attack (bench/attack.py), one after the other:
+    /health and a REST profile p50/p99 beside the quiet figures (issue 18)."""
+    a = run.args
+    server = api_server(run.build_dir("real"), free_port(), log_path=OUT / "logs" / "under-attack.log")
+    out: dict = {"probe_seconds": a.attack_seconds, "probe_rate": a.probe_rps, "paths": PROBE_PATHS, "phases": {}}
+    with serving(server):
+        server.wait_ready("/health", timeout=120)
+        _warm(server.base, list(PROBE_PATHS.values()))
+        out["phases"]["quiet"] = _probe(server.base, a.attack_seconds, a.probe_rps)
+        for kind in ATTACKS:
+            ramp = 2.0
+            child = subprocess.Popen([PYTHON, str(BENCH / "attack.py"), server.base, kind, "--seconds",
+                                      str(ramp + a.attack_seconds)], cwd=BENCH, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+            time.sleep(ramp)
+            phase = _probe(server.base, a.attack_seconds, a.probe_rps)
+            try:
+                stdout, _ = child.communicate(timeout=30)
+                phase["attack"] = last_json(stdout)
+            except (subprocess.TimeoutExpired, ValueError) as exc:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.communicate()
+                phase["attack"] = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+            phase["rss_mb"] = round(server.rss_mb(), 1)
+            out["phases"][kind] = phase
+            log(f"under attack {kind}: " + ", ".join(f"{k} p50 {v['p50_ms']} p99 {v['p99_ms']} ms"
+                                                    for k, v in phase.items() if k in PROBE_PATHS)
+                + f"; attackers got {phase['attack']}")
+            time.sleep(3)  # let the last slow queries end before the next phase
+        out["phases"]["quiet_after"] = _probe(server.base, a.attack_seconds, a.probe_rps)
+        with urllib.request.urlopen(server.base + "/stats", timeout=30) as resp:  # 127.0.0.1 only
+            out["stats_sparql"] = json.loads(resp.read()).get("sparql")
     return out
 
 
@@ -391,8 +505,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="ISCM graph benchmarks (writes bench/RESULTS.md)")
     p.add_argument("--scales", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 100])
     p.add_argument("--seed", type=int, default=20261122)
-    p.add_argument("--budget", type=float, default=810.0,
-                   help="seconds for the whole run (default 13 min; bench/run adds set-up time)")
+    p.add_argument("--budget", type=float, default=2700.0,
+                   help="seconds for the whole run (default 45 min; bench/run adds set-up time)")
     p.add_argument("--reps", type=int, default=7, help="timed repetitions per query on fast engines")
     p.add_argument("--rdflib-reps-1x", type=int, default=3, help="timed repetitions per query on rdflib at 1x")
     p.add_argument("--build-repeat-1x", type=int, default=2, help="builds of the 1x and real data (median)")
@@ -410,6 +524,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--analytics-mem-mb", type=int, default=8000)
     p.add_argument("--betweenness-k", type=int, default=64,
                    help="sampled sources for bipartite betweenness at 10x and 100x (exact at 1x)")
+    p.add_argument("--attack-seconds", type=float, default=12.0, help="probe time per under-attack phase")
+    p.add_argument("--probe-rps", type=float, default=20.0, help="the under-attack probe's request rate")
     p.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
     p.add_argument("--skip", default="", help="comma-separated section names to skip (for development)")
     return p.parse_args(argv)
@@ -431,11 +547,13 @@ def main(argv: list[str] | None = None) -> int:
     do("generate", lambda: generate(run))
     do("build", lambda: builds(run, ["real", *small], repeat_1x=args.build_repeat_1x))
     do("rest_profile", lambda: {"real": rest_profile(run, "real"),
-                                **{f"{s}x": rest_profile(run, s) for s in small if s > 1}})
+                                **{f"{s}x": rest_profile(run, s) for s in small}})
     do("cold_start", lambda: cold_start(run, small), needs=30)
     do("rest_wrk", lambda: rest_wrk(run), needs=90)
     do("mixed_load", lambda: mixed_load(run), needs=args.mixed_seconds + 20)
-    do("sparql_http", lambda: {f"{s}x": sparql_http(run, s) for s in small}, needs=60)
+    do("sparql_http", lambda: {"real": sparql_http(run, "real"), **{f"{s}x": sparql_http(run, s) for s in small}},
+       needs=120)
+    do("under_attack", lambda: under_attack(run), needs=6 * args.attack_seconds + 40)
     do("sparql_direct", lambda: {f"{s}x": sparql_direct(run, s, ["oxigraph", "oxigraph-memory", "rdflib"])
                                  for s in small}, needs=60)
     do("analytics", lambda: {f"{s}x": analytics(run, s, cap=120.0) for s in small}, needs=30)

@@ -159,11 +159,14 @@ def serving(server: Server) -> Iterator[Server]:
         server.stop()
 
 
-def api_server(build_dir: Path, port: int, *, log_path: Path | None = None, backend: str | None = None) -> Server:
-    """``iscm serve --build DIR`` exactly as a user starts it (``backend`` sets ``ISCM_BACKEND``)."""
+def api_server(build_dir: Path, port: int, *, log_path: Path | None = None, backend: str | None = None,
+               settings: dict[str, str] | None = None) -> Server:
+    """``iscm serve --build DIR`` exactly as a user starts it (``backend`` sets ``ISCM_BACKEND``;
+    ``settings``: other ``ISCM_*`` variables)."""
     args = [str(VENV_BIN / "iscm"), "serve", "--build", str(build_dir), "--host", HOST, "--port", str(port),
             "--log-level", "warning"]
-    env = {**os.environ, "ISCM_BACKEND": backend} if backend else None
+    extra = {**({"ISCM_BACKEND": backend} if backend else {}), **(settings or {})}
+    env = {**os.environ, **extra} if extra else None
     name = f"iscm serve ({backend})" if backend else "iscm serve"
     return Server(args, port, name=name, env=env, log_path=log_path)
 
@@ -270,3 +273,23 @@ def package_fingerprint() -> dict[str, str]:
 
 def self_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def oxigraph_server(release: Path, port: int, *, memory: bool, log_path: Path | None = None) -> Server:
+    """A bare Oxigraph server (the ``oxigraph`` CLI from PyPI) on the release, union default graph as
+    in our stores: read-only on the release's own on-disk store, or in memory (load with
+    :func:`load_oxigraph_memory` once it answers)."""
+    exe = str(VENV_BIN / "oxigraph")
+    common = ["--bind", f"{HOST}:{port}", "--union-default-graph", "--timeout-s", "60"]
+    args = [exe, "serve", *common] if memory else [exe, "serve-read-only", "--location",
+                                                     str(release / "oxigraph"), *common]
+    return Server(args, port, name="oxigraph " + ("memory" if memory else "read-only"), log_path=log_path)
+
+
+def load_oxigraph_memory(server: Server, nquads: Path) -> None:
+    """Load the release's N-Quads into an in-memory Oxigraph server (graph store protocol)."""
+    req = urllib.request.Request(server.base + "/store", data=nquads.read_bytes(), method="POST",
+                                 headers={"Content-Type": "application/n-quads"})
+    with urllib.request.urlopen(req, timeout=300) as resp:  # 127.0.0.1 only
+        if resp.status not in (200, 201, 204):
+            raise RuntimeError(f"loading {nquads} into {server.name} answered {resp.status}")

@@ -62,3 +62,34 @@ SELECT (COUNT(DISTINCT ?far) AS ?reachable) WHERE {{
     ?far iscm:kind ?kind . }}
 }}""",
     }
+
+
+# The request-path mix (issue 16.2): what a client of a SPARQL endpoint typically asks, from a cheap
+# lookup to an all-pairs aggregate, compared with a bare Oxigraph server on the same release.
+ENGINE_NAMES = ("per_iscm_count", "label_page", "lookup_50", "all_pairs")
+
+
+def engine_mix(*, state: str = STATE) -> dict[str, str]:
+    """name -> query; the same text at every scale (the answers grow with the data, LIMITs aside)."""
+    member = "org:role role:member ; iscm:current true"
+    return {
+        # one aggregate row per ISCM: a GROUP BY over every current membership
+        "per_iscm_count": PREFIXES + f"""
+SELECT ?i (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?m org:organization ?i ; {member} ; org:member ?s . }}
+GROUP BY ?i ORDER BY DESC(?n) ?i""",
+        # a page of labels: 500 rows of strings in several languages, sorted
+        "label_page": PREFIXES + """
+SELECT ?s ?label WHERE { ?s skos:prefLabel ?label } ORDER BY ?s ?label LIMIT 500""",
+        # a State's roles with the ISCMs' labels: a small join, 50 rows
+        "lookup_50": PREFIXES + f"""
+SELECT ?i ?role ?label WHERE {{ ?m org:member state:{state} ; org:organization ?i ; org:role ?role .
+  ?i skos:prefLabel ?label }} ORDER BY ?i ?role ?label LIMIT 50""",
+        # every pair of States with the number of ISCMs they share (the engine computes all pairs; the
+        # 5,000 closest come back, under the endpoint's row cap at every scale)
+        "all_pairs": PREFIXES + f"""
+SELECT ?a ?b (COUNT(?i) AS ?n) WHERE {{
+  {{ SELECT DISTINCT ?i ?a WHERE {{ ?m1 org:member ?a ; {member} ; org:organization ?i }} }}
+  {{ SELECT DISTINCT ?i ?b WHERE {{ ?m2 org:member ?b ; {member} ; org:organization ?i }} }}
+  FILTER(STR(?a) < STR(?b))
+}} GROUP BY ?a ?b ORDER BY DESC(?n) ?a ?b LIMIT 5000""",
+    }

@@ -26,6 +26,8 @@ decides what may run, and it reads exactly the text the engine will read:
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -131,8 +133,9 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
     depth = 0
     from_graphs: list[str] = []
     from_named: list[str] = []
-    toks = list(tokens(text))
-    for i, (kind, value, pos) in enumerate(toks):
+    toks = tokens(text)  # read lazily: a refusal (deep nesting spam) costs only the text up to it
+    end = ("other", "", len(text))
+    for kind, value, pos in toks:
         if (reason := _forbidden_in(kind, value)) is not None:
             raise QueryError(reason)
         if kind == "other":
@@ -149,11 +152,11 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
         upper = value.upper()
         if form is None and upper in _FORMS:
             form = QueryForm(upper)
-        if upper == "FROM":
-            j = i + 1
-            named = j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "NAMED"
-            j += named
-            target = toks[j] if j < len(toks) else ("other", "", len(text))
+        if upper == "FROM":  # the next token, or the one after NAMED, must be one of the release's graphs
+            target = next(toks, end)
+            named = target[0] == "word" and target[1].upper() == "NAMED"
+            if named:
+                target = next(toks, end)
             iri = target[1][1:-1] if target[0] == "iri" else None
             if iri is None or iri not in allowed:
                 raise QueryError(
@@ -163,3 +166,59 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
     if form is None:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return CheckedQuery(text, form, tuple(from_graphs), tuple(from_named))
+
+
+class GuardCache:
+    """:func:`check_query` verdicts by query text, refusals included: the tokenizer costs about half
+    a millisecond per query, and clients (dashboards, notebooks, our own pages) repeat the same text.
+
+    Bounded in characters held (``max_chars``), least recently used first out; the key holds every
+    input of the verdict, so a new release's graphs or other limits never reuse an old verdict.
+    """
+
+    def __init__(self, max_chars: int = 2_000_000) -> None:
+        self.max_chars = max_chars
+        self._held = 0
+        self._lock = threading.Lock()
+        self._verdicts: OrderedDict[tuple[str, frozenset[str], int, int], CheckedQuery | str] = OrderedDict()
+        self.hits = 0
+
+    def check(self, text: str, *, allowed_graphs: Iterable[str] = (), max_length: int = MAX_QUERY_LENGTH,
+              max_depth: int = MAX_DEPTH) -> CheckedQuery:
+        """:func:`check_query`, answered from the cache when this exact request was checked before."""
+        key = (text, frozenset(allowed_graphs), max_length, max_depth)
+        with self._lock:
+            verdict = self._verdicts.get(key)
+            if verdict is not None:
+                self._verdicts.move_to_end(key)
+                self.hits += 1
+        if verdict is None:
+            try:
+                verdict = check_query(text, allowed_graphs=key[1], max_length=max_length, max_depth=max_depth)
+            except QueryError as exc:
+                if type(exc) is not QueryError:  # only the guard's own refusals are kept
+                    raise
+                verdict = str(exc)
+            self._keep(key, verdict)
+        if isinstance(verdict, str):
+            raise QueryError(verdict)
+        return verdict
+
+    def _keep(self, key: tuple[str, frozenset[str], int, int], verdict: CheckedQuery | str) -> None:
+        size = len(key[0]) * 2  # the raw text and the canonical text (or the refusal)
+        if size > self.max_chars:
+            return
+        with self._lock:
+            if key in self._verdicts:
+                return
+            self._verdicts[key] = verdict
+            self._held += size
+            while self._held > self.max_chars:
+                old, _ = self._verdicts.popitem(last=False)
+                self._held -= len(old[0]) * 2
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+
+# ----------------------------------------------------------------------------- content negotiation

@@ -251,8 +251,9 @@ class OxigraphStore:
 
     def run_native(self, sparql: str, *, max_rows: int | None = None, prefixes: dict[str, str] | None = None,
                    default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-                   base_iri: str | None = None) -> NativeResult:
-        """Run ``sparql`` on an explicit dataset; results keep the engine's terms."""
+                   base_iri: str | None = None, raw: bool = False) -> NativeResult | Any:
+        """Run ``sparql`` on an explicit dataset; results keep the engine's terms. ``raw``: the engine's
+        lazy result itself, uncapped (for :func:`graph.results.engine_bytes`)."""
         from graph.results import capped
 
         if default_graphs is None and named_graphs is None:
@@ -264,7 +265,7 @@ class OxigraphStore:
             result = self._store.query(sparql, prefixes=prefixes, base_iri=base_iri, **dataset)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        return capped(result, max_rows)
+        return result if raw else capped(result, max_rows)
 
     def select_table(self, sparql: str) -> pd.DataFrame:
         """A SELECT answer as a DataFrame of strings, serialised by Oxigraph itself (no per-cell

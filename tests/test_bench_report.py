@@ -1,0 +1,66 @@
+"""bench/'s verdicts for the request path and the under-attack section, on made-up measurements
+(the numbers themselves are measured by ``bash bench/run``, never asserted in tests)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import report_path  # bench/ is a folder of scripts, not a package
+
+
+def _sec(ours: dict[str, float], bare: dict[str, float], *, error: str | None = None) -> dict:
+    queries = {q: {"ours": {"median": ours[q], "rows": 1}, "bare-memory": {"median": bare[q], "rows": 1}}
+               for q in report_path.ENGINE_NAMES}
+    if error:
+        queries["all_pairs"]["ours"] = {"error": error}
+    return {"backends": {"ours": "oxigraph-memory"}, "pairs": {"ours": "bare-memory"}, "engine_queries": queries}
+
+
+def _verdicts(res: dict, fn) -> list[tuple[str, str, bool | None]]:
+    out: list[tuple[str, str, bool | None]] = []
+    fn(res, lambda target, measured, ok, why: out.append((target, measured, ok)))
+    return out
+
+
+BARE = dict.fromkeys(report_path.ENGINE_NAMES, 0.010)
+
+
+@pytest.mark.parametrize(("factor", "ok"), [(1.1, True), (1.2, False), (1.0, True)])
+def test_request_path_target_needs_every_query_and_the_geometric_mean(factor, ok):
+    ours = {q: v * factor for q, v in BARE.items()}
+    res = {"sections": {"sparql_http": {"1x": _sec(ours, BARE)}}}
+    (target, measured, verdict), pairs = _verdicts(res, report_path.engine_targets)
+    assert verdict is ok and "1x" in target and f"geometric mean {factor:.2f}×" in measured
+    assert pairs[2] is True  # all_pairs 10-11 ms ≤ 500 ms
+
+
+def test_one_slow_query_misses_even_with_a_good_mean():
+    ours = dict(BARE, lookup_50=0.014)  # 1.4× on one query, geometric mean ~1.09×
+    res = {"sections": {"sparql_http": {"1x": _sec(ours, BARE)}}}
+    assert _verdicts(res, report_path.engine_targets)[0][2] is False
+
+
+def test_a_query_our_endpoint_did_not_answer_is_a_miss():
+    res = {"sections": {"sparql_http": {"1x": _sec(BARE, BARE, error="answered 504: time limit")}}}
+    verdicts = _verdicts(res, report_path.engine_targets)
+    assert verdicts[0][2] is False
+    assert not any("all-pairs" in target for target, _, _ in verdicts)  # no time to judge
+
+
+def _phase(health: float, profile: float, errors: int = 0) -> dict:
+    return {"health": {"p50_ms": health / 2, "p99_ms": health, "errors": errors},
+            "profile": {"p50_ms": profile / 2, "p99_ms": profile, "errors": 0}}
+
+
+def test_under_attack_verdicts_compare_with_the_quiet_phase():
+    res = {"sections": {"under_attack": {"paths": {"health": "/health", "profile": "/api/states/MAR"}, "phases": {
+        "quiet": _phase(2.0, 3.0), "slow_sparql": _phase(9.9, 15.0), "analytics": _phase(10.1, 3.0),
+        "deep_nesting": _phase(2.0, 3.0, errors=1)}}}}
+    verdicts = {t: ok for t, _, ok in _verdicts(res, report_path.attack_targets)}
+    assert [ok for t, ok in verdicts.items()] == [True, False, False]
+    assert all("≤ 5× quiet" in t for t in verdicts)
