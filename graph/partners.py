@@ -40,7 +40,10 @@ FLOW_COLUMNS = ["expert_state", "partner", "actions", "first_start", "action_ids
 
 
 def _table(store: Store, body: str) -> pd.DataFrame:
-    return store.select_table(SPARQL_PREFIXES + body)
+    df = store.select_table(SPARQL_PREFIXES + body)
+    if "approximate" in df.columns:  # xsd:boolean's lexical forms: Virtuoso writes 1 / 0 for true / false
+        df["approximate"] = df["approximate"].map(lambda v: {"1": "true", "0": "false"}.get(v, v))
+    return df
 
 
 def _short(value: object) -> str | None:

@@ -51,7 +51,7 @@ def test_default_and_worker_answers_equal_the_python_api(app_client):
     for column in ("strength", "betweenness", "closeness", "eigenvector"):
         assert got[column].to_numpy() == pytest.approx(expected[column].to_numpy(), rel=1e-6), column
     r = app_client.get("/api/analytics/communities", params={"side": "iscms", "seed": 7, "limit": 1000})
-    expected = centrality.communities(cat.bipartite, side="iscms", seed=7)
+    expected = centrality.communities(cat.bipartite(), side="iscms", seed=7)
     assert {i["node"]: i["community"] for i in r.json()["items"]} == expected["community"].to_dict()
 
 

@@ -242,7 +242,9 @@ def test_page_in_french_regions_search_and_phone_width(http_server, browser):  #
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert page.inner_text("#tab-world") == "Carte du monde"
         page.wait_for_selector("#whats-new-summary")
-        assert "Version" in page.inner_text("#whats-new-summary")
+        # a first release has nothing to compare with; a later one gives its counts (both in French)
+        assert "La version" in page.inner_text("#whats-new-summary") or \
+            "Version" in page.inner_text("#whats-new-summary")
         shot(page, "web-phone-fr.png", full_page=True)
         clean(g)
     finally:
