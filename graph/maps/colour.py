@@ -11,8 +11,8 @@ from graph.maps.spec import TYPE_SHAPES, LegendEntry, MapParameterError, MapSpec
 
 COLOUR_BY = ("type", "region", "kind")
 
-# Okabe-Ito, in an order that keeps neighbouring regions apart; grey for "no region recorded"
-REGION_COLOURS = {"Africa": "#e69f00", "Americas": "#56b4e9", "Asia": "#009e73", "Europe": "#0072b2",
+# Okabe-Ito, none the ISCM blue (ISCMs stay blue beside their members); grey for "no region recorded"
+REGION_COLOURS = {"Africa": "#e69f00", "Americas": "#56b4e9", "Asia": "#009e73", "Europe": "#d55e00",
                   "Oceania": "#cc79a7"}
 KIND_COLOURS = {"regional-consultative-process": "#0072b2", "interregional-forum": "#d55e00",
                 "global-process": "#009e73"}
