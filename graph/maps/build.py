@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -25,37 +24,19 @@ from graph.maps.spec import (
     TYPE_COLOURS,
     TYPE_LABELS,
     TYPE_SHAPES,
+    Draft,
     LegendEntry,
     MapEdge,
     MapNode,
     MapParameterError,
     MapSpec,
+    cell_text,
     edge_style,
 )
 
 _SIZE_LABELS = {"degree": "links in the map", "betweenness": "betweenness", "closeness": "closeness",
                 "eigenvector": "eigenvector centrality", "pagerank": "PageRank", "members": "relations in the data",
                 "uniform": "uniform"}
-
-
-@dataclass
-class Draft:
-    """Nodes and edges copied out of a networkx graph into plain dicts (never the graph itself)."""
-
-    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    edges: list[dict[str, Any]] = field(default_factory=list)
-
-    def add_node(self, node_id: str, data: Mapping[str, Any]) -> None:
-        if node_id not in self.nodes:
-            self.nodes[node_id] = {"label": str(data.get("label") or node_id),
-                                   "type": str(data.get("type") or "organisation"),
-                                   "region": _text(data.get("region")), "subregion": _text(data.get("subregion"))}
-
-
-def _text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return str(value)
 
 
 def _edge(u: str, v: str, relation: str, role: str | None, *, sources: Sequence[str] = (), start: str | None = None,
@@ -289,7 +270,7 @@ def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | 
             data = B.edges[actor, i]
             for role in sorted(data.get("roles") or ["member"]):
                 draft.edges.append(_edge(actor, i, "membership", role, sources=sorted(data.get("sources") or []),
-                                         start=_text(data.get("start")), end=_text(data.get("end"))))
+                                         start=cell_text(data.get("start")), end=cell_text(data.get("end"))))
     _enrich(draft, memberships)
     draft = _filter(draft, anchors=chosen, regions=regions, types=types, roles=roles, relations=None)
     node_lines = {i: [f"members in this map: {sum(1 for e in draft.edges if e['v'] == i)}"] for i in chosen}
@@ -322,7 +303,7 @@ def _from_multigraph(G: nx.MultiGraph) -> Draft:
     for n in sorted(G):
         draft.add_node(n, G.nodes[n])
     for u, v, d in G.edges(data=True):
-        draft.edges.append(_edge(u, v, str(d.get("relation") or "relation"), _text(d.get("role")),
+        draft.edges.append(_edge(u, v, str(d.get("relation") or "relation"), cell_text(d.get("role")),
                                  sources=[d["source"]] if d.get("source") else []))
     return draft
 

@@ -12,7 +12,7 @@ import networkx as nx
 from graph.maps.spec import SIZE_MEASURES, MapParameterError
 
 if TYPE_CHECKING:
-    from graph.maps.build import Draft
+    from graph.maps.spec import Draft
 
 _MIN_SIZE, _MAX_SIZE = 8.0, 40.0
 

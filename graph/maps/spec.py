@@ -4,8 +4,10 @@ edge styles, and the error a map request raises."""
 from __future__ import annotations
 
 import json
+import math
 import textwrap
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,3 +216,26 @@ def wrap_label(label: str, width: int = 24) -> str:
     'Intergovernmental\nConsultations on\nMigration, Asylum and\nRefugees'
     """
     return "\n".join(textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)) or label
+
+
+@dataclass
+class Draft:
+    """Nodes and edges copied out of a networkx graph into plain dicts (never the graph itself)."""
+
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_node(self, node_id: str, data: Mapping[str, Any]) -> None:
+        if node_id not in self.nodes:
+            self.nodes[node_id] = {"label": str(data.get("label") or node_id),
+                                   "type": str(data.get("type") or "organisation"),
+                                   "region": cell_text(data.get("region")),
+                                   "subregion": cell_text(data.get("subregion"))}
+
+
+def cell_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
