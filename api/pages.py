@@ -90,7 +90,8 @@ def entity_page(iri: str, label: str, kind: str, rows: list[tuple[str, str, bool
     return _layout(f"{label} — iscm-graph", body)
 
 
-def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: str = "en") -> str:
+def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: str = "en",
+              cite: str | None = None) -> str:
     from api import i18n
     from graph.stats import headline_sentence
 
@@ -147,7 +148,7 @@ def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: s
 {_map_section(lang, release_date[:4])}
 <section id="whats-new"><h2>{t("news_title")}</h2><div id="whats-new-body" aria-live="polite"></div></section>
 """
-    data = {"lang": lang, "messages": i18n.messages(lang)}
+    data = {"lang": lang, "messages": i18n.messages(lang), "cite": cite}
     scripts = ("i18n.js", "profile.js", "app.js", "compare.js", "typeahead.js", "mapbuilder.js", "news.js")
     return _layout(i18n.t(lang, "title") + " — iscm-graph", body, scripts=scripts,
                    lang=lang, data=data)

@@ -71,8 +71,13 @@ def test_iscm_profile_reads_like_a_report(http_server, guarded):
         page.locator("#members-section button.csv").click()
     path = ARTIFACTS / "rabat-members.csv"
     info.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    table, _, footnote = path.read_text(encoding="utf-8-sig").partition("\r\n\r\n")
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert len(rows) == len(api["members"]) and rows[0]["Name"] and rows[0]["Source"].startswith("http")
+    # under the table, how to cite it: the release and its licence
+    about = httpx.get(http_server.base_url + "/api/about").json()
+    note = next(csv.reader(io.StringIO(footnote)))[0]
+    assert note.startswith("Source: ") and about["release"] in note and "CC-BY-4.0" in note
     shot(page, "report-iscm-profile-rabat.png", full_page=True)
     # the print layout: the fact sheet without the forms, as a PDF
     page.emulate_media(media="print")

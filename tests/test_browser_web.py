@@ -42,7 +42,12 @@ def download_csv(page, click) -> list[dict[str, str]]:
     path = ARTIFACTS / info.value.suggested_filename
     ARTIFACTS.mkdir(exist_ok=True)
     info.value.save_as(path)
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    text = path.read_text(encoding="utf-8-sig")
+    # the page's tables end with a footnote saying how to cite them (the API's CSV has none: CSVW)
+    table, _, footnote = text.partition("\r\n\r\n")
+    note = next(csv.reader(io.StringIO(footnote)), [""])[0]
+    assert not footnote or (note.startswith(("Source", "Fuente")) and "iscm-graph" in note), footnote
+    return list(csv.DictReader(io.StringIO(table)))
 
 
 def test_states_in_both_rabat_and_khartoum_as_csv(http_server, guarded):

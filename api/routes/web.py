@@ -24,7 +24,8 @@ def home(request: Request, cat: GraphDep) -> HTMLResponse:
     h = cat.memo(("headline",), lambda: headline(
         cat.tenures, list(cat.entities.index[cat.entities["type"] == "iscm"]), claims=len(cat.memberships)))
     lang = i18n.pick(request.query_params.get("lang"), request.headers.get("accept-language"))
-    return HTMLResponse(home_page(h, release_date=cat.release_date.isoformat(), lang=lang),
+    return HTMLResponse(home_page(h, release_date=cat.release_date.isoformat(), lang=lang,
+                                  cite=cat.manifest.get("citation")),
                         headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 

@@ -6,6 +6,7 @@
   const I = window.ISCM = window.ISCM || {};
   I.lang = data.lang;
   I.messages = data.messages;
+  I.cite = data.cite || null;  // the release's "how to cite" line, for the footnote of every CSV download
   I.t = function (key, values) {
     let text = I.messages[key];
     if (text === undefined) { return key; }

@@ -59,6 +59,8 @@
         const v = raw ? raw(r) : cell(r);
         return v instanceof Node ? v.textContent : (v === null || v === undefined ? "" : String(v));
       })));
+      // a footnote, as statistical offices put under a table: the rows above, then how to cite them
+      if (I.cite) { lines.push([]); lines.push([t("csv_source", {cite: I.cite})]); }
       const text = lines.map((l) => l.map((c) => /[",\n]/.test(c) ? '"' + c.replace(/"/g, '""') + '"' : c).join(",")).join("\r\n");
       // BOM: spreadsheet programs then read the names' accents right
       const blob = new Blob(["\ufeff" + text], {type: "text/csv;charset=utf-8"});
