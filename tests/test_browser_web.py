@@ -44,7 +44,7 @@ def download_csv(page, click) -> list[dict[str, str]]:
     info.value.save_as(path)
     text = path.read_text(encoding="utf-8-sig")
     # the page's tables end with a footnote saying how to cite them (the API's CSV has none: CSVW)
-    table, _, footnote = text.partition("\r\n\r\n")
+    table, _, footnote = text.partition("\n\n")  # read_text turns \r\n into \n
     note = next(csv.reader(io.StringIO(footnote)), [""])[0]
     assert not footnote or (note.startswith(("Source", "Fuente")) and "iscm-graph" in note), footnote
     return list(csv.DictReader(io.StringIO(table)))
