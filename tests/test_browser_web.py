@@ -16,7 +16,24 @@ from conftest import ARTIFACTS
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from test_browser import Guarded, browser  # noqa: F401 - fixtures
-from test_browser_report import clean, guarded, shot  # noqa: F401 - the report tests' set-up
+
+
+@pytest.fixture
+def guarded(browser):  # noqa: F811
+    g = Guarded(browser)
+    yield g
+    g.close()
+
+
+def shot(page, name: str, **kw) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), **kw)
+
+
+def clean(g: Guarded) -> None:
+    assert g.external == [], g.external
+    assert g.dialogs == []
+    assert not [e for e in g.errors if "Content Security Policy" in e or "Uncaught" in e], g.errors
 
 
 def download_csv(page, click) -> list[dict[str, str]]:
