@@ -488,12 +488,9 @@ class RemoteStore:
                 triples.append((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
             return GraphResult(triples, truncated)
         resp = self._post(sparql, "application/sparql-results+json")
-        body = resp.json()
+        body = _standard_ask(resp.json()) if form is QueryForm.ASK else resp.json()
         if "boolean" in body:
             return AskResult(bool(body["boolean"]))
-        if form is QueryForm.ASK:  # Virtuoso 7 answers ASK as one row of __ASK_RETVAL 1 or 0
-            rows = body.get("results", {}).get("bindings", [])
-            return AskResult(bool(rows) and next(iter(rows[0].values()), {}).get("value") not in ("0", "false"))
         variables = body["head"]["vars"]
         rows: list[tuple[Node | None, ...]] = []
         truncated = False
@@ -525,10 +522,7 @@ class RemoteStore:
             return capped(ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES), max_rows)
         body = resp.content
         if form is QueryForm.ASK and b'"boolean"' not in body:
-            # Virtuoso 7 answers ASK as one row of __ASK_RETVAL 1 or 0: make it the standard answer
-            rows = json.loads(body).get("results", {}).get("bindings", [])
-            value = bool(rows) and next(iter(rows[0].values()), {}).get("value") not in ("0", "false")
-            body = json.dumps({"head": {}, "boolean": value}).encode()
+            body = json.dumps(_standard_ask(json.loads(body))).encode()
         return capped(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), max_rows)
 
     def select_table(self, sparql: str) -> pd.DataFrame:
@@ -575,6 +569,14 @@ class RemoteStore:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _standard_ask(answer: dict) -> dict:
+    """An ASK answer as SPARQL JSON says it: Virtuoso 7 writes one row of ``__ASK_RETVAL`` 1 or 0."""
+    if "boolean" in answer:
+        return answer
+    rows = answer.get("results", {}).get("bindings", [])
+    return {"head": {}, "boolean": bool(rows) and next(iter(rows[0].values()), {}).get("value") not in ("0", "false")}
 
 
 def _from_json(cell: dict | None) -> Node | None:
