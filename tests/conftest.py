@@ -269,3 +269,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         other_store = "kg_any" in names and callspec is not None and callspec.params.get("backend") != "oxigraph"
         if names & _SLOW_FIXTURES or other_store:
             item.add_marker(pytest.mark.slow)
+
+
+# the browser tests' fixtures (tests/browsing.py), for every test module that asks for them
+from browsing import browser, guarded  # noqa: E402, F401

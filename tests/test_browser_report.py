@@ -11,29 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from browsing import Guarded, clean, shot
 from conftest import ARTIFACTS
 from playwright.sync_api import expect
-from test_browser import Guarded, browser  # noqa: F401 - fixtures
 
 STYLE = Path(__file__).resolve().parents[1] / "api" / "static" / "style.css"
-
-
-@pytest.fixture
-def guarded(browser):  # noqa: F811
-    g = Guarded(browser)
-    yield g
-    g.close()
-
-
-def shot(page, name: str, **kw) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), **kw)
-
-
-def clean(g: Guarded) -> None:
-    assert g.external == [], g.external
-    assert g.dialogs == []
-    assert not [e for e in g.errors if "Content Security Policy" in e or "Uncaught" in e], g.errors
 
 
 def cited_numbers(page) -> set[int]:
@@ -115,7 +97,7 @@ def test_which_iscms_turkiye_joined_and_when_with_sources(http_server, guarded):
 @pytest.mark.parametrize(("lang", "nav", "turkey", "budapest"), [
     ("fr", "Explorer", "Turquie", "Processus de Budapest"),
     ("es", "Explorar", "Turquía", None)])
-def test_interface_in_french_and_spanish(http_server, browser, lang, nav, turkey, budapest):  # noqa: F811
+def test_interface_in_french_and_spanish(http_server, browser, lang, nav, turkey, budapest):
     """Chosen by Accept-Language, kept in the URL, switchable on the page; country names from CLDR,
     ISCM names from the data's alt_names in that language."""
     g = Guarded(browser)
@@ -142,7 +124,7 @@ def test_interface_in_french_and_spanish(http_server, browser, lang, nav, turkey
         g.close()
 
 
-def test_every_view_restores_from_its_url_on_a_phone(http_server, browser):  # noqa: F811
+def test_every_view_restores_from_its_url_on_a_phone(http_server, browser):
     g = Guarded(browser)
     g.context.close()
     g.context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True,

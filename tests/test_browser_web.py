@@ -12,28 +12,10 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
+from browsing import Guarded, clean, shot
 from conftest import ARTIFACTS
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from test_browser import Guarded, browser  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def guarded(browser):  # noqa: F811
-    g = Guarded(browser)
-    yield g
-    g.close()
-
-
-def shot(page, name: str, **kw) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), **kw)
-
-
-def clean(g: Guarded) -> None:
-    assert g.external == [], g.external
-    assert g.dialogs == []
-    assert not [e for e in g.errors if "Content Security Policy" in e or "Uncaught" in e], g.errors
 
 
 def download_csv(page, click) -> list[dict[str, str]]:
@@ -216,7 +198,7 @@ def test_printed_fact_sheet_has_title_release_and_citation(http_server, guarded)
     clean(guarded)
 
 
-def test_page_in_french_regions_search_and_phone_width(http_server, browser):  # noqa: F811
+def test_page_in_french_regions_search_and_phone_width(http_server, browser):
     """French: region names from CLDR on a State profile and in the comparison, "Allemagne" and "Maroc"
     found by search; at 390 px the compare and map forms fit the screen."""
     g = Guarded(browser)
