@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ARTIFACTS
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"  # screenshots and downloads, kept by CI
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

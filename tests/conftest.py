@@ -20,12 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+# the browser tests' set-up; browser and guarded are fixtures for any test module that asks for them
+from browsing import ARTIFACTS, browser, guarded  # noqa: F401
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 TINY = REPO / "tests" / "fixtures" / "tiny"
 # the seed documents live beside the repository (CI clones with shared/ beside it), not in it
 SEEDS = Path(os.environ.get("ISCM_SEEDS_DIR", REPO.parent / "shared" / "seeds"))
-ARTIFACTS = REPO / "test-artifacts"
 
 
 def iscm_executable() -> str:
@@ -270,6 +272,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if names & _SLOW_FIXTURES or other_store:
             item.add_marker(pytest.mark.slow)
 
-
-# the browser tests' fixtures (tests/browsing.py), for every test module that asks for them
-from browsing import browser, guarded  # noqa: E402, F401
