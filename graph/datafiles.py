@@ -24,7 +24,12 @@ class LineList(list):
     item_lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser (shipped in PyYAML's wheels) reads data/ about ten times faster than the pure-Python
+# one, with the same marks; the pure-Python classes are the fallback where PyYAML was built without it
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
     """SafeLoader (no arbitrary Python objects) that records 1-based line numbers."""
 
 
@@ -91,21 +96,24 @@ MAX_DEPTH = 32  # the deepest record in data/ nests 6 levels; the parser recurse
 
 def _check_depth(text: str, name: str) -> None:
     """Refuse absurd nesting before the (recursive) parser sees it, naming the line."""
+    too_deep = (f"nested more than {MAX_DEPTH} levels deep (a record needs at most a few; "
+                "look for unclosed brackets or runaway indentation)")
     depth = 0
     opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
                yaml.FlowSequenceStartToken)
     closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):  # the scanner does not recurse
+        for token in yaml.scan(text, Loader=_BASE_LOADER):  # the scanner does not recurse
             if isinstance(token, opening):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise DataError(f"nested more than {MAX_DEPTH} levels deep (a record needs at most a few; "
-                                    "look for unclosed brackets or runaway indentation)", path=name,
-                                    line=token.start_mark.line + 1)
+                    raise DataError(too_deep, path=name, line=token.start_mark.line + 1)
             elif isinstance(token, closing):
                 depth -= 1
-    except yaml.MarkedYAMLError:
+    except yaml.MarkedYAMLError as exc:
+        # libyaml reads ahead and stops at its own depth limit before we count ours
+        if "nesting depth" in str(exc.problem or "") and exc.problem_mark is not None:
+            raise DataError(too_deep, path=name, line=exc.problem_mark.line + 1) from None
         return  # a syntax error: the parser reports it with its line
 
 

@@ -148,11 +148,21 @@ def kg(built: Path):
 
 
 @pytest.fixture(scope="session")
-def kg_any(built: Path, backend_env: dict[str, str]):
+def kg_rdflib(built: Path):
+    """The real data on the rdflib store: loaded once per session (the load alone takes seconds)."""
+    import graph
+
+    return graph.load(built, backend="rdflib")
+
+
+@pytest.fixture(scope="session")
+def kg_any(built: Path, backend_env: dict[str, str], request: pytest.FixtureRequest):
     """The real data on each store backend in turn (in-process Oxigraph, rdflib, a remote Oxigraph
     server), for answers read from the store itself."""
     import graph
 
+    if backend_env["ISCM_BACKEND"] == "rdflib":
+        return request.getfixturevalue("kg_rdflib")
     return graph.load(built, backend=backend_env["ISCM_BACKEND"], endpoint=backend_env.get("ISCM_SPARQL_ENDPOINT"),
                       store_endpoint=backend_env.get("ISCM_STORE_ENDPOINT"))
 

@@ -50,13 +50,12 @@ def test_publish_replaces_the_release_and_drops_graphs_it_no_longer_has(built, s
         store._write("POST", content=stale, headers={"Content-Type": "application/n-quads"})
     assert STALE in store.release_graphs()
 
+    # the fixture already loaded this release: publishing it again gives the same store, not twice the data
     proc = publish(built, store_env)
     assert proc.returncode == 0, proc.stderr
     assert f"the endpoint now holds {manifest['quads']} quads" in proc.stderr
     assert len(store) == manifest["quads"]
     assert sorted(store.release_graphs()) == sorted(manifest["graph_triples"])
-    # published twice: the same store, not twice the data
-    assert publish(built, store_env).returncode == 0 and len(store) == manifest["quads"]
 
 
 def test_virtuoso_refuses_an_unauthenticated_publish_with_a_clear_error(built, virtuoso_server):
