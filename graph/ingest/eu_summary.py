@@ -16,8 +16,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from graph.ingest.actors import alias_spans, capitalised_phrases
 from graph.ingest.base import Extraction, Linker, document_info, lines_of, normalise_name, slugify
-from graph.ingest.meeting import alias_spans, capitalised_phrases
 
 KIND = "eu-summary"
 
