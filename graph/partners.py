@@ -28,10 +28,7 @@ FLOW_COLUMNS = ["expert_state", "partner", "actions", "first_start", "action_ids
 
 
 def _table(store: Store, name: str) -> pd.DataFrame:
-    df = store.select_table(queries.text(f"partners.{name}"))
-    if "approximate" in df.columns:  # xsd:boolean's lexical forms: Virtuoso writes 1 / 0 for true / false
-        df["approximate"] = df["approximate"].map(lambda v: {"1": "true", "0": "false"}.get(v, v))
-    return df
+    return store.select_table(queries.text(f"partners.{name}"))
 
 
 def _short(value: object) -> str | None:

@@ -163,6 +163,35 @@ def _tsv_table(data: bytes) -> pd.DataFrame:
     return df
 
 
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
+
+
+def _json_table(body: dict) -> pd.DataFrame:
+    """A SPARQL 1.1 JSON result as a DataFrame of strings, the values :func:`_tsv_table` gives (IRIs,
+    lexical forms, ``_:label`` for a blank node); unbound is NA.
+
+    JSON names each literal's datatype, so an ``xsd:boolean`` is written in its canonical form: Virtuoso
+    writes true and false as 1 and 0, and every table reader should see ``"true"``/``"false"`` whatever
+    the backend. An empty string literal stays ``""``, as from the embedded Oxigraph store.
+    """
+    import pandas as pd
+
+    def cell(term: dict | None) -> object:
+        if term is None:
+            return float("nan")
+        value = term["value"]
+        if term["type"] == "bnode":
+            return "_:" + value
+        if term.get("datatype") == _XSD_BOOLEAN:
+            return _CANONICAL_BOOLEAN.get(value, value)
+        return value
+
+    variables = body["head"]["vars"]
+    rows = [[cell(binding.get(v)) for v in variables] for binding in body["results"]["bindings"]]
+    return pd.DataFrame(rows, columns=variables, dtype=str)  # the dtype read_csv gives the other stores
+
+
 # ----------------------------------------------------------------------------- pyoxigraph
 
 
@@ -526,10 +555,11 @@ class RemoteStore:
         return capped(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), max_rows)
 
     def select_table(self, sparql: str) -> pd.DataFrame:
-        """A SELECT answer as a DataFrame of strings, fetched as SPARQL CSV results (unbound is NA)."""
+        """A SELECT answer as a DataFrame of strings, fetched as SPARQL JSON results (unbound is NA):
+        typed, unlike CSV, so booleans arrive as ``true``/``false`` from every server."""
         if form_of(sparql) is not QueryForm.SELECT:
             raise QueryError("select_table needs a SELECT query")
-        return _csv_table(self._post(sparql, "text/csv").content)
+        return _json_table(self._post(sparql, "application/sparql-results+json").json())
 
     def replace_dataset(self, nquads: bytes) -> None:
         """Replace the release on the server with this N-Quads dataset (graph store protocol)."""
