@@ -36,6 +36,7 @@ from rdflib.term import Node
 
 from graph import queries, rdflib_planner
 from graph.errors import ISCMError, QueryError
+from graph.result_tables import csv_table, json_table, tsv_table
 from graph.sparql_syntax import QueryForm, form_of
 
 if TYPE_CHECKING:
@@ -113,83 +114,6 @@ class Store(Protocol):
     def __len__(self) -> int: ...
 
     def close(self) -> None: ...
-
-
-def _csv_table(data: bytes) -> pd.DataFrame:
-    """A SPARQL 1.1 CSV result as a DataFrame of strings (IRIs and lexical forms); unbound is NA.
-
-    The CSV form carries no datatypes, so callers convert the columns they know; an empty string
-    literal also reads as NA, which no table we build relies on telling apart.
-    """
-    import io
-
-    import pandas as pd
-
-    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""])
-
-
-_TSV_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "'": "'", "\\": "\\", "b": "\b", "f": "\f"}
-
-
-def _tsv_table(data: bytes) -> pd.DataFrame:
-    """A SPARQL 1.1 TSV result as a DataFrame of strings (IRIs and lexical forms); unbound is NA.
-
-    Oxigraph's CSV writer leaves an IRI with a comma unquoted (a Refworld URL then split a row), so
-    Oxigraph tables are read from TSV, where every term is written in full and tabs never occur
-    unescaped. Columns are decoded vectorised: ``<iri>`` → iri, ``"lex"^^<dt>`` / ``"lex"@lang`` →
-    lex, bare numbers and booleans as they are.
-    """
-    import csv
-    import io
-
-    import pandas as pd
-
-    df = pd.read_csv(io.BytesIO(data), sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False,
-                     na_values=[""])
-    df.columns = [c.lstrip("?$") for c in df.columns]
-    for col in df.columns:
-        values = df[col]
-        iri = values.str.startswith("<", na=False)
-        lit = values.str.startswith('"', na=False)
-        if iri.any():
-            df.loc[iri, col] = values[iri].str[1:-1]
-        if lit.any():
-            lex = values[lit].str.extract(r'^"(.*)"(?:\^\^<[^>]*>|@[A-Za-z0-9-]+)?$', expand=False)
-            escaped = lex.str.contains("\\", regex=False, na=False)
-            if escaped.any():
-                lex[escaped] = lex[escaped].str.replace(r"\\(.)", lambda m: _TSV_ESCAPES.get(m.group(1), m.group(1)),
-                                                        regex=True)
-            df.loc[lit, col] = lex
-    return df
-
-
-_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
-
-
-def _json_table(body: dict) -> pd.DataFrame:
-    """A SPARQL 1.1 JSON result as a DataFrame of strings, the values :func:`_tsv_table` gives (IRIs,
-    lexical forms, ``_:label`` for a blank node); unbound is NA.
-
-    JSON names each literal's datatype, so an ``xsd:boolean`` is written in its canonical form: Virtuoso
-    writes true and false as 1 and 0, and every table reader should see ``"true"``/``"false"`` whatever
-    the backend. An empty string literal stays ``""``, as from the embedded Oxigraph store.
-    """
-    import pandas as pd
-
-    def cell(term: dict | None) -> object:
-        if term is None:
-            return float("nan")
-        value = term["value"]
-        if term["type"] == "bnode":
-            return "_:" + value
-        if term.get("datatype") == _XSD_BOOLEAN:
-            return _CANONICAL_BOOLEAN.get(value, value)
-        return value
-
-    variables = body["head"]["vars"]
-    rows = [[cell(binding.get(v)) for v in variables] for binding in body["results"]["bindings"]]
-    return pd.DataFrame(rows, columns=variables, dtype=str)  # the dtype read_csv gives the other stores
 
 
 # ----------------------------------------------------------------------------- pyoxigraph
@@ -305,7 +229,7 @@ class OxigraphStore:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("select_table needs a SELECT query")
-        return _tsv_table(result.serialize(format=ox.QueryResultsFormat.TSV))
+        return tsv_table(result.serialize(format=ox.QueryResultsFormat.TSV))
 
     def quads(self) -> Iterable[ox.Quad]:
         return iter(self._store)
@@ -420,7 +344,7 @@ class RdflibStore:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if result.type != "SELECT":
             raise QueryError("select_table needs a SELECT query")
-        return _csv_table(result.serialize(format="csv"))
+        return csv_table(result.serialize(format="csv"))
 
     def close(self) -> None:
         self._ds = None  # type: ignore[assignment]
@@ -559,7 +483,7 @@ class RemoteStore:
         typed, unlike CSV, so booleans arrive as ``true``/``false`` from every server."""
         if form_of(sparql) is not QueryForm.SELECT:
             raise QueryError("select_table needs a SELECT query")
-        return _json_table(self._post(sparql, "application/sparql-results+json").json())
+        return json_table(self._post(sparql, "application/sparql-results+json").json())
 
     def replace_dataset(self, nquads: bytes) -> None:
         """Replace the release on the server with this N-Quads dataset (graph store protocol)."""
