@@ -24,6 +24,10 @@ Conventions for the records (see docs/ingestion.md):
   ``value: ""``;
 * a partnership category stated without any partner named (e.g. "academia is regularly invited")
   gives no ``cooperation`` record, since the record needs a partner.
+
+The package, by concern: ``vocabulary`` (the cues and the words that are not names), ``layout``
+(header, sections, paragraphs, sentences), ``names`` (finding and linking names), ``cues`` (readers
+of one sentence: clauses, years, intensity, amounts) and ``reader`` (the facts, section by section).
 """
 
 from __future__ import annotations
