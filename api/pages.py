@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -122,7 +123,18 @@ def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: s
 </form>
 <ul id="hits" aria-live="polite"></ul></section>
 <section id="profile" aria-live="polite"></section>
-<section id="question"><h2>{t("q_title")}</h2>
+""" + _question_section(t, kinds) + _compare_section(t) + f"""{_map_section(lang, release_date[:4])}
+<section id="whats-new"><h2>{t("news_title")}</h2><div id="whats-new-body" aria-live="polite"></div></section>
+"""
+    data = {"lang": lang, "messages": i18n.messages(lang), "cite": cite}
+    scripts = ("i18n.js", "profile.js", "app.js", "compare.js", "typeahead.js", "mapbuilder.js", "news.js")
+    return _layout(i18n.t(lang, "title") + " — iscm-graph", body, scripts=scripts,
+                   lang=lang, data=data)
+
+
+def _question_section(t: Callable[..., str], kinds: str) -> str:
+    """The question form: States in at least n ISCMs of the chosen kinds in a year."""
+    return f"""<section id="question"><h2>{t("q_title")}</h2>
 <form id="question-form">
 <label>{t("q_at_least")} <input id="q-min" type="number" min="1" max="60" value="5" size="3"> {t("q_iscms")}</label>
 <label>{t("q_in")} <input id="q-year" placeholder="{t("q_year_ph")}" size="6" value="2010"></label>
@@ -132,7 +144,12 @@ def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: s
 <button type="submit">{t("q_count")}</button></form>
 <p id="q-status" role="status"></p>
 <div id="q-result"></div></section>
-<section id="compare"><h2>{t("cmp_title")}</h2>
+"""
+
+
+def _compare_section(t: Callable[..., str]) -> str:
+    """The form comparing two ISCMs' members as of a date."""
+    return f"""<section id="compare"><h2>{t("cmp_title")}</h2>
 <form id="compare-form">
 <label>{t("cmp_a")} <input id="cmp-a" data-typeahead="iscm" size="30" autocomplete="off"
  placeholder="{t("cmp_ph")}"></label>
@@ -145,45 +162,60 @@ def home_page(headline: dict[str, dict[str, Any]], *, release_date: str, lang: s
 <button type="submit">{t("cmp_go")}</button></form>
 <p id="cmp-status" role="status"></p>
 <div id="cmp-result"></div></section>
-{_map_section(lang, release_date[:4])}
-<section id="whats-new"><h2>{t("news_title")}</h2><div id="whats-new-body" aria-live="polite"></div></section>
 """
-    data = {"lang": lang, "messages": i18n.messages(lang), "cite": cite}
-    scripts = ("i18n.js", "profile.js", "app.js", "compare.js", "typeahead.js", "mapbuilder.js", "news.js")
-    return _layout(i18n.t(lang, "title") + " — iscm-graph", body, scripts=scripts,
-                   lang=lang, data=data)
 
 
 def _map_section(lang: str, release_year: str) -> str:
     """The map builder: a network map from names (type-ahead), roles, regions, kinds, status,
     derivation and a year slider; and a world map tab. The maps themselves come from /api/maps."""
-    from api import i18n
-    from graph.countries import M49_REGION_CODES, region_names
-
-    def t(key: str, **values: Any) -> str:
-        return escape(i18n.t(lang, key, **values))
-
-    def checks(name: str, items: tuple[tuple[str, str, bool], ...]) -> str:
-        return "".join(f'<label><input type="checkbox" name="{name}" value="{v}"{" checked" if on else ""}> '
-                       f"{t(label)}</label>" for v, label, on in items)
-
-    kinds = (("regional-consultative-process", "kinds_rcp", False), ("interregional-forum", "kinds_irf", False),
-             ("global-process", "kinds_global", False))
-    roles = (("members", "roles_g_members", True), ("observers", "roles_g_observers", False),
-             ("chairs", "roles_g_chairs", False), ("secretariats", "roles_g_secretariats", False),
-             ("partners", "roles_g_partners", False))
-    statuses = "".join(f'<option value="{v}">{t("status_" + v)}</option>'
-                       for v in ("active", "dormant", "succeeded", "ended"))
-    local = region_names(lang)
-    regions = "".join(f'<option value="{escape(name)}">{escape(local[name])}</option>' for name in
-                      sorted((n for n, c in M49_REGION_CODES.items() if c not in ("202", "419", "AQ")),
-                             key=lambda n: local[n]))
-    status_select = (f'<select id="{{id}}"><option value="">{t("status_any")}</option>{statuses}</select>')
+    t = _translator(lang)
     return f"""<section id="mapbuilder"><h2>{t("m_title")}</h2>
 <div class="tabs" role="tablist"><button type="button" role="tab" id="tab-network" aria-selected="true"
  aria-controls="network-panel">{t("m_tab_network")}</button><button type="button" role="tab" id="tab-world"
  aria-selected="false" aria-controls="world-panel">{t("m_tab_world")}</button></div>
-<div id="network-panel" role="tabpanel" aria-labelledby="tab-network">
+""" + _network_panel(lang, release_year) + _world_panel(lang) + """</section>
+"""
+
+
+_MAP_KINDS = (("regional-consultative-process", "kinds_rcp", False), ("interregional-forum", "kinds_irf", False),
+              ("global-process", "kinds_global", False))
+_MAP_ROLES = (("members", "roles_g_members", True), ("observers", "roles_g_observers", False),
+              ("chairs", "roles_g_chairs", False), ("secretariats", "roles_g_secretariats", False),
+              ("partners", "roles_g_partners", False))
+
+
+def _translator(lang: str) -> Callable[..., str]:
+    from api import i18n
+
+    def t(key: str, **values: Any) -> str:
+        return escape(i18n.t(lang, key, **values))
+
+    return t
+
+
+def _checks(lang: str, name: str, items: tuple[tuple[str, str, bool], ...]) -> str:
+    t = _translator(lang)
+    return "".join(f'<label><input type="checkbox" name="{name}" value="{v}"{" checked" if on else ""}> '
+                   f"{t(label)}</label>" for v, label, on in items)
+
+
+def _status_select(lang: str, select_id: str) -> str:
+    t = _translator(lang)
+    statuses = "".join(f'<option value="{v}">{t("status_" + v)}</option>'
+                       for v in ("active", "dormant", "succeeded", "ended"))
+    return f'<select id="{select_id}"><option value="">{t("status_any")}</option>{statuses}</select>'
+
+
+def _network_panel(lang: str, release_year: str) -> str:
+    """The network map's form: names (type-ahead), roles, kinds, status, derivation, region, colour, year."""
+    from graph.countries import M49_REGION_CODES, region_names
+
+    t = _translator(lang)
+    local = region_names(lang)
+    regions = "".join(f'<option value="{escape(name)}">{escape(local[name])}</option>' for name in
+                      sorted((n for n, c in M49_REGION_CODES.items() if c not in ("202", "419", "AQ")),
+                             key=lambda n: local[n]))
+    return f"""<div id="network-panel" role="tabpanel" aria-labelledby="tab-network">
 <form id="map-form">
 <label>{t("m_kind")} <select id="map-kind" name="kind"><option value="membership">{t("m_membership")}</option>
 <option value="ego">{t("m_ego")}</option><option value="overlap">{t("m_overlap")}</option>
@@ -194,9 +226,9 @@ def _map_section(lang: str, release_year: str) -> str:
  autocomplete="off" data-typeahead="state,organisation,iscm"></label>
 <label id="map-depth-label">{t("m_depth")} <input id="map-depth" name="depth" type="number" min="1" max="3"
  value="1"></label>
-<fieldset><legend>{t("m_roles")}</legend>{checks("mrole", roles)}</fieldset>
-<fieldset><legend>{t("q_kinds")}</legend>{checks("mkind", kinds)}</fieldset>
-<label>{t("c_status")} {status_select.replace("{id}", "map-status-filter")}</label>
+<fieldset><legend>{t("m_roles")}</legend>{_checks(lang, "mrole", _MAP_ROLES)}</fieldset>
+<fieldset><legend>{t("q_kinds")}</legend>{_checks(lang, "mkind", _MAP_KINDS)}</fieldset>
+<label>{t("c_status")} {_status_select(lang, "map-status-filter")}</label>
 <label>{t("q_membership")} <select id="map-derivation"><option value="all">{t("deriv_all")}</option>
 <option value="named">{t("deriv_named")}</option><option value="derived">{t("deriv_derived")}</option></select></label>
 <label>{t("c_region")} <select id="map-region"><option value="">{t("region_any")}</option>{regions}</select></label>
@@ -213,22 +245,27 @@ def _map_section(lang: str, release_year: str) -> str:
  autocomplete="off" placeholder="{t("m_find_ph")}"></label></form>
 <div id="map-found" aria-live="polite"></div>
 <iframe id="map-frame" title="{t("m_frame")}" sandbox="allow-scripts"></iframe></div>
-<div id="world-panel" role="tabpanel" aria-labelledby="tab-world" hidden>
+"""
+
+
+def _world_panel(lang: str) -> str:
+    """The world map's form: ISCM counts per country, or one ISCM's members."""
+    t = _translator(lang)
+    return f"""<div id="world-panel" role="tabpanel" aria-labelledby="tab-world" hidden>
 <form id="world-form">
 <label>{t("w_show")} <select id="world-kind"><option value="count">{t("w_count")}</option>
 <option value="iscm">{t("w_iscm")}</option></select></label>
 <label class="wide">{t("c_iscm")} <input id="world-iscm" size="34" autocomplete="off" data-typeahead="iscm"
  placeholder="{t("cmp_ph")}"></label>
-<fieldset><legend>{t("q_kinds")}</legend>{checks("wkind", kinds)}</fieldset>
-<label>{t("c_status")} {status_select.replace("{id}", "world-status-filter")}</label>
+<fieldset><legend>{t("q_kinds")}</legend>{_checks(lang, "wkind", _MAP_KINDS)}</fieldset>
+<label>{t("c_status")} {_status_select(lang, "world-status-filter")}</label>
 <label>{t("m_year")} <input id="world-year" type="number" min="1990" max="2100" placeholder="{t("m_year_now")}"
  size="6"></label>
 <button type="submit">{t("w_draw")}</button></form>
 <p id="world-status" role="status"></p>
 <p id="world-downloads"></p>
 <p class="hint">{t("w_click")}</p>
-<iframe id="world-frame" title="{t("m_tab_world")}"></iframe></div></section>
-"""
+<iframe id="world-frame" title="{t("m_tab_world")}"></iframe></div>"""
 
 
 def downloads_page(files: list[tuple[str, str]], *, release: str | None = None, cite: str | None = None,

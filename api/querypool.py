@@ -13,16 +13,15 @@ than the server (nice 10), so busy workers do not starve REST and ``/health``. A
 otherwise is a :class:`WorkerCrashError` — the server's fault, never reported as a bad query.
 Workers serialise the result themselves (CPU work stays out of the server process): the embedded
 engine writes the answer's bytes (:func:`api.serialisers.engine_bytes`), which cross the pipe as raw
-bytes, not pickled, and become the response body as they are.
+bytes, not pickled, and become the response body as they are. Starting, lending, replacing and
+stopping workers is :mod:`graph.workers`, shared with the analytics pool.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
 import os
 import queue
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -30,7 +29,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from api.negotiation import ResultFormat
+from api.serialisers import engine_bytes, serialize
 from graph.errors import ISCMError, QueryError, QueryTimeoutError
+from graph.namespace import PREFIXES
+from graph.results import Solutions, Triples
+from graph.store import Store
+from graph.workers import Worker, WorkerPool, serve
 
 
 class PoolBusyError(ISCMError, RuntimeError):
@@ -57,6 +62,7 @@ class PooledResult:
 def _worker(conn: Connection, release: str, backend: str, memory: int | None,
             log: str) -> None:  # pragma: no cover - runs in a child
     from graph import sandbox
+    from graph.loader import open_store
 
     sandbox.die_with_parent()
     # below the server in the CPU queue: a query that burns a core for its whole time limit must not
@@ -66,88 +72,53 @@ def _worker(conn: Connection, release: str, backend: str, memory: int | None,
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
     walled = backend != "remote" and sandbox.block_network()
-    from api.negotiation import ResultFormat
-    from api.serialisers import engine_bytes, serialize
-    from graph.loader import open_store
-    from graph.namespace import PREFIXES
-    from graph.results import Solutions, Triples
-
     store = open_store(Path(release), backend=backend)
     fast = backend.startswith("oxigraph")  # the embedded engine can write its answer itself
     if memory:
         sandbox.cap_memory(memory)
     conn.send(("ready", walled))
-    while True:
-        try:
-            msg = conn.recv()
-        except EOFError:
-            return
-        if msg is None:
-            return
-        text, fmt_value, max_rows, default_graphs, named_graphs, base_iri = msg
-        try:
-            fmt = ResultFormat(fmt_value)
-            args = {"prefixes": PREFIXES, "default_graphs": default_graphs, "named_graphs": named_graphs,
-                    "base_iri": base_iri}
-            written = None
-            if fast:  # the engine writes the bytes; None: over the cap, so read it again row by row
-                written = engine_bytes(store.run_native(text, raw=True, **args), fmt, max_rows=max_rows,
-                                       max_bytes=max(max_rows * 1024, 8 << 20), prefixes=PREFIXES)
-            if written is not None:
-                body, form, truncated, rows = written.body, written.form, written.truncated, written.rows
-            else:
-                result = store.run_native(text, max_rows=max_rows, **args)
-                body = serialize(result, fmt, prefixes=PREFIXES)
-                rows = len(result) if isinstance(result, (Solutions, Triples)) else 1
-                truncated = getattr(result, "truncated", False)
-                form = "ASK" if isinstance(result, bool) else "GRAPH" if isinstance(result, Triples) else "SELECT"
-            # the body goes as raw bytes after a small header: no pickling of a large answer
-            conn.send(("ok", fmt.value, form, truncated, rows))
-            conn.send_bytes(body)
-        except QueryError as exc:
-            conn.send(("query-error", str(exc)))
-        except MemoryError:
-            conn.send(("memory", ""))
-            return  # Python may be in a poor state after a failed allocation: be replaced
-        except RecursionError:
-            conn.send(("query-error", "the query is nested too deeply for the engine"))
-        except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    serve(conn, lambda msg: _answer(conn, store, fast, msg))
 
 
-class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, release: Path, backend: str, memory: int | None) -> None:
-        fd, self.log = tempfile.mkstemp(prefix="iscm-query-worker-", suffix=".log")
-        os.close(fd)
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, str(release), backend, memory, self.log), daemon=True)
-        self.proc.start()
-        child.close()
-        self.ready = False
-        self.walled = False
-
-    def wait_ready(self, timeout: float) -> bool:
-        if not self.ready and self.conn.poll(max(timeout, 0)):
-            reply = self.conn.recv()
-            assert reply[0] == "ready"
-            self.ready, self.walled = True, reply[1]
-        return self.ready
-
-    def stderr_tail(self) -> str:
-        with contextlib.suppress(OSError), open(self.log, errors="replace") as f:
-            f.seek(max(os.path.getsize(self.log) - 4000, 0))
-            return f.read()
-        return ""
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.log)
+def _answer(conn: Connection, store: Store, fast: bool, msg: tuple) -> bool:  # pragma: no cover - in a child
+    """Run one query and send its answer; False when the worker must be replaced."""
+    text, fmt_value, max_rows, default_graphs, named_graphs, base_iri = msg
+    try:
+        fmt = ResultFormat(fmt_value)
+        body, form, truncated, rows = _written(store, fast, text, fmt, max_rows, {
+            "prefixes": PREFIXES, "default_graphs": default_graphs, "named_graphs": named_graphs,
+            "base_iri": base_iri})
+        # the body goes as raw bytes after a small header: no pickling of a large answer
+        conn.send(("ok", fmt.value, form, truncated, rows))
+        conn.send_bytes(body)
+    except QueryError as exc:
+        conn.send(("query-error", str(exc)))
+    except MemoryError:
+        conn.send(("memory", ""))
+        return False  # Python may be in a poor state after a failed allocation: be replaced
+    except RecursionError:
+        conn.send(("query-error", "the query is nested too deeply for the engine"))
+    except Exception as exc:
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    return True
 
 
-class QueryPool:
+def _written(store: Store, fast: bool, text: str, fmt: ResultFormat, max_rows: int,
+             args: dict) -> tuple[bytes, str, bool, int]:  # pragma: no cover - runs in a child
+    """The answer's bytes, form, whether it was cut and its row count."""
+    if fast:  # the engine writes the bytes; None: over the cap, so read it again row by row
+        written = engine_bytes(store.run_native(text, raw=True, **args), fmt, max_rows=max_rows,
+                               max_bytes=max(max_rows * 1024, 8 << 20), prefixes=args["prefixes"])
+        if written is not None:
+            return written.body, written.form, written.truncated, written.rows
+    result = store.run_native(text, max_rows=max_rows, **args)
+    body = serialize(result, fmt, prefixes=args["prefixes"])
+    rows = len(result) if isinstance(result, (Solutions, Triples)) else 1
+    form = "ASK" if isinstance(result, bool) else "GRAPH" if isinstance(result, Triples) else "SELECT"
+    return body, form, getattr(result, "truncated", False), rows
+
+
+class QueryPool(WorkerPool):
     """A fixed number of query worker processes over one release.
 
     ``memory`` is the bytes a worker may allocate per query beyond what it holds after loading
@@ -161,17 +132,12 @@ class QueryPool:
         self.queue_timeout = queue_timeout
         self.start_timeout = start_timeout
         self.memory = memory
-        self._ctx = mp.get_context("spawn")  # no fork: the server process runs threads
-        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
-        self._closed = False
-        self.size = workers
         self.stats: Counter[str] = Counter()
-        for _ in range(workers):
-            self._idle.put(self._spawn())
+        super().__init__(workers, lazy=False)
 
-    def _spawn(self) -> _Worker:
-        return _Worker(self._ctx, self.release, self.backend, self.memory)
+    def _spawn(self) -> Worker:
+        return self._start(_worker, str(self.release), self.backend, self.memory, log_prefix="iscm-query-worker-")
 
     def _count(self, key: str) -> None:
         with self._lock:
@@ -181,7 +147,7 @@ class QueryPool:
         """Wait until every worker has opened the store; True if every one is walled off the network."""
         workers = [self._idle.get() for _ in range(self.size)]
         try:
-            return all([w.wait_ready(self.start_timeout) and w.walled for w in workers])
+            return all([w.wait_ready(self.start_timeout) and w.hello[0] for w in workers])
         finally:
             for w in workers:
                 self._idle.put(w)
@@ -198,39 +164,12 @@ class QueryPool:
         limit = timeout if timeout is not None else deadline - time.monotonic()
         self._count("queries")
         try:
-            worker = self._idle.get(timeout=max(min(self.queue_timeout, deadline - time.monotonic()), 0))
+            worker = self.lend(min(self.queue_timeout, deadline - time.monotonic()))
         except queue.Empty:
             self._count("busy")
             raise PoolBusyError(f"all {self.size} query workers are busy; try again shortly") from None
-        replace, reply = False, None
-        try:
-            if not worker.proc.is_alive():  # died while idle (killed from outside): use a new one
-                self._count("crashes")
-                worker.kill()
-                worker = self._spawn()
-            if not worker.wait_ready(deadline - time.monotonic()):
-                self._count("timeouts")
-                raise QueryTimeoutError(f"the {limit:g} s limit passed while a query worker was starting")
-            worker.conn.send((text, media_type, max_rows, default_graphs, named_graphs, base_iri))
-            if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
-                replace = True
-                self._count("timeouts")
-                raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)")
-            reply = worker.conn.recv()
-            if reply[0] == "ok":
-                reply = (*reply, worker.conn.recv_bytes())
-        except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
-            replace = True
-            worker.proc.join(5)
-            raise self._crash(worker) from exc
-        finally:
-            if replace or (reply is not None and reply[0] == "memory"):
-                worker.kill()
-                worker = self._spawn()
-            if not self._closed:
-                self._idle.put(worker)
-            else:
-                worker.kill()
+        reply = self._exchange(worker, (text, media_type, max_rows, default_graphs, named_graphs, base_iri),
+                               deadline, limit)
         kind = reply[0]
         if kind == "ok":
             _, mt, form, truncated, rows, body = reply
@@ -243,12 +182,40 @@ class QueryPool:
         self._count("errors")
         raise RuntimeError(reply[1])
 
+    def _exchange(self, worker: Worker, msg: tuple, deadline: float, limit: float) -> tuple:
+        """Send ``msg`` to a lent worker and read its reply before ``deadline``; the worker goes back
+        to the pool, replaced if it ran over, died or ran out of memory."""
+        replace, reply = False, None
+        try:
+            if not worker.proc.is_alive():  # died while idle (killed from outside): use a new one
+                self._count("crashes")
+                worker.kill()
+                worker = self._spawn()
+            if not worker.wait_ready(deadline - time.monotonic()):
+                self._count("timeouts")
+                raise QueryTimeoutError(f"the {limit:g} s limit passed while a query worker was starting")
+            worker.conn.send(msg)
+            if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
+                replace = True
+                self._count("timeouts")
+                raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)")
+            reply = worker.conn.recv()
+            if reply[0] == "ok":
+                reply = (*reply, worker.conn.recv_bytes())
+        except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+            replace = True
+            worker.proc.join(5)
+            raise self._crash(worker) from exc
+        finally:
+            self.take_back(worker, replace=replace or (reply is not None and reply[0] == "memory"))
+        return reply
+
     def _memory_error(self) -> QueryMemoryError:
         mb = (self.memory or 0) // 2**20
         return QueryMemoryError(f"the query needed more than the {mb} MB a query may use; "
                                 "add a LIMIT, or avoid sorting or grouping very large intermediate results")
 
-    def _crash(self, worker: _Worker) -> Exception:
+    def _crash(self, worker: Worker) -> Exception:
         tail = worker.stderr_tail()
         if "memory allocation of" in tail or "MemoryError" in tail:
             self._count("memory")
@@ -256,14 +223,3 @@ class QueryPool:
         self._count("crashes")
         return WorkerCrashError(f"the query worker stopped (exit code {worker.proc.exitcode}) while answering; "
                                 "it was restarted")
-
-    def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                w = self._idle.get_nowait()
-            except queue.Empty:
-                break
-            with contextlib.suppress(OSError):
-                w.conn.send(None)
-            w.kill()

@@ -353,15 +353,7 @@ def sparql_http(run: Run, scale: int | str) -> dict:
     bases = {k: (s.base + "/query" if k.startswith("bare") else s.base) for k, s in engines.items()}
     iscm_id = queries.REAL_ISCM_ID if scale == "real" else queries.ISCM_ID
     with serving(ours), serving(other), serving(bare_mem), serving(bare_disk), serving(endpoint):
-        for key, server in engines.items():
-            path = "/sparql" if key == "rdflib-endpoint" else "/query?query=ASK%7B%7D" if key.startswith(
-                "bare") else "/health"
-            ready = server.wait_ready(path, timeout=300)
-            if key == "bare-memory":
-                t = time.perf_counter()
-                load_oxigraph_memory(server, rel / "iscm.nq")
-                ready += time.perf_counter() - t
-            out["servers"][key] = {"ready_s": round(ready, 2)}
+        out["servers"] = _ready(engines, rel)
         with httpx.Client(timeout=300) as client:
             for key in engines:  # spawn the query workers, open the stores, before timing anything
                 _query_http(client, bases[key], queries.PREFIXES + "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
@@ -369,24 +361,41 @@ def sparql_http(run: Run, scale: int | str) -> dict:
                      ("engine_queries", queries.engine_mix(), [k for k in engines if k != "rdflib-endpoint"])]
             for kind, mix, keys in mixes:
                 for name, text in mix.items():
-                    row = {}
-                    for key in keys:
-                        slow = key == "rdflib-endpoint"
-                        reps = (run.args.rdflib_reps_1x if scale in (1, "real") else 1) if slow else run.args.reps
-                        last: list[bytes] = []  # the last answer, its rows counted after the timing
-                        try:
-                            row[key] = timed_runs(lambda b=bases[key], t=text, k=last: k.append(_fetch(client, b, t)),
-                                                  reps=reps, cap_s=30.0 if slow else 5.0)
-                        except (RuntimeError, httpx.HTTPError) as exc:  # e.g. our 10 s limit: a result, not a crash
-                            row[key] = {"error": str(exc)[:300]}
-                            continue
-                        row[key]["rows"] = len(json.loads(last[-1])["results"]["bindings"])
+                    row = {key: _timed_query(run, client, bases[key], text, scale, slow=key == "rdflib-endpoint")
+                           for key in keys}
                     out[kind][name] = row
                     log(f"http {tag} {name}: " + ", ".join(
                         f"{k} {v['median'] * 1000:.1f} ms" if "median" in v else f"{k} failed" for k, v in row.items()))
         for key, server in engines.items():
             out["servers"][key]["rss_mb"] = round(server.rss_mb(), 1)
     return out
+
+
+def _ready(engines: dict[str, Server], rel: Path) -> dict[str, dict]:
+    """Seconds until each server answers (the bare in-memory one: until the release is loaded too)."""
+    servers = {}
+    for key, server in engines.items():
+        path = "/sparql" if key == "rdflib-endpoint" else "/query?query=ASK%7B%7D" if key.startswith(
+            "bare") else "/health"
+        ready = server.wait_ready(path, timeout=300)
+        if key == "bare-memory":
+            t = time.perf_counter()
+            load_oxigraph_memory(server, rel / "iscm.nq")
+            ready += time.perf_counter() - t
+        servers[key] = {"ready_s": round(ready, 2)}
+    return servers
+
+
+def _timed_query(run: Run, client: httpx.Client, base: str, text: str, scale: int | str, *, slow: bool) -> dict:
+    """One query's timings on one engine, with its row count, or the error it gave."""
+    reps = (run.args.rdflib_reps_1x if scale in (1, "real") else 1) if slow else run.args.reps
+    last: list[bytes] = []  # the last answer, its rows counted after the timing
+    try:
+        timing = timed_runs(lambda: last.append(_fetch(client, base, text)), reps=reps, cap_s=30.0 if slow else 5.0)
+    except (RuntimeError, httpx.HTTPError) as exc:  # e.g. our 10 s limit: a result, not a crash
+        return {"error": str(exc)[:300]}
+    timing["rows"] = len(json.loads(last[-1])["results"]["bindings"])
+    return timing
 
 
 # ----------------------------------------------------------------------------------- under attack

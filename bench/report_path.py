@@ -1,5 +1,5 @@
 """RESULTS.md parts for the SPARQL request path (our /sparql beside a bare Oxigraph server) and for
-the API under attack; used by report.py (kept apart to keep each module short)."""
+the API under attack: their sections for report.py, their rows of the targets table for report_targets.py."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from queries import ENGINE_NAMES
+from report_common import dig, ms
 
 R = dict[str, Any]
 Add = Callable[[str, str, "bool | None", str], None]
@@ -23,27 +24,12 @@ ATTACK_LABELS = {"slow_sparql": "40 slow SPARQL clients", "analytics": "4 analyt
                  "deep_nesting": "deep-nesting query spam (2 clients)", "large_body": "100 MB POST bodies (2 clients)"}
 
 
-def _get(d: Any, *keys: str) -> Any:
-    for k in keys:
-        if not isinstance(d, dict) or k not in d:
-            return None
-        d = d[k]
-    return d
-
-
-def _ms(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    ms = seconds * 1000
-    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}" if ms >= 1 else f"{ms:.2f}"
-
-
 def ratios(sec: R, ours: str) -> dict[str, float]:
     """ours ÷ the bare Oxigraph server on the same storage, per request-path query (medians)."""
-    bare = _get(sec, "pairs", ours)
+    bare = dig(sec, "pairs", ours)
     out = {}
     for q in ENGINE_NAMES:
-        o, b = _get(sec, "engine_queries", q, ours, "median"), _get(sec, "engine_queries", q, bare, "median")
+        o, b = dig(sec, "engine_queries", q, ours, "median"), dig(sec, "engine_queries", q, bare, "median")
         if o and b:
             out[q] = o / b
     return out
@@ -54,24 +40,24 @@ def geomean(values: list[float]) -> float | None:
 
 
 def _cell(row: R, key: str) -> str:
-    err = _get(row, key, "error")
+    err = dig(row, key, "error")
     if err:
         return "time limit (504)" if " 504" in err else "failed"
-    return _ms(_get(row, key, "median"))
+    return ms(dig(row, key, "median"))
 
 
 def engine_section(res: R) -> str:
     blocks = []
-    for scale, sec in (_get(res, "sections", "sparql_http") or {}).items():
+    for scale, sec in (dig(res, "sections", "sparql_http") or {}).items():
         if not sec.get("engine_queries"):
             continue
         be, pairs = sec.get("backends", {}), sec.get("pairs", {})
         rows = []
         for q in ENGINE_NAMES:
-            row = _get(sec, "engine_queries", q) or {}
+            row = dig(sec, "engine_queries", q) or {}
             cells = []
             for ours in ("ours", "ours-alt"):
-                o, b = _get(row, ours, "median"), _get(row, pairs.get(ours, ""), "median")
+                o, b = dig(row, ours, "median"), dig(row, pairs.get(ours, ""), "median")
                 cells += [_cell(row, ours), _cell(row, pairs.get(ours, "")), f"{o / b:.2f}×" if o and b else "–"]
             counts = {v.get("rows") for v in row.values() if "error" not in v}
             rows.append([f"`{q}`", *cells, "/".join(map(str, sorted(counts, key=str))) + (" ✓" if len(counts) == 1
@@ -89,15 +75,15 @@ def engine_section(res: R) -> str:
 
 
 def engine_targets(res: R, add: Add) -> None:
-    secs = _get(res, "sections", "sparql_http") or {}
+    secs = dig(res, "sections", "sparql_http") or {}
     for scale, sec in secs.items():
         for ours in ("ours", "ours-alt"):
             per = ratios(sec, ours)
             if not per:
                 continue
             g = geomean(list(per.values()))
-            backend = _get(sec, "backends", ours)
-            failed = [q for q in ENGINE_NAMES if _get(sec, "engine_queries", q, ours, "error")]
+            backend = dig(sec, "backends", ours)
+            failed = [q for q in ENGINE_NAMES if dig(sec, "engine_queries", q, ours, "error")]
             worst = max(per, key=per.get)
             fine = max(per.values()) <= RATIO_CAP and g <= GEOMEAN_CAP
             why = [f"Not answered by ours: {', '.join(failed)} (see 3c)."] if failed else []
@@ -107,19 +93,19 @@ def engine_targets(res: R, add: Add) -> None:
                 f"({scale}, {backend})",
                 ", ".join(f"{q} {r:.2f}×" for q, r in per.items()) + f"; geometric mean {g:.2f}×",
                 fine and not failed, " ".join(why))
-    pairs = _get(secs, "1x", "engine_queries", "all_pairs", "ours", "median")
+    pairs = dig(secs, "1x", "engine_queries", "all_pairs", "ours", "median")
     if pairs is not None:
         ok = pairs <= 0.5
-        add("all-pairs co-membership ≤ 500 ms at 1x (our /sparql as deployed)", f"{_ms(pairs)} ms", ok,
+        add("all-pairs co-membership ≤ 500 ms at 1x (our /sparql as deployed)", f"{ms(pairs)} ms", ok,
             "" if ok else "the engine's own time: see the bare server's column in 3c")
 
 
 def _p(phase: R, key: str, stat: str) -> float | None:
-    return _get(phase, key, stat)
+    return dig(phase, key, stat)
 
 
 def attack_section(res: R) -> str:
-    sec = _get(res, "sections", "under_attack")
+    sec = dig(res, "sections", "under_attack")
     if not sec:
         return "not measured\n"
     phases = sec["phases"]
@@ -131,8 +117,8 @@ def attack_section(res: R) -> str:
         for key in sec["paths"]:
             p50, p99, q99 = _p(phase, key, "p50_ms"), _p(phase, key, "p99_ms"), _p(quiet, key, "p99_ms")
             cells += [f"{p50:.1f}", f"{p99:.1f}", f"{p99 / q99:.1f}×" if q99 else "–", str(_p(phase, key, "errors"))]
-        answers = ", ".join(f"{k}: {v:,}" for k, v in sorted((_get(phase, "attack", "answers") or {}).items()))
-        rows.append([label, *cells, answers or _get(phase, "attack", "error") or "", _get(phase, "rss_mb") or ""])
+        answers = ", ".join(f"{k}: {v:,}" for k, v in sorted((dig(phase, "attack", "answers") or {}).items()))
+        rows.append([label, *cells, answers or dig(phase, "attack", "error") or "", dig(phase, "rss_mb") or ""])
     head = ["phase"]
     for path in sec["paths"].values():
         head += [f"`{path}` p50 ms", "p99 ms", "p99 ÷ quiet", "errors"]
@@ -150,7 +136,7 @@ def attack_section(res: R) -> str:
 
 
 def attack_targets(res: R, add: Add) -> None:
-    sec = _get(res, "sections", "under_attack")
+    sec = dig(res, "sections", "under_attack")
     if not sec:
         add(f"under attack: /health and profile p99 ≤ {ATTACK_FACTOR:g}× quiet", "not measured", None, "")
         return

@@ -25,6 +25,7 @@ import argparse
 import datetime as dt
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -214,6 +215,16 @@ def _iscm(world: _World, idx: int, stats: Stats) -> tuple[str, str]:
     def src() -> str:
         return rng.choice(srcs)
 
+    # the draws keep their order (facts, then blocks): same seed, same files
+    lines += _iscm_facts(world, idx, established, src)
+    lines += _membership_lines(_blocks(world, home, established, src, stats), stats)
+    return iid, "\n".join(lines) + "\n"
+
+
+def _iscm_facts(world: _World, idx: int, established: int, src: Callable[[], str]) -> list[str]:
+    """The ``facts:`` section: establishment, status, themes, cooperation, associated union."""
+    rng = world.rng
+    lines: list[str] = []
     lines += ["facts:", "  established:"]
     for _ in range(rng.randint(1, 3)):
         said = established + rng.choice((0, 0, 0, -1, 1))  # sources disagree by a year now and then
@@ -239,7 +250,13 @@ def _iscm(world: _World, idx: int, stats: Stats) -> tuple[str, str]:
     if rng.random() < 0.4:
         lines += ["  associated_union:",
                   f"    - {{value: {rng.choice(sorted(world.unions))}, source: {src()}, as_of: {_date(rng)}}}"]
+    return lines
 
+
+def _blocks(world: _World, home: list[str], established: int, src: Callable[[], str], stats: Stats) -> list[dict]:
+    """Membership blocks: complete lists old and new, observers, rotating chairs, secretariat, partners,
+    now and then a former member or a union's membership."""
+    rng = world.rng
     blocks: list[dict] = []
     size = max(3, min(150, round(rng.lognormvariate(math.log(18), 0.8))))
     members = world.pick_states(size, home)
@@ -287,7 +304,11 @@ def _iscm(world: _World, idx: int, stats: Stats) -> tuple[str, str]:
         union = rng.choice(sorted(world.unions))
         blocks.append({"role": "member", "source": src(), "as_of": _date(rng, 2015), "complete": False, "via": union})
         stats.via_blocks += 1
+    return blocks
 
+
+def _membership_lines(blocks: list[dict], stats: Stats) -> list[str]:
+    lines: list[str] = []
     lines.append("memberships:")
     for b in blocks:
         if not b.get("actors") and not b.get("via"):
@@ -302,7 +323,7 @@ def _iscm(world: _World, idx: int, stats: Stats) -> tuple[str, str]:
             stats.actor_entries += len(b["actors"])
             stats.states_used.update(a for a in b["actors"] if a.isupper())
         stats.blocks += 1
-    return iid, "\n".join(lines) + "\n"
+    return lines
 
 
 def describe(data_dir: Path) -> dict[str, int]:

@@ -323,13 +323,7 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
     """
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    timings: dict[str, float] = {}
-
-    def lap(name: str, start: float) -> float:
-        now = time.perf_counter()
-        timings[name] = round(now - start, 3)
-        return now
-
+    laps = _Laps()
     onto_dir = ontology or ontology_dir(data_dir)
     meta = read_metadata(data_dir)
     with build_lock(out_dir):
@@ -346,47 +340,18 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
             return BuildResult(release=reuse, triples=manifest.get("triples", 0), quads=manifest.get("quads", 0),
                                seconds=round(time.perf_counter() - t0, 3), unchanged=True)
         previous = releases.current_name(out_dir)
-        say(f"reading ontology from {onto_dir}")
-        t = time.perf_counter()
-        ontology_graph = load_ontology(onto_dir)
-        say(f"compiling {data_dir}")
-        origins: dict = {}
-        dataset = compile_dataset(data_dir, ontology_graph, origins=origins)
-        t = lap("compile", t)
-        if validate:
-            say(f"validating against {onto_dir / SHAPES_PATH.name}")
-            validate_shapes(dataset, ontology_graph, shapes=onto_dir / SHAPES_PATH.name, origins=origins)
-            t = lap("validate", t)
-        store = _to_store(dataset)
-        memberships = views.memberships(OxigraphStore.wrap(store))
-        say("resolving tenures (the time model)")
-        tenures = temporal.tenures(memberships, release_date=today)
-        store.extend(tenure_quads(tenures))
-        t = lap("tenures", t)
+        store, memberships, tenures = _compile(data_dir, onto_dir, validate, today, say, laps)
         folder = out_dir / releases.RELEASES
         folder.mkdir(parents=True, exist_ok=True)
         staged = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
         try:
             say("writing artefacts")
-            manifest = {
-                "release": name,
-                "version": meta.version,
-                "fingerprint": fingerprint,
-                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "release_date": today.isoformat(),
-                "previous": previous,
-                "data_dir": str(data_dir),
-                "ontology_dir": str(onto_dir),
-                "quads": len(store),
-                "graphs": sorted(str(g) for g in store.named_graphs()),
-                "validated": validate,
-            }
-            manifest["citation"] = citation({**meta.model_dump(), "built_at": manifest["built_at"]}, name)
+            manifest = _manifest(name, meta, fingerprint, today, previous, data_dir, onto_dir, store, validate)
             facts = _write_changes(store, staged, manifest, memberships, out_dir, previous)
             _describe(store, manifest, meta, memberships, facts)
             _write_release(store, staged, manifest, memberships, tenures)
             _write_stats(store, staged, memberships, tenures)
-            t = lap("write", t)
+            laps.lap("write")
             final = _publish(out_dir, staged, name)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
@@ -394,7 +359,66 @@ def build(data_dir: Path, out_dir: Path, *, validate: bool = True, progress: Pro
         pruned = releases.prune(out_dir)
         say(f"published {final}")
     return BuildResult(release=final, triples=manifest["triples"], quads=manifest["quads"],
-                       seconds=round(time.perf_counter() - t0, 3), timings=timings, pruned=pruned)
+                       seconds=round(time.perf_counter() - t0, 3), timings=laps.timings, pruned=pruned)
+
+
+class _Laps:
+    """Seconds per build step, for ``BuildResult.timings``."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def start(self) -> None:
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._t, 3)
+        self._t = now
+
+
+def _compile(data_dir: Path, onto_dir: Path, validate: bool, today: dt.date, say: Progress,
+             laps: _Laps) -> tuple[ox.Store, pd.DataFrame, pd.DataFrame]:
+    """The release's store (curated and ingested facts, then the tenures' flags), its membership
+    claims and its tenures."""
+    say(f"reading ontology from {onto_dir}")
+    laps.start()
+    ontology_graph = load_ontology(onto_dir)
+    say(f"compiling {data_dir}")
+    origins: dict = {}
+    dataset = compile_dataset(data_dir, ontology_graph, origins=origins)
+    laps.lap("compile")
+    if validate:
+        say(f"validating against {onto_dir / SHAPES_PATH.name}")
+        validate_shapes(dataset, ontology_graph, shapes=onto_dir / SHAPES_PATH.name, origins=origins)
+        laps.lap("validate")
+    store = _to_store(dataset)
+    memberships = views.memberships(OxigraphStore.wrap(store))
+    say("resolving tenures (the time model)")
+    tenures = temporal.tenures(memberships, release_date=today)
+    store.extend(tenure_quads(tenures))
+    laps.lap("tenures")
+    return store, memberships, tenures
+
+
+def _manifest(name: str, meta: Metadata, fingerprint: str, today: dt.date, previous: str | None, data_dir: Path,
+              onto_dir: Path, store: ox.Store, validate: bool) -> dict:
+    manifest = {
+        "release": name,
+        "version": meta.version,
+        "fingerprint": fingerprint,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "release_date": today.isoformat(),
+        "previous": previous,
+        "data_dir": str(data_dir),
+        "ontology_dir": str(onto_dir),
+        "quads": len(store),
+        "graphs": sorted(str(g) for g in store.named_graphs()),
+        "validated": validate,
+    }
+    manifest["citation"] = citation({**meta.model_dump(), "built_at": manifest["built_at"]}, name)
+    return manifest
 
 
 def _write_stats(store: ox.Store, folder: Path, memberships: pd.DataFrame, tenures: pd.DataFrame) -> None:

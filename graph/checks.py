@@ -6,6 +6,7 @@ point at it."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from graph import countries
@@ -32,23 +33,13 @@ def check_references(cat: Catalog, vocab: Vocabulary, errors: Errors) -> None:
         if rec.country and not countries.is_country_code(rec.country):
             errors.add(f"unknown country code {rec.country!r}{_actor_hint(rec.country)}", path=shown,
                        record=f"organisation {rec.id}")
-    # one source, one kind: the same page cited as primary in one file and secondary in another
-    # would give its graph node two kinds
-    kinds: dict[tuple, tuple[str, str]] = {}
-
-    def check_kind(src: Any, where: str, **at: Any) -> None:
-        key = (src.url, src.document, src.locator)
-        seen = kinds.setdefault(key, (src.kind, where))
-        if seen[0] != src.kind:
-            errors.add(f"kind {src.kind!r}, but {seen[1]} cites the same source as {seen[0]!r}: "
-                       "a source has one kind wherever it is cited", **at)
-
+    kinds = _SourceKinds(errors)
     for rec, shown, _line in cat.organisations.values():
-        check_kind(rec.source, shown, path=shown, record=f"organisation {rec.id}")
+        kinds.check(rec.source, shown, path=shown, record=f"organisation {rec.id}")
     for loaded in [*cat.unions.values(), *cat.iscms.values()]:
         rec, doc, shown = loaded.record, loaded.doc, loaded.display
         for skey, src in rec.sources.items():
-            check_kind(src, shown, path=shown, doc=doc, loc=("sources", skey, "kind"))
+            kinds.check(src, shown, path=shown, doc=doc, loc=("sources", skey, "kind"))
         is_iscm = loaded.record.id in cat.iscms
         if is_iscm and rec.kind not in vocab.kinds:
             errors.add(f"kind {rec.kind!r} is not one of {sorted(vocab.kinds)}", path=shown, doc=doc, loc=("kind",))
@@ -56,75 +47,102 @@ def check_references(cat: Catalog, vocab: Vocabulary, errors: Errors) -> None:
         expected = {"unions": "regional-union", "igos": "igo"}.get(folder)
         if not is_iscm and rec.type != expected:
             errors.add(f"a file in {folder}/ needs 'type: {expected}'", path=shown, doc=doc, loc=("type",))
-
-        def check_dated(item: Dated, loc: tuple, rec: CollaborationFile = rec, shown: str = shown,
-                        doc: Any = doc) -> None:
-            if item.source not in rec.sources:
-                errors.add(f"source {item.source!r} is not defined under 'sources' (defined: "
-                           f"{', '.join(sorted(rec.sources))})", path=shown, doc=doc, loc=(*loc, "source"))
-            if item.as_of.start() > dt.date.today():
-                errors.add(f"as_of {item.as_of} is in the future", path=shown, doc=doc, loc=(*loc, "as_of"))
-
+        at = _At(rec, doc, shown, errors)
         for fname in ("established", "ended", "dormant_since", "status", "themes", "succeeded_by",
                       "associated_union", "cooperates_with"):
             for i, fact in enumerate(getattr(rec.facts, fname)):
-                loc = ("facts", fname, i)
-                check_dated(fact, loc)
-                v = fact.value
-                if fname not in ("established", "ended", "dormant_since") and not is_id(v, list_ok=fname == "themes"):
-                    errors.add(not_an_id(v), path=shown, doc=doc, loc=(*loc, "value"))
-                    continue
-                if fname == "established" and not (isinstance(v, int) and 1900 <= v <= dt.date.today().year):
-                    errors.add(f"established must be a year, got {v!r}", path=shown, doc=doc, loc=(*loc, "value"))
-                elif fname == "status" and v not in vocab.statuses:
-                    errors.add(f"status {v!r} is not one of {sorted(vocab.statuses)}", path=shown, doc=doc,
-                               loc=(*loc, "value"))
-                elif fname == "themes":
-                    values = v if isinstance(v, list) else [v]
-                    for j, t in enumerate(values):
-                        if t not in vocab.themes:
-                            errors.add(f"unknown theme {t!r}; themes are the ids of ontology/iscm.ttl's theme scheme",
-                                       path=shown, doc=doc, loc=(*loc, "value", j))
-                elif cat.explained(v):
-                    continue  # names a file that failed its own checks: reported there
-                elif fname == "succeeded_by" and v not in cat.iscms:
-                    errors.add(f"succeeded_by names unknown ISCM {v!r}", path=shown, doc=doc, loc=(*loc, "value"))
-                elif fname == "associated_union" and (v not in cat.unions
-                                                      or cat.unions[v].record.type != "regional-union"):
-                    errors.add(f"associated_union names unknown union {v!r} (no data/unions/{v}.yaml)",
-                               path=shown, doc=doc, loc=(*loc, "value"))
-                elif fname == "cooperates_with":
-                    if v not in cat.iscms and v not in org_ids:
-                        errors.add(f"cooperates_with names unknown ISCM or organisation {v!r}",
-                                   path=shown, doc=doc, loc=(*loc, "value"))
-                    if fact.intensity is None:
-                        errors.add("cooperates_with needs an intensity (official, regular or occasional)",
-                                   path=shown, doc=doc, loc=loc)
-
+                _check_fact(fname, fact, ("facts", fname, i), at, cat, vocab, org_ids)
         for i, block in enumerate(rec.memberships):
-            loc = ("memberships", i)
-            check_dated(block, loc)
-            if block.role not in vocab.roles:
-                errors.add(f"role {block.role!r} is not one of {sorted(vocab.roles)}", path=shown, doc=doc,
-                           loc=(*loc, "role"))
-            if block.via and block.via not in cat.unions and not cat.explained(block.via):
-                errors.add(f"via names {block.via!r}, which has no file in data/unions/ or data/igos/",
-                           path=shown, doc=doc, loc=(*loc, "via"))
-            _check_exclusive(rec, doc, shown, i, errors)
-            seen: set[str] = set()
-            for j, actor in enumerate(block.actors):
-                if actor in seen:
-                    errors.add(f"actor {actor!r} is listed twice in this block", path=shown, doc=doc,
-                               loc=(*loc, "actors", j))
-                seen.add(actor)
-                if countries.looks_alpha3(actor):
-                    if not countries.is_country_code(actor):
-                        errors.add(f"unknown country code {actor!r} (not ISO 3166-1 alpha-3 nor a documented "
-                                   "user-assigned code)", path=shown, doc=doc, loc=(*loc, "actors", j))
-                elif actor not in org_ids and actor not in cat.iscms and not cat.explained(actor):
-                    errors.add(f"unknown actor {actor!r}: not an ISO alpha-3 code, nor the id of an organisation "
-                               f"(data/organisations.yaml, unions/, igos/) or ISCM (iscms/){_actor_hint(actor)}",
-                               path=shown, doc=doc, loc=(*loc, "actors", j))
+            _check_block(block, i, at, cat, vocab, org_ids)
+
+
+class _SourceKinds:
+    """One source, one kind: the same page cited as primary in one file and secondary in another
+    would give its graph node two kinds."""
+
+    def __init__(self, errors: Errors) -> None:
+        self.errors = errors
+        self.kinds: dict[tuple, tuple[str, str]] = {}
+
+    def check(self, src: Any, where: str, **at: Any) -> None:
+        key = (src.url, src.document, src.locator)
+        seen = self.kinds.setdefault(key, (src.kind, where))
+        if seen[0] != src.kind:
+            self.errors.add(f"kind {src.kind!r}, but {seen[1]} cites the same source as {seen[0]!r}: "
+                            "a source has one kind wherever it is cited", **at)
+
+
+@dataclass
+class _At:
+    """The file being checked: its record, YAML document and name, and the error list."""
+
+    rec: CollaborationFile
+    doc: Any
+    shown: str
+    errors: Errors
+
+    def add(self, message: str, loc: tuple) -> None:
+        self.errors.add(message, path=self.shown, doc=self.doc, loc=loc)
+
+    def dated(self, item: Dated, loc: tuple) -> None:
+        if item.source not in self.rec.sources:
+            self.add(f"source {item.source!r} is not defined under 'sources' (defined: "
+                     f"{', '.join(sorted(self.rec.sources))})", (*loc, "source"))
+        if item.as_of.start() > dt.date.today():
+            self.add(f"as_of {item.as_of} is in the future", (*loc, "as_of"))
+
+
+def _check_fact(fname: str, fact: Any, loc: tuple, at: _At, cat: Catalog, vocab: Vocabulary,
+                org_ids: set[str]) -> None:
+    at.dated(fact, loc)
+    v = fact.value
+    if fname not in ("established", "ended", "dormant_since") and not is_id(v, list_ok=fname == "themes"):
+        at.add(not_an_id(v), (*loc, "value"))
+        return
+    if fname == "established" and not (isinstance(v, int) and 1900 <= v <= dt.date.today().year):
+        at.add(f"established must be a year, got {v!r}", (*loc, "value"))
+    elif fname == "status" and v not in vocab.statuses:
+        at.add(f"status {v!r} is not one of {sorted(vocab.statuses)}", (*loc, "value"))
+    elif fname == "themes":
+        values = v if isinstance(v, list) else [v]
+        for j, t in enumerate(values):
+            if t not in vocab.themes:
+                at.add(f"unknown theme {t!r}; themes are the ids of ontology/iscm.ttl's theme scheme",
+                       (*loc, "value", j))
+    elif cat.explained(v):
+        return  # names a file that failed its own checks: reported there
+    elif fname == "succeeded_by" and v not in cat.iscms:
+        at.add(f"succeeded_by names unknown ISCM {v!r}", (*loc, "value"))
+    elif fname == "associated_union" and (v not in cat.unions or cat.unions[v].record.type != "regional-union"):
+        at.add(f"associated_union names unknown union {v!r} (no data/unions/{v}.yaml)", (*loc, "value"))
+    elif fname == "cooperates_with":
+        if v not in cat.iscms and v not in org_ids:
+            at.add(f"cooperates_with names unknown ISCM or organisation {v!r}", (*loc, "value"))
+        if fact.intensity is None:
+            at.add("cooperates_with needs an intensity (official, regular or occasional)", loc)
+
+
+def _check_block(block: MembershipBlock, i: int, at: _At, cat: Catalog, vocab: Vocabulary, org_ids: set[str]) -> None:
+    loc = ("memberships", i)
+    at.dated(block, loc)
+    if block.role not in vocab.roles:
+        at.add(f"role {block.role!r} is not one of {sorted(vocab.roles)}", (*loc, "role"))
+    if block.via and block.via not in cat.unions and not cat.explained(block.via):
+        at.add(f"via names {block.via!r}, which has no file in data/unions/ or data/igos/", (*loc, "via"))
+    _check_exclusive(at.rec, at.doc, at.shown, i, at.errors)
+    seen: set[str] = set()
+    for j, actor in enumerate(block.actors):
+        if actor in seen:
+            at.add(f"actor {actor!r} is listed twice in this block", (*loc, "actors", j))
+        seen.add(actor)
+        if countries.looks_alpha3(actor):
+            if not countries.is_country_code(actor):
+                at.add(f"unknown country code {actor!r} (not ISO 3166-1 alpha-3 nor a documented "
+                       "user-assigned code)", (*loc, "actors", j))
+        elif actor not in org_ids and actor not in cat.iscms and not cat.explained(actor):
+            at.add(f"unknown actor {actor!r}: not an ISO alpha-3 code, nor the id of an organisation "
+                   f"(data/organisations.yaml, unions/, igos/) or ISCM (iscms/){_actor_hint(actor)}",
+                   (*loc, "actors", j))
 
 
 EXCLUSIVE_ROLES = ("member", "observer", "former-member")  # as graph.temporal.EXCLUSIVE_ROLES

@@ -284,7 +284,13 @@ def _env_number(name: str, default: float) -> float:
 def make_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="iscm", description="ISCM knowledge graph: build, query and serve.")
     sub = p.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub)
+    map_cli.add_parser(sub)
+    return p
 
+
+def _add_build(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("build", help="compile data/ + ontology/ into a validated release")
     b.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     b.add_argument("--out", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
@@ -295,6 +301,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--ontology", help="ontology folder (default: ontology/ beside the data folder, else installed)")
     b.set_defaults(func=cmd_build)
 
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
     d = sub.add_parser("diff", help="claims added, removed, changed and ended between two releases")
     d.add_argument("from_release", nargs="?", help="older release (default: the one the newer was built after)")
     d.add_argument("to_release", nargs="?", help="newer release (default: current)")
@@ -302,15 +310,21 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     d.set_defaults(func=cmd_diff)
 
+
+def _add_releases(sub: argparse._SubParsersAction) -> None:
     r = sub.add_parser("releases", help="list the published releases (current one, and which are in use)")
     r.add_argument("--format", choices=["table", "json"], default="table")
     r.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     r.set_defaults(func=cmd_releases)
 
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
     v = sub.add_parser("validate", help="check data/ without publishing anything")
     v.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     v.set_defaults(func=cmd_validate)
 
+
+def _add_query(sub: argparse._SubParsersAction) -> None:
     q = sub.add_parser("query", help="run a SPARQL query on the built graph")
     q.add_argument("sparql", nargs="?", help="the query text, or '-' to read standard input")
     q.add_argument("-f", "--file", help="read the query from this file")
@@ -325,12 +339,16 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     q.set_defaults(func=cmd_query)
 
+
+def _add_stats(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("stats", help="counts, provenance coverage and per-ISCM completeness")
     s.add_argument("--format", choices=["table", "json", "markdown"], default="table",
                    help="markdown: the headline table of the README's Counts section")
     s.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     s.set_defaults(func=cmd_stats)
 
+
+def _add_ingest(sub: argparse._SubParsersAction) -> None:
     ig = sub.add_parser("ingest", help="extract candidate facts from a document (see docs/ingestion.md)")
     ig.add_argument("file", help="the document, as UTF-8 text")
     ig.add_argument("--kind", default="auto", choices=["auto", "iscm-summary", "mieux", "meeting", "eu-summary"])
@@ -340,6 +358,8 @@ def make_parser() -> argparse.ArgumentParser:
     ig.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     ig.set_defaults(func=cmd_ingest)
 
+
+def _add_sources(sub: argparse._SubParsersAction) -> None:
     so = sub.add_parser("sources", help="list the sources per ISCM (generates data/SOURCES.md), or check them")
     so.add_argument("--data", help="data folder (default: $ISCM_DATA_DIR or ./data)")
     so.add_argument("--write", metavar="FILE", help="write to FILE (atomically) instead of standard output")
@@ -349,12 +369,16 @@ def make_parser() -> argparse.ArgumentParser:
     so.add_argument("--strict", action="store_true", help="with --check: exit 1 when there is any finding")
     so.set_defaults(func=cmd_sources)
 
+
+def _add_publish(sub: argparse._SubParsersAction) -> None:
     pb = sub.add_parser("publish", help="replace a remote store's data with the current release")
     pb.add_argument("--endpoint", help="SPARQL query URL (default: $ISCM_SPARQL_ENDPOINT)")
     pb.add_argument("--store", help="graph store protocol URL (default: $ISCM_STORE_ENDPOINT)")
     pb.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     pb.set_defaults(func=cmd_publish)
 
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
     sv = sub.add_parser("serve", help="serve the API and web page with uvicorn")
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --public)")
     sv.add_argument("--port", type=int, default=8000)
@@ -381,8 +405,10 @@ def make_parser() -> argparse.ArgumentParser:
     sv.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     sv.set_defaults(func=cmd_serve)
 
-    map_cli.add_parser(sub)
-    return p
+
+# the subcommands, in the order --help lists them (the map commands come last, from graph.map_cli)
+COMMANDS = (_add_build, _add_diff, _add_releases, _add_validate, _add_query, _add_stats, _add_ingest, _add_sources,
+            _add_publish, _add_serve)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from graph.datafiles import format_loc, line_of, load_yaml
 from graph.errors import DataError, DataErrors
 
 if TYPE_CHECKING:
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
 
 METADATA_FILE = "dataset.yaml"
 
@@ -79,17 +79,32 @@ DUMP_TYPES = {  # file → IANA media type, for the DCAT distributions
 def describe(manifest: dict, base: str, *, sizes: dict[str, int] | None = None) -> Graph:
     """DCAT + VoID description of a release: title, version, licence, publisher, temporal coverage,
     distributions (with sizes and SHA-256), triple counts, named graphs, SPARQL endpoint."""
-    from rdflib import BNode, Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
+    from rdflib import Graph, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-    void = Namespace("http://rdfs.org/ns/void#")
-    spdx = Namespace("http://spdx.org/rdf/terms#")
     base = base.rstrip("/") + "/"
     meta = manifest.get("dataset") or Metadata().model_dump()
     g = Graph()
-    for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("void", void), ("spdx", spdx)):
+    for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("void", Namespace(VOID)),
+                       ("spdx", Namespace(SPDX))):
         g.bind(prefix, ns)
     ds = URIRef(base + ".well-known/void#dataset")
+    _about(g, ds, meta, manifest, base)
+    _distributions(g, ds, meta, manifest, base, sizes)
+    _subsets(g, ds, manifest, base)
+    return g
+
+
+VOID = "http://rdfs.org/ns/void#"
+SPDX = "http://spdx.org/rdf/terms#"
+
+
+def _about(g: Graph, ds: URIRef, meta: dict, manifest: dict, base: str) -> None:
+    """The dataset itself: what it is, its version, licence, publisher, period, size and vocabularies."""
+    from rdflib import BNode, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
+
+    void = Namespace(VOID)
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, RDF.type, void.Dataset))
     g.add((ds, DCTERMS.title, Literal(meta["title"], lang="en")))
@@ -125,6 +140,15 @@ def describe(manifest: dict, base: str, *, sizes: dict[str, int] | None = None) 
     for vocab in ("http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "http://www.w3.org/2006/time#",
                   "http://www.w3.org/2004/02/skos/core#", "https://w3id.org/iscm/ontology#"):
         g.add((ds, void.vocabulary, URIRef(vocab)))
+
+
+def _distributions(g: Graph, ds: URIRef, meta: dict, manifest: dict, base: str,
+                   sizes: dict[str, int] | None) -> None:
+    """The SPARQL endpoint and each dump, with its media type, size and SHA-256."""
+    from rdflib import BNode, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+
+    void, spdx = Namespace(VOID), Namespace(SPDX)
     service = BNode("sparql")
     g.add((ds, DCAT.distribution, service))
     g.add((service, RDF.type, DCAT.Distribution))
@@ -149,13 +173,20 @@ def describe(manifest: dict, base: str, *, sizes: dict[str, int] | None = None) 
             g.add((checksum, spdx.checksumValue, Literal(digests[name], datatype=XSD.hexBinary)))
         if name.startswith("iscm."):
             g.add((ds, void.dataDump, dist))
+
+
+def _subsets(g: Graph, ds: URIRef, manifest: dict, base: str) -> None:
+    """One VoID subset per named graph, with its triple count."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, RDF
+
+    void = Namespace(VOID)
     for graph_name, count in sorted((manifest.get("graph_triples") or {}).items()):
         subset = URIRef(base + ".well-known/void#graph-" + graph_name.rsplit("/", 1)[-1].strip("<>"))
         g.add((ds, void.subset, subset))
         g.add((subset, RDF.type, void.Dataset))
         g.add((subset, DCTERMS.identifier, Literal(graph_name.strip("<>"))))
         g.add((subset, void.triples, Literal(int(count))))
-    return g
 
 
 def cite_lines(manifest: dict) -> list[str]:

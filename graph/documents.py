@@ -3,16 +3,16 @@
 Every fact becomes a node derived from a source that names the document and the line it came from
 (``iscm:locator "line 1452"``), dated with the document's as-of date and marked with the extractor
 (``iscm:extractor``). The document's named graph is a ``prov:Entity`` carrying its title and hash,
-so queries can keep or drop what came from a given document.
+so queries can keep or drop what came from a given document. The file's schema, one model per kind
+of fact, is :mod:`graph.document_schema`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, URIRef
 from rdflib import Literal as Lit
@@ -21,6 +21,24 @@ from rdflib.namespace import DCTERMS, FOAF
 from graph import countries
 from graph.catalog import Catalog, Errors, Vocabulary, digest
 from graph.datafiles import load_yaml
+from graph.document_schema import (
+    ActionFact,
+    ContributionFact,
+    CooperationFact,
+    DeploymentFact,
+    DocumentFile,
+    EventFact,
+    Fact,
+    FundingFact,
+    MembershipFact,
+    NamedBodyFact,
+    NetworkFact,
+    StructureFact,
+    SuccessionFact,
+    SupportedFact,
+    SurveyReferenceFact,
+    ThemeFact,
+)
 from graph.namespace import (
     ACTION_STATUS,
     BASE,
@@ -34,206 +52,6 @@ from graph.namespace import (
     TIME,
     entity,
 )
-from graph.schema import HttpIri
-
-Id = Annotated[str, Field(min_length=1, max_length=120)]
-
-
-class _Fact(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    line: int = Field(ge=1)
-    text: str = ""
-
-
-class MembershipFact(_Fact):
-    type: Literal["membership"]
-    organisation: Id
-    actor: Id
-    role: str
-    since: int | str | None = None
-    until: int | str | None = None
-
-
-class CooperationFact(_Fact):
-    type: Literal["cooperation"]
-    iscm: Id
-    partner: Id
-    category: str = "other"
-    intensity: Literal["official", "regular", "occasional"] | None = None
-
-
-class SuccessionFact(_Fact):
-    type: Literal["succession"]
-    predecessor: Id
-    successor: Id
-    year: int | None = None
-
-
-class ThemeFact(_Fact):
-    type: Literal["theme"]
-    subject: Id
-    theme: str
-    term: str = ""
-
-
-class FundingFact(_Fact):
-    type: Literal["funding"]
-    subject: Id
-    description: str
-    payer: Id | None = None
-    amount: float | None = None
-    currency: str | None = None
-    per: str | None = None
-    period: str | None = None
-
-
-class StructureFact(_Fact):
-    type: Literal["structure"]
-    subject: Id
-    component: str
-    description: str
-    actors: list[Id] = []
-
-
-class ContributionFact(_Fact):
-    type: Literal["contribution"]
-    subject: Id
-    level: str
-    description: str
-    actors: list[Id] = []
-
-
-class SurveyReferenceFact(_Fact):
-    type: Literal["survey-reference"]
-    subject: Id
-    actor: Id
-    value: str = ""
-
-
-class ActionFact(_Fact):
-    type: Literal["action"]
-    id: Id
-    title: str
-    programme: Id
-    status: Literal["completed", "ongoing"]
-    region: str | None = None
-    topic: str | None = None
-    themes: list[str] = []
-    requesting_authority: str | None = None
-    requesting_actor: Id | None = None
-    beneficiaries: list[Id] = []
-    experts_from: list[Id] = []
-    non_state_experts_from: list[Id] = []
-    expert_types: list[str] = []
-    start: str | None = None
-    end: str | None = None
-    notes: str | None = None
-
-
-class SupportedFact(_Fact):
-    type: Literal["supported"]
-    programme: Id
-    supported: Id
-
-
-class Speaker(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str
-    affiliation: str | None = None  # the document's wording
-    affiliation_id: str | None = None  # the entity it resolved to, if any
-
-
-class Session(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    title: str
-    number: str | None = None
-    date: dt.date | None = None
-    moderator: str | None = None
-
-    def __str__(self) -> str:
-        head = f"Session {self.number}: {self.title}" if self.number else self.title
-        extra = "; ".join(x for x in (self.date.isoformat() if self.date else None,
-                                      f"moderator {self.moderator}" if self.moderator else None) if x)
-        return f"{head} ({extra})" if extra else head
-
-
-class EventFact(_Fact):
-    type: Literal["event"]
-    id: Id
-    title: str
-    iscm: Id | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    place: str | None = None
-    country: Id | None = None
-    hosts: list[Id] = []
-    organisers: list[Id] = []
-    participants: list[Id] = []
-    sessions: list[Session | str] = []
-    speakers: list[Speaker] = []
-    topics: list[str] = []
-
-
-class NetworkFact(_Fact):
-    type: Literal["network"]
-    id: Id
-    name: str
-    legal_basis: list[str] = []
-    officer_count: int | None = None
-    approximate: bool = False
-    managers_network: bool = False
-    parent: Id | None = None
-
-
-class DeploymentFact(_Fact):
-    type: Literal["deployment"]
-    network: Id
-    deployed_by: Id
-    host_country: Id
-    purpose: Literal["posting", "fact-finding"] = "posting"
-    count: int | None = None
-    approximate: bool = False
-
-
-class NamedBodyFact(_Fact):
-    type: Literal["named-body"]
-    subject: Id
-    actor: Id
-    description: str = ""
-
-
-AnyFact = Annotated[
-    MembershipFact | CooperationFact | SuccessionFact | ThemeFact | FundingFact | StructureFact
-    | ContributionFact | SurveyReferenceFact | ActionFact | SupportedFact | EventFact | NetworkFact
-    | DeploymentFact | NamedBodyFact,
-    Field(discriminator="type"),
-]
-
-
-class DocumentInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-    title: str
-    kind: str
-    file: str | None = None
-    url: HttpIri | None = None
-    sha256: str
-    as_of: dt.date
-    extractor: str
-    ingested: dt.date
-    facts_sha256: str | None = None
-
-
-class DocumentFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    document: DocumentInfo
-    facts: list[AnyFact] = []
-
 
 EXPERT_TYPES = frozenset({"academia", "private-consultant", "ngo", "international-organisation"})
 
@@ -354,7 +172,7 @@ class _DocEmitter:
             g.add((iri, FOAF.page, URIRef(info.url)))
         return iri
 
-    def prov(self, node: URIRef, fact: _Fact) -> None:
+    def prov(self, node: URIRef, fact: Fact) -> None:
         self.g.add((node, PROV.wasDerivedFrom, self.source(fact.line)))
         self.g.add((node, ISCM.asOf, self.as_of))
         self.g.add((node, ISCM.extractor, self.extractor))
@@ -375,7 +193,7 @@ class _DocEmitter:
                 self.g.add((inst, RDF.type, TIME.Instant))
                 self.g.add((inst, TIME.inXSDDate, Lit(value, datatype=XSD.date)))
 
-    def claim(self, fact: _Fact, subject: str, prop: URIRef, value: Any, **extra: Any) -> URIRef:
+    def claim(self, fact: Fact, subject: str, prop: URIRef, value: Any, **extra: Any) -> URIRef:
         node = entity("claim", digest(self.doc.document.id, fact.line, subject, prop, value))
         g = self.g
         g.add((node, RDF.type, ISCM.Claim))

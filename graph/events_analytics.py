@@ -52,7 +52,7 @@ def events(store: Store) -> pd.DataFrame:
     doc = base["document"].fillna("") + ", " + base["locator"].fillna("")
     base["source"] = url.where(url.notna(), doc.where(base["document"].notna()))
     for col in ("participants_complete", "as_of_inferred"):
-        base[col] = base[col].fillna("false").str.lower().isin(["true", "1"])
+        base[col] = base[col].eq("true")
     for col in queries.EVENT_ROLES:
         rows = store.select_table(queries.text(f"events.role-{col}"))
         lists = rows.groupby("id")["v"].agg(lambda s: sorted(set(s))) if not rows.empty else pd.Series(dtype=object)

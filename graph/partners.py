@@ -13,21 +13,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from graph.namespace import SPARQL_PREFIXES
+from graph import queries
 from graph.store import Store
 from graph.temporal import period
-
-_SOURCE = """OPTIONAL { ?x prov:wasDerivedFrom ?src
-               OPTIONAL { ?src foaf:page ?url } OPTIONAL { ?src dcterms:isPartOf ?doc }
-               OPTIONAL { ?src iscm:locator ?loc } }
-             OPTIONAL { ?x iscm:asOf ?as_of }"""
-
-_PERIOD = """OPTIONAL { ?x iscm:period/time:hasBeginning ?b .
-               OPTIONAL { ?b time:inXSDDate ?start_date } OPTIONAL { ?b time:inXSDgYearMonth ?start_month }
-               OPTIONAL { ?b time:inXSDgYear ?start_year } }
-             OPTIONAL { ?x iscm:period/time:hasEnd ?e .
-               OPTIONAL { ?e time:inXSDDate ?end_date } OPTIONAL { ?e time:inXSDgYearMonth ?end_month }
-               OPTIONAL { ?e time:inXSDgYear ?end_year } }"""
 
 ACTION_COLUMNS = ["id", "title", "programme", "status", "region", "partners", "requesting_authority",
                   "requesting_actor", "topic", "themes", "experts_from", "non_state_experts_from",
@@ -39,11 +27,8 @@ NETWORK_COLUMNS = ["id", "label", "acronym", "parent", "legal_basis", "officers"
 FLOW_COLUMNS = ["expert_state", "partner", "actions", "first_start", "action_ids"]
 
 
-def _table(store: Store, body: str) -> pd.DataFrame:
-    df = store.select_table(SPARQL_PREFIXES + body)
-    if "approximate" in df.columns:  # xsd:boolean's lexical forms: Virtuoso writes 1 / 0 for true / false
-        df["approximate"] = df["approximate"].map(lambda v: {"1": "true", "0": "false"}.get(v, v))
-    return df
+def _table(store: Store, name: str) -> pd.DataFrame:
+    return store.select_table(queries.text(f"partners.{name}"))
 
 
 def _short(value: object) -> str | None:
@@ -74,13 +59,13 @@ def _source(df: pd.DataFrame) -> pd.Series:
                       for r in rows], index=df.index, dtype=object)
 
 
-def _joined(store: Store, subject_class: str, pred: str, *, key: str = "?x") -> dict[str, str]:
-    """Multi-valued property → ``{subject IRI: "A;B"}``, ids sorted."""
-    df = _table(store, f"SELECT {key} ?v WHERE {{ {key} a {subject_class} ; {pred} ?v }}")
+def _joined(store: Store, name: str) -> dict[str, str]:
+    """A multi-valued property (the named query ``partners.<name>``) → ``{subject IRI: "A;B"}``, ids sorted."""
+    df = _table(store, name)
     if df.empty:
         return {}
     df["v"] = df["v"].map(lambda v: _short(v) if str(v).startswith("http") else v)
-    return df.groupby(key.lstrip("?"))["v"].agg(lambda s: ";".join(sorted(set(s)))).to_dict()
+    return df.groupby("x")["v"].agg(lambda s: ";".join(sorted(set(s)))).to_dict()
 
 
 def actions(store: Store) -> pd.DataFrame:
@@ -93,17 +78,7 @@ def actions(store: Store) -> pd.DataFrame:
     ``start``/``end`` (with the source's precision), ``source``, ``as_of`` and ``home`` (``curated``
     or the ingested document's id). List columns are ``;``-joined ids.
     """
-    df = _table(store, f"""
-        SELECT ?x ?id ?title ?programme ?status ?region ?req_actor ?req_name ?req_desc ?topic ?g
-               ?url ?doc ?loc ?as_of ?start_date ?start_month ?start_year ?end_date ?end_month ?end_year WHERE {{
-          GRAPH ?g {{ ?x a iscm:CapacityBuildingAction ; dcterms:identifier ?id ; rdfs:label ?title .
-            OPTIONAL {{ ?x iscm:programme ?p }} BIND(STRAFTER(STR(?p), "/org/") AS ?programme)
-            OPTIONAL {{ ?x iscm:actionStatus ?s }} BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
-            OPTIONAL {{ ?x iscm:place ?region }} OPTIONAL {{ ?x iscm:topic ?topic }}
-            OPTIONAL {{ ?x iscm:requestingAuthority ?req_actor }}
-            OPTIONAL {{ ?x iscm:requestingAuthorityName ?req_name }}
-            OPTIONAL {{ ?x dcterms:description ?req_desc FILTER(STRSTARTS(?req_desc, "Requesting authority: ")) }}
-            {_SOURCE} {_PERIOD} }} }}""")
+    df = _table(store, "actions")
     if df.empty:
         return pd.DataFrame(columns=ACTION_COLUMNS)
     df = _dates(df)
@@ -112,10 +87,10 @@ def actions(store: Store) -> pd.DataFrame:
                                   for n, d in zip(df["req_name"], df["req_desc"], strict=True)]
     df["requesting_actor"] = df["req_actor"].map(_short)
     df["home"] = df["g"].map(lambda g: "curated" if str(g).endswith("/graph/curated") else _short(g))
-    for col, pred in (("partners", "iscm:beneficiary"), ("experts_from", "iscm:expertsFrom"),
-                      ("non_state_experts_from", "iscm:nonStateExpertsFrom"), ("expert_types", "iscm:expertType"),
-                      ("themes", "iscm:theme")):
-        values = _joined(store, "iscm:CapacityBuildingAction", pred)
+    for col, name in (("partners", "action-partners"), ("experts_from", "action-experts-from"),
+                      ("non_state_experts_from", "action-non-state-experts-from"),
+                      ("expert_types", "action-expert-types"), ("themes", "action-themes")):
+        values = _joined(store, name)
         df[col] = [values.get(x, "") for x in df["x"]]
     df = df.sort_values(["id", "as_of"]).drop_duplicates("id", keep="last")
     return df[ACTION_COLUMNS].reset_index(drop=True)
@@ -125,26 +100,15 @@ def deployments(store: Store) -> pd.DataFrame:
     """Every liaison deployment: network, host country, countries also covered, place, who deploys,
     purpose (posting or fact-finding), ``since``/``until`` with their precision, officer count,
     source and as-of date."""
-    df = _table(store, f"""
-        SELECT ?x ?network ?network_label ?host ?place ?purpose ?officers ?approximate ?g
-               ?url ?doc ?loc ?as_of ?start_date ?start_month ?start_year ?end_date ?end_month ?end_year WHERE {{
-          GRAPH ?g {{ ?x a iscm:Deployment ; iscm:network ?n .
-            OPTIONAL {{ ?x iscm:hostCountry ?host }} OPTIONAL {{ ?x iscm:place ?place }}
-            OPTIONAL {{ ?x iscm:purpose ?purpose }}
-            OPTIONAL {{ ?x iscm:officerCount ?officers }} OPTIONAL {{ ?x iscm:approximate ?approximate }}
-            {_SOURCE} {_PERIOD} }}
-          BIND(STRAFTER(STR(?n), "/network/") AS ?network)
-          OPTIONAL {{ GRAPH <https://w3id.org/iscm/graph/curated> {{ ?n skos:prefLabel ?curated_label }} }}
-          OPTIONAL {{ ?n skos:prefLabel ?any_label }}
-          BIND(COALESCE(?curated_label, ?any_label) AS ?network_label) }}""")
+    df = _table(store, "deployments")
     if df.empty:
         return pd.DataFrame(columns=DEPLOYMENT_COLUMNS)
     df = _dates(df).rename(columns={"start": "since", "end": "until"})
     df["source"] = _source(df)
     df["host"] = df["host"].map(_short)
     df["home"] = df["g"].map(lambda g: "curated" if str(g).endswith("/graph/curated") else _short(g))
-    for col, pred in (("deployed_by", "iscm:deployedBy"), ("covers", "iscm:covers")):
-        values = _joined(store, "iscm:Deployment", pred)
+    for col, name in (("deployed_by", "deployment-deployed-by"), ("covers", "deployment-covers")):
+        values = _joined(store, name)
         df[col] = [values.get(x, "") for x in df["x"]]
     df = df.drop_duplicates("x")
     df = df.sort_values(["network", "host", "since"], na_position="last")
@@ -155,26 +119,18 @@ def networks(store: Store, deps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every liaison network, one row: label (the curated name where there is one), acronym, parent
     network, legal bases, the newest officer count, how many deployments and to which host countries,
     who deploys, the earliest ``since`` of its deployments, and the source and date of the newest count."""
-    df = _table(store, """
-        SELECT ?n ?id ?label ?curated_label ?acronym ?parent ?officers ?approximate WHERE {
-          ?n a iscm:LiaisonNetwork ; dcterms:identifier ?id ; skos:prefLabel ?label .
-          OPTIONAL { GRAPH <https://w3id.org/iscm/graph/curated> { ?n skos:prefLabel ?curated_label } }
-          OPTIONAL { ?n iscm:acronym ?acronym } OPTIONAL { ?n org:subOrganizationOf/dcterms:identifier ?parent }
-          OPTIONAL { ?n iscm:officerCount ?officers } OPTIONAL { ?n iscm:approximate ?approximate } }""")
+    df = _table(store, "networks")
     if df.empty:
         return pd.DataFrame(columns=NETWORK_COLUMNS)
     df["label"] = [_first(c, a) for c, a in zip(df["curated_label"], df["label"], strict=True)]
     # several sources may give a count: the curated claims say which is newest
-    counts = _table(store, f"""
-        SELECT ?n ?value ?approximate ?url ?doc ?loc ?as_of WHERE {{
-          ?x a iscm:Claim ; iscm:subject ?n ; iscm:property iscm:officerCount ; iscm:value ?value .
-          ?n a iscm:LiaisonNetwork . OPTIONAL {{ ?x iscm:approximate ?approximate }} {_SOURCE} }}""")
+    counts = _table(store, "officer-counts")
     newest: dict[str, dict] = {}
     if not counts.empty:
         counts["source"] = _source(counts)
         for r in counts.sort_values("as_of").to_dict("records"):
             newest[r["n"]] = r
-    basis = _joined(store, "iscm:LiaisonNetwork", "iscm:legalBasis", key="?n")
+    basis = _joined(store, "network-legal-basis")
     deps = deployments(store) if deps is None else deps
     out = []
     for r in df.drop_duplicates("n").sort_values("id").to_dict("records"):

@@ -374,9 +374,8 @@ def _newest(items: list) -> Any:
 
 
 def _network(em: Any, rec: NetworkFile) -> None:
-
     node = entity("network", rec.id)
-    add, srcs = em.add, rec.sources
+    add = em.add
     add(node, RDF.type, ISCM.LiaisonNetwork)
     add(node, RDF.type, ORG.OrganizationalCollaboration)
     add(node, DCTERMS.identifier, Lit(rec.id))
@@ -396,6 +395,15 @@ def _network(em: Any, rec: NetworkFile) -> None:
              for i in getattr(rec, k)]
     if dates:
         add(node, ISCM.asOf, Lit(max(dates), datatype=XSD.date))
+    _network_claims(em, node, rec)
+    _board(em, node, rec)
+    for i, dep in enumerate(rec.deployments):
+        _deployment(em, node, rec, i, dep)
+
+
+def _network_claims(em: Any, node: URIRef, rec: NetworkFile) -> None:
+    """The legal bases and officer counts, each a claim; the newest count is also the network's own."""
+    add, srcs = em.add, rec.sources
     for act in rec.legal_basis:
         add(node, ISCM.legalBasis, Lit(act.act))
         claim = _claim(em, node, ISCM.legalBasis, Lit(act.act), act, srcs)
@@ -411,6 +419,11 @@ def _network(em: Any, rec: NetworkFile) -> None:
     if newest := _newest(rec.officer_counts):  # the newest count is the network's; every count is a claim
         add(node, ISCM.officerCount, Lit(newest.value))
         add(node, ISCM.approximate, Lit(newest.approximate))
+
+
+def _board(em: Any, node: URIRef, rec: NetworkFile) -> None:
+    """The board's seats, one claim per seat holder (or per bloc holding a seat)."""
+    add, srcs = em.add, rec.sources
     for i, seat in enumerate(rec.board):
         for actor in seat.actors or [None]:
             value = em.actor(actor) if actor else entity("org", seat.via)
@@ -422,27 +435,31 @@ def _network(em: Any, rec: NetworkFile) -> None:
                 add(claim, ISCM.seats, Lit(seat.seats))
             if (period := em.interval(seat.since, seat.until)) is not None:
                 add(claim, ISCM.period, period)
-    for i, dep in enumerate(rec.deployments):
-        d = entity("deployment", digest(rec.id, dep.host, dep.region, dep.source, dep.as_of.start(), i))
-        add(d, RDF.type, ISCM.Deployment)
-        add(d, ISCM.network, node)
-        for who in dep.deployed_by:
-            add(d, ISCM.deployedBy, em.actor(who))
-        if dep.host:
-            add(d, ISCM.hostCountry, em.actor(dep.host))
-        for c in dep.covers:
-            add(d, ISCM.covers, em.actor(c))
-        if place := ", ".join(p for p in (dep.based_in, dep.region) if p):
-            add(d, ISCM.place, Lit(place))
-        add(d, ISCM.purpose, Lit(dep.purpose))
-        if dep.count is not None:
-            add(d, ISCM.officerCount, Lit(dep.count))
-            add(d, ISCM.approximate, Lit(dep.approximate))
-        if (period := em.interval(dep.since, dep.until)) is not None:
-            add(d, ISCM.period, period)
-        if dep.note:
-            add(d, RDFS.comment, Lit(dep.note))
-        em.provenance(d, dep, srcs)
+
+
+def _deployment(em: Any, node: URIRef, rec: NetworkFile, i: int, dep: DeploymentRecord) -> None:
+    """One posting (or fact-finding visit) of the network's officers: where, by whom, how many, when."""
+    add, srcs = em.add, rec.sources
+    d = entity("deployment", digest(rec.id, dep.host, dep.region, dep.source, dep.as_of.start(), i))
+    add(d, RDF.type, ISCM.Deployment)
+    add(d, ISCM.network, node)
+    for who in dep.deployed_by:
+        add(d, ISCM.deployedBy, em.actor(who))
+    if dep.host:
+        add(d, ISCM.hostCountry, em.actor(dep.host))
+    for c in dep.covers:
+        add(d, ISCM.covers, em.actor(c))
+    if place := ", ".join(p for p in (dep.based_in, dep.region) if p):
+        add(d, ISCM.place, Lit(place))
+    add(d, ISCM.purpose, Lit(dep.purpose))
+    if dep.count is not None:
+        add(d, ISCM.officerCount, Lit(dep.count))
+        add(d, ISCM.approximate, Lit(dep.approximate))
+    if (period := em.interval(dep.since, dep.until)) is not None:
+        add(d, ISCM.period, period)
+    if dep.note:
+        add(d, RDFS.comment, Lit(dep.note))
+    em.provenance(d, dep, srcs)
 
 
 def _programme(em: Any, rec: ProgrammeFile) -> None:

@@ -345,6 +345,69 @@ SELECT ?expert ?beneficiary ?action WHERE {
      iscm:expertsFrom/dcterms:identifier ?expert ; iscm:beneficiary/dcterms:identifier ?beneficiary }""",
 }
 
+# ------------------------------------------------------------------ actions, deployments, networks (graph.partners)
+
+_PARTNERS_SOURCE = """OPTIONAL { ?x prov:wasDerivedFrom ?src
+               OPTIONAL { ?src foaf:page ?url } OPTIONAL { ?src dcterms:isPartOf ?doc }
+               OPTIONAL { ?src iscm:locator ?loc } }
+             OPTIONAL { ?x iscm:asOf ?as_of }"""
+# a start and an end with the precision the source gave: a day, a month or a year
+_PARTNERS_PERIOD = """OPTIONAL { ?x iscm:period/time:hasBeginning ?b .
+               OPTIONAL { ?b time:inXSDDate ?start_date } OPTIONAL { ?b time:inXSDgYearMonth ?start_month }
+               OPTIONAL { ?b time:inXSDgYear ?start_year } }
+             OPTIONAL { ?x iscm:period/time:hasEnd ?e .
+               OPTIONAL { ?e time:inXSDDate ?end_date } OPTIONAL { ?e time:inXSDgYearMonth ?end_month }
+               OPTIONAL { ?e time:inXSDgYear ?end_year } }"""
+_PARTNERS_DATES = "?url ?doc ?loc ?as_of ?start_date ?start_month ?start_year ?end_date ?end_month ?end_year"
+# multi-valued properties, one query each: (subject class, property)
+PARTNERS_LISTS = {
+    "action-partners": ("iscm:CapacityBuildingAction", "iscm:beneficiary"),
+    "action-experts-from": ("iscm:CapacityBuildingAction", "iscm:expertsFrom"),
+    "action-non-state-experts-from": ("iscm:CapacityBuildingAction", "iscm:nonStateExpertsFrom"),
+    "action-expert-types": ("iscm:CapacityBuildingAction", "iscm:expertType"),
+    "action-themes": ("iscm:CapacityBuildingAction", "iscm:theme"),
+    "deployment-deployed-by": ("iscm:Deployment", "iscm:deployedBy"),
+    "deployment-covers": ("iscm:Deployment", "iscm:covers"),
+    "network-legal-basis": ("iscm:LiaisonNetwork", "iscm:legalBasis"),
+}
+PARTNERS = {
+    "actions": f"""
+SELECT ?x ?id ?title ?programme ?status ?region ?req_actor ?req_name ?req_desc ?topic ?g
+       {_PARTNERS_DATES} WHERE {{
+  GRAPH ?g {{ ?x a iscm:CapacityBuildingAction ; dcterms:identifier ?id ; rdfs:label ?title .
+    OPTIONAL {{ ?x iscm:programme ?p }} BIND(STRAFTER(STR(?p), "/org/") AS ?programme)
+    OPTIONAL {{ ?x iscm:actionStatus ?s }} BIND(STRAFTER(STR(?s), "/action-status/") AS ?status)
+    OPTIONAL {{ ?x iscm:place ?region }} OPTIONAL {{ ?x iscm:topic ?topic }}
+    OPTIONAL {{ ?x iscm:requestingAuthority ?req_actor }}
+    OPTIONAL {{ ?x iscm:requestingAuthorityName ?req_name }}
+    OPTIONAL {{ ?x dcterms:description ?req_desc FILTER(STRSTARTS(?req_desc, "Requesting authority: ")) }}
+    {_PARTNERS_SOURCE} {_PARTNERS_PERIOD} }} }}""",
+    "deployments": f"""
+SELECT ?x ?network ?network_label ?host ?place ?purpose ?officers ?approximate ?g
+       {_PARTNERS_DATES} WHERE {{
+  GRAPH ?g {{ ?x a iscm:Deployment ; iscm:network ?n .
+    OPTIONAL {{ ?x iscm:hostCountry ?host }} OPTIONAL {{ ?x iscm:place ?place }}
+    OPTIONAL {{ ?x iscm:purpose ?purpose }}
+    OPTIONAL {{ ?x iscm:officerCount ?officers }} OPTIONAL {{ ?x iscm:approximate ?approximate }}
+    {_PARTNERS_SOURCE} {_PARTNERS_PERIOD} }}
+  BIND(STRAFTER(STR(?n), "/network/") AS ?network)
+  OPTIONAL {{ GRAPH <https://w3id.org/iscm/graph/curated> {{ ?n skos:prefLabel ?curated_label }} }}
+  OPTIONAL {{ ?n skos:prefLabel ?any_label }}
+  BIND(COALESCE(?curated_label, ?any_label) AS ?network_label) }}""",
+    "networks": """
+SELECT ?n ?id ?label ?curated_label ?acronym ?parent ?officers ?approximate WHERE {
+  ?n a iscm:LiaisonNetwork ; dcterms:identifier ?id ; skos:prefLabel ?label .
+  OPTIONAL { GRAPH <https://w3id.org/iscm/graph/curated> { ?n skos:prefLabel ?curated_label } }
+  OPTIONAL { ?n iscm:acronym ?acronym } OPTIONAL { ?n org:subOrganizationOf/dcterms:identifier ?parent }
+  OPTIONAL { ?n iscm:officerCount ?officers } OPTIONAL { ?n iscm:approximate ?approximate } }""",
+    # several sources may give a network's officer count: each claim with its date
+    "officer-counts": f"""
+SELECT ?n ?value ?approximate ?url ?doc ?loc ?as_of WHERE {{
+  ?x a iscm:Claim ; iscm:subject ?n ; iscm:property iscm:officerCount ; iscm:value ?value .
+  ?n a iscm:LiaisonNetwork . OPTIONAL {{ ?x iscm:approximate ?approximate }} {_PARTNERS_SOURCE} }}""",
+    **{name: _select("?x ?v", f"?x a {cls} ; {prop} ?v") for name, (cls, prop) in PARTNERS_LISTS.items()},
+}
+
 # ------------------------------------------------------------------ examples on the SPARQL page (api.pages)
 
 EXAMPLES = {
@@ -385,6 +448,7 @@ QUERIES: dict[str, str] = {
     **{f"release.{k}": q for k, q in RELEASE.items()},
     **{f"stats.{k}": q for k, q in STATS.items()},
     **{f"partnership.{k}": q for k, q in PARTNERSHIP.items()},
+    **{f"partners.{k}": q for k, q in PARTNERS.items()},
 }
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from graph.errors import QueryError
@@ -121,13 +121,7 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
     Traceback (most recent call last):
     graph.errors.QueryError: updates are not allowed: this endpoint is read-only (INSERT)
     """
-    if not text or not text.strip():
-        raise QueryError("empty query")
-    if len(text) > max_length:
-        raise QueryError(f"query is {len(text)} characters long; the limit is {max_length}")
-    text = canonical_text(text)
-    if "\x00" in text:
-        raise QueryError("query contains a NUL character")
+    text = _screened(text, max_length)
     allowed = set(allowed_graphs)
     form: QueryForm | None = None
     depth = 0
@@ -152,20 +146,40 @@ def check_query(text: str, *, allowed_graphs: Iterable[str] = (), max_length: in
         upper = value.upper()
         if form is None and upper in _FORMS:
             form = QueryForm(upper)
-        if upper == "FROM":  # the next token, or the one after NAMED, must be one of the release's graphs
-            target = next(toks, end)
-            named = target[0] == "word" and target[1].upper() == "NAMED"
-            if named:
-                target = next(toks, end)
-            iri = target[1][1:-1] if target[0] == "iri" else None
-            if iri is None or iri not in allowed:
-                raise QueryError(
-                    f"FROM {target[1]} is not allowed (character {target[2]}): only this store's graphs may be "
-                    f"named, as full IRIs ({', '.join(sorted(allowed)) or 'none'})")
+        if upper == "FROM":
+            named, iri = _from_target(toks, end, allowed)
             (from_named if named else from_graphs).append(iri)
     if form is None:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return CheckedQuery(text, form, tuple(from_graphs), tuple(from_named))
+
+
+def _screened(text: str, max_length: int) -> str:
+    """The query's canonical text, once it is neither empty, too long nor holding a NUL."""
+    if not text or not text.strip():
+        raise QueryError("empty query")
+    if len(text) > max_length:
+        raise QueryError(f"query is {len(text)} characters long; the limit is {max_length}")
+    text = canonical_text(text)
+    if "\x00" in text:
+        raise QueryError("query contains a NUL character")
+    return text
+
+
+def _from_target(toks: Iterator[tuple[str, str, int]], end: tuple[str, str, int],
+                 allowed: set[str]) -> tuple[bool, str]:
+    """(NAMED?, graph IRI) of the FROM just read: the next token, or the one after NAMED, must be one
+    of the release's graphs."""
+    target = next(toks, end)
+    named = target[0] == "word" and target[1].upper() == "NAMED"
+    if named:
+        target = next(toks, end)
+    iri = target[1][1:-1] if target[0] == "iri" else None
+    if iri is None or iri not in allowed:
+        raise QueryError(
+            f"FROM {target[1]} is not allowed (character {target[2]}): only this store's graphs may be "
+            f"named, as full IRIs ({', '.join(sorted(allowed)) or 'none'})")
+    return named, iri
 
 
 class GuardCache:

@@ -36,6 +36,7 @@ from rdflib.term import Node
 
 from graph import queries, rdflib_planner
 from graph.errors import ISCMError, QueryError
+from graph.result_tables import csv_table, json_table, tsv_table
 from graph.sparql_syntax import QueryForm, form_of
 
 if TYPE_CHECKING:
@@ -113,54 +114,6 @@ class Store(Protocol):
     def __len__(self) -> int: ...
 
     def close(self) -> None: ...
-
-
-def _csv_table(data: bytes) -> pd.DataFrame:
-    """A SPARQL 1.1 CSV result as a DataFrame of strings (IRIs and lexical forms); unbound is NA.
-
-    The CSV form carries no datatypes, so callers convert the columns they know; an empty string
-    literal also reads as NA, which no table we build relies on telling apart.
-    """
-    import io
-
-    import pandas as pd
-
-    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""])
-
-
-_TSV_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "'": "'", "\\": "\\", "b": "\b", "f": "\f"}
-
-
-def _tsv_table(data: bytes) -> pd.DataFrame:
-    """A SPARQL 1.1 TSV result as a DataFrame of strings (IRIs and lexical forms); unbound is NA.
-
-    Oxigraph's CSV writer leaves an IRI with a comma unquoted (a Refworld URL then split a row), so
-    Oxigraph tables are read from TSV, where every term is written in full and tabs never occur
-    unescaped. Columns are decoded vectorised: ``<iri>`` → iri, ``"lex"^^<dt>`` / ``"lex"@lang`` →
-    lex, bare numbers and booleans as they are.
-    """
-    import csv
-    import io
-
-    import pandas as pd
-
-    df = pd.read_csv(io.BytesIO(data), sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False,
-                     na_values=[""])
-    df.columns = [c.lstrip("?$") for c in df.columns]
-    for col in df.columns:
-        values = df[col]
-        iri = values.str.startswith("<", na=False)
-        lit = values.str.startswith('"', na=False)
-        if iri.any():
-            df.loc[iri, col] = values[iri].str[1:-1]
-        if lit.any():
-            lex = values[lit].str.extract(r'^"(.*)"(?:\^\^<[^>]*>|@[A-Za-z0-9-]+)?$', expand=False)
-            escaped = lex.str.contains("\\", regex=False, na=False)
-            if escaped.any():
-                lex[escaped] = lex[escaped].str.replace(r"\\(.)", lambda m: _TSV_ESCAPES.get(m.group(1), m.group(1)),
-                                                        regex=True)
-            df.loc[lit, col] = lex
-    return df
 
 
 # ----------------------------------------------------------------------------- pyoxigraph
@@ -276,7 +229,7 @@ class OxigraphStore:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("select_table needs a SELECT query")
-        return _tsv_table(result.serialize(format=ox.QueryResultsFormat.TSV))
+        return tsv_table(result.serialize(format=ox.QueryResultsFormat.TSV))
 
     def quads(self) -> Iterable[ox.Quad]:
         return iter(self._store)
@@ -391,7 +344,7 @@ class RdflibStore:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if result.type != "SELECT":
             raise QueryError("select_table needs a SELECT query")
-        return _csv_table(result.serialize(format="csv"))
+        return csv_table(result.serialize(format="csv"))
 
     def close(self) -> None:
         self._ds = None  # type: ignore[assignment]
@@ -526,10 +479,11 @@ class RemoteStore:
         return capped(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), max_rows)
 
     def select_table(self, sparql: str) -> pd.DataFrame:
-        """A SELECT answer as a DataFrame of strings, fetched as SPARQL CSV results (unbound is NA)."""
+        """A SELECT answer as a DataFrame of strings, fetched as SPARQL JSON results (unbound is NA):
+        typed, unlike CSV, so booleans arrive as ``true``/``false`` from every server."""
         if form_of(sparql) is not QueryForm.SELECT:
             raise QueryError("select_table needs a SELECT query")
-        return _csv_table(self._post(sparql, "text/csv").content)
+        return json_table(self._post(sparql, "application/sparql-results+json").json())
 
     def replace_dataset(self, nquads: bytes) -> None:
         """Replace the release on the server with this N-Quads dataset (graph store protocol)."""

@@ -21,7 +21,8 @@ whether a membership holds. The rules, in the order they apply:
    meanwhile. One source listing an actor in two of them is a build error (:mod:`graph.checks`
    checks it, with file and line).
 5. **Rotating roles.** A chair's or presidency's term ends when the successor's starts, unless a
-   source gives its end; co-chairs are their own role. Two sole chairs never hold at once.
+   source gives its end; co-chairs are their own role. Two sole chairs never hold at once
+   (:mod:`graph.rotation`).
 6. **Suspensions** (role ``suspended``, with a period) cut the tenures of that actor in that body
    — and, for a bloc, every tenure derived through it.
 7. **Inferred dates** stay flagged: a start taken from evidence is "at least since"
@@ -44,12 +45,11 @@ Examples
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -60,6 +60,8 @@ from graph.asof import label as label
 from graph.asof import period as period
 from graph.columns import TENURE_COLUMNS
 from graph.errors import ISCMError
+from graph.rotation import rotating_terms
+from graph.spans import DAY, FAR_FUTURE, FAR_PAST, Hole, Span, merge_spans, point, subtract
 from graph.tables import read_table, write_table
 
 #: roles that exclude each other for one actor in one body
@@ -85,30 +87,8 @@ END_REASONS = {
 }
 
 
-_FAR_PAST = pd.Timestamp("1900-01-01")
-_FAR_FUTURE = pd.Timestamp("2262-01-01")
-_DAY = pd.Timedelta(days=1)
-
-
 class TemporalError(ISCMError, ValueError):
     """The claims contradict the time model (e.g. two sole chairs at once from one source)."""
-
-
-@dataclass
-class _Span:
-    start: pd.Timestamp
-    end: pd.Timestamp | None  # inclusive; None = open
-    start_precision: str = "day"
-    start_inferred: bool = False
-    start_basis: str = "explicit"
-    end_precision: str | None = None
-    end_reason: str | None = None
-    end_inferred: bool = False
-    last_seen: pd.Timestamp | None = None
-    rows: list[int] = field(default_factory=list)
-
-    def stop(self) -> pd.Timestamp:
-        return self.end if self.end is not None else _FAR_FUTURE
 
 
 # ---------------------------------------------------------------------------------- lifetimes
@@ -121,7 +101,7 @@ class Lifetime:
     end_reason: str | None
     end_inferred: bool = False
 
-    def clamp(self, span: _Span) -> _Span | None:
+    def clamp(self, span: Span) -> Span | None:
         """The part of ``span`` inside this lifetime (None if nothing is left)."""
         if self.start is not None and span.start < self.start:
             span.start, span.start_basis, span.start_precision = self.start, "established", "year"
@@ -151,24 +131,11 @@ def _lifetimes(claims: pd.DataFrame) -> dict[str, Lifetime]:
 
 
 # ---------------------------------------------------------------------------------- evidence walk
-def _point(row: dict) -> tuple[pd.Timestamp | None, pd.Timestamp, pd.Timestamp | None]:
-    """(explicit start, evidence date, explicit end) of one claim; evidence kept inside its period."""
-    since, until, as_of = row["start"], row["end"], row["as_of"]
-    since = since if pd.notna(since) else None
-    until = until if pd.notna(until) else None
-    seen = as_of
-    if until is not None and seen > until:
-        seen = until if since is None else since
-    if since is not None and seen < since:
-        seen = since
-    return since, seen, until
-
-
-def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timestamp, str, bool]]) -> list[_Span]:
+def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timestamp, str, bool]]) -> list[Span]:
     """Spans of one (organisation, actor, role) from its claims and the dates it is known absent."""
     events: list[tuple[pd.Timestamp, int, str, int | None]] = []  # (date, order, kind, row index)
     for idx in idxs:
-        since, seen, until = _point(recs[idx])
+        since, seen, until = point(recs[idx])
         if since is not None:
             events.append((since, 0, "open", idx))
         events.append((seen, 1, "seen", idx))
@@ -180,14 +147,14 @@ def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timesta
         if when not in present_on:  # same-date disagreement: presence wins
             events.append((when, 2, why, None))
     events.sort(key=lambda e: (e[0], e[1]))
-    spans: list[_Span] = []
-    cur: _Span | None = None
+    spans: list[Span] = []
+    cur: Span | None = None
     for when, _order, kind, idx in events:
         if kind in ("open", "seen"):
             row = recs[idx]
             if cur is None:
                 explicit = kind == "open"
-                cur = _Span(start=when, end=None,
+                cur = Span(start=when, end=None,
                             start_precision=(row["start_precision"] if explicit else row["as_of_precision"]) or "day",
                             start_inferred=not explicit or False,
                             start_basis="explicit" if explicit else "evidence")
@@ -204,139 +171,10 @@ def _walk(recs: list[dict], idxs: Iterable[int], absences: list[tuple[pd.Timesta
             cur.end_precision = recs[idx]["end_precision"] or "day"
             cur = None
         elif cur is not None:  # an absence; from an undated source, the end is flagged, not hidden
-            cur.end, cur.end_reason, cur.end_precision = when - _DAY, kind, "day"
+            cur.end, cur.end_reason, cur.end_precision = when - DAY, kind, "day"
             cur.end_inferred = when in inferred_on
             cur = None
     return spans
-
-
-Hole = tuple[pd.Timestamp, pd.Timestamp, str]  # (first day, last day, why): a pause in a tenure
-
-
-def _subtract(span: _Span, holes: Iterable[Hole]) -> list[_Span]:
-    """``span`` minus the (inclusive) periods in ``holes`` (suspensions, observer spells)."""
-    pieces = [span]
-    for h_start, h_end, why in sorted(holes):
-        out = []
-        for p in pieces:
-            if h_end < p.start or h_start > p.stop():
-                out.append(p)
-                continue
-            if h_start > p.start:
-                out.append(_Span(**{**p.__dict__, "end": h_start - _DAY, "end_reason": why,
-                                    "end_precision": "day", "rows": list(p.rows)}))
-            if h_end < p.stop():
-                out.append(_Span(**{**p.__dict__, "start": h_end + _DAY, "start_basis": f"after-{why}",
-                                    "start_precision": "day", "start_inferred": False, "rows": list(p.rows)}))
-        pieces = out
-    return pieces
-
-
-def _precision_of_day_before(start: pd.Timestamp, precision: str | None) -> str:
-    """A term that ends the day before a successor starts on 1 January (or on the 1st of a month) is
-    known to the year (or month) its own start is known to: "2000 – 2000", not "2000 – 2000-12-31"."""
-    if start.month == 1 and start.day == 1 and precision in ("year", "month"):
-        return precision
-    if start.day == 1 and precision == "month":
-        return "month"
-    return "day"
-
-
-def _rotating(recs: list[dict], idxs: Iterable[int], role: str) -> list[tuple[str, str, _Span]]:
-    """Terms of one (organisation, rotating role) as (actor, role, span): each ends when the next starts.
-
-    A claim without a start for an actor whose stated term had begun by then is evidence of that
-    term, not a new one (lists of past chairs). Several sole chairs from one start are co-chairs
-    (never two sole chairs at once); a stated end that runs past the successor's start (a year
-    given for a term that changed mid-year) is cut there.
-    """
-    keyed = []
-    stated: dict[str, list[pd.Timestamp]] = defaultdict(list)
-    for idx in idxs:
-        row = recs[idx]
-        since, seen, until = _point(row)
-        keyed.append((since if since is not None else seen, since is not None, until, idx, row["actor_id"]))
-        if since is not None:
-            stated[row["actor_id"]].append(since)
-    attach: dict[int, pd.Timestamp] = {}  # claim index → the stated term it supports
-    for key, explicit, _until, idx, actor in keyed:
-        if not explicit and any(s <= key for s in stated.get(actor, ())):
-            attach[idx] = max(s for s in stated[actor] if s <= key)
-    keyed = sorted((k for k in keyed if k[3] not in attach), key=lambda k: (k[0], k[3]))
-    groups: list[tuple[pd.Timestamp, bool, list]] = []  # (start, stated, holders): who took office then
-    for key, explicit, until, idx, actor in keyed:
-        if groups and groups[-1][0] == key:
-            groups[-1][2].append((actor, idx, until))
-            groups[-1] = (key, groups[-1][1] or explicit, groups[-1][2])
-        else:
-            groups.append((key, explicit, [(actor, idx, until)]))
-    out: list[tuple[str, str, _Span]] = []
-    open_terms: dict[str, _Span] = {}
-    for key, explicit, holders in groups:
-        actors = {a for a, _, _ in holders}
-        # the previous holders not named again leave when this group starts
-        for actor in list(open_terms):
-            if actor not in actors:
-                term = open_terms.pop(actor)
-                if term.end is None or term.end >= key:
-                    term.end, term.end_reason = key - _DAY, "successor"
-                    term.end_precision = _precision_of_day_before(key, term.start_precision)
-        held_as = "co-chair" if role != "co-chair" and len(actors) > 1 else role
-        for actor, idx, until in holders:
-            row = recs[idx]
-            term = open_terms.get(actor)
-            if term is None:
-                term = _Span(start=key, end=None,
-                             start_precision=(row["start_precision"] if explicit else row["as_of_precision"]) or "day",
-                             start_inferred=not explicit, start_basis="explicit" if explicit else "evidence")
-                out.append((actor, held_as, term))
-                open_terms[actor] = term
-            term.rows.append(idx)
-            term.last_seen = max(term.last_seen or key, row["as_of"] if pd.notna(row["as_of"]) else key)
-            if until is not None:
-                term.end, term.end_reason = until, "until"
-                term.end_precision = row["end_precision"] or "day"
-                open_terms.pop(actor, None)
-    for idx, since in attach.items():
-        for actor, _r, term in out:
-            if actor == recs[idx]["actor_id"] and term.start == since:
-                term.rows.append(idx)
-    # where a stated end runs past the next holder's start: a start known only to the year (or month)
-    # of a more precisely stated end follows that end ("since 2022" after "until 2022-12-14");
-    # otherwise the successor's start ends the term ("2000–2001" then "2001–2002": mid-year handovers)
-    for _actor, _r, term in sorted(out, key=lambda o: o[2].start):
-        later = sorted({t.start for _a, _r2, t in out if t.start > term.start})
-        if not later or term.stop() < later[0]:
-            continue
-        nxt = [t for _a, _r2, t in out if t.start == later[0]]
-        finer = all(_RANK.get(term.end_precision or "day", 0) < _RANK.get(t.start_precision or "day", 0) for t in nxt)
-        if term.end is not None and term.end_reason == "until" and finer and _within(term.end, later[0], nxt) \
-                and all(t.stop() > term.end for t in nxt):
-            for t in nxt:
-                t.start, t.start_precision, t.start_basis = term.end + _DAY, "day", "after-predecessor"
-        else:
-            term.end, term.end_reason = later[0] - _DAY, "successor"
-            term.end_precision = _precision_of_day_before(later[0], term.start_precision)
-    # last, in start order: a term still running on the day the next holder starts ends the day before
-    starts = sorted({t.start for _a, _r, t in out})
-    for _a, _r, term in out:
-        following = starts[bisect.bisect_right(starts, term.start):]
-        if following and term.stop() >= following[0]:
-            term.end, term.end_reason, term.end_precision = following[0] - _DAY, "successor", "day"
-    return out
-
-
-_RANK = {"day": 0, "month": 1, "year": 2}  # how coarse a precision is
-
-
-def _within(day: pd.Timestamp, start: pd.Timestamp, terms: list[_Span]) -> bool:
-    """Whether ``day`` falls inside the year (or month) that coarse starts ``start`` stand for."""
-    precisions = {t.start_precision for t in terms}
-    if precisions <= {"year"}:
-        return day.year == start.year
-    if precisions <= {"year", "month"}:
-        return (day.year, day.month) == (start.year, start.month)
-    return False
 
 
 # ---------------------------------------------------------------------------------- the table
@@ -363,7 +201,7 @@ def _absences(claims: pd.DataFrame) -> dict[tuple[str, str, str], list[tuple[pd.
     for row in named[named["role"] == "former-member"].itertuples(index=False):
         when = row.end if pd.notna(row.end) else row.as_of
         out[(row.organisation_id, row.actor_id, "member")].append(
-            (when + _DAY if pd.notna(row.end) else when, "exit", pd.isna(row.end) and bool(row.as_of_inferred)))
+            (when + DAY if pd.notna(row.end) else when, "exit", pd.isna(row.end) and bool(row.as_of_inferred)))
     # role changes among member / observer: the other role's evidence is this one's absence
     exclusive = named[named["role"].isin(("member", "observer"))]
     for (oid, actor), group in exclusive.groupby(["organisation_id", "actor_id"]):
@@ -380,7 +218,7 @@ def _suspensions(claims: pd.DataFrame) -> dict[tuple[str, str], list[Hole]]:
     out: dict[tuple[str, str], list[Hole]] = defaultdict(list)
     for row in claims[claims["role"] == "suspended"].itertuples(index=False):
         start = row.start if pd.notna(row.start) else row.as_of
-        end = row.end if pd.notna(row.end) else _FAR_FUTURE
+        end = row.end if pd.notna(row.end) else FAR_FUTURE
         out[(row.organisation_id, row.actor_id)].append((start, end, "suspended"))
     return out
 
@@ -423,58 +261,87 @@ def tenures(claims: pd.DataFrame, *, release_date: dt.date | None = None) -> pd.
     if claims.empty:
         return pd.DataFrame(columns=TENURE_COLUMNS)
     claims = _normalise(claims)
-    lifetimes = _lifetimes(claims)
-    absences = _absences(claims)
-    suspensions = _suspensions(claims)
-    spans: list[tuple[str, str, str, _Span, bool]] = []  # (org, actor, role, span, derived)
-
     recs = claims.to_dict("records")
+    suspensions = _suspensions(claims)
+    spans = _named_spans(claims, recs)
+    # bloc tenures first (named members of unions and IGOs, less their suspensions), then what is
+    # derived through them
+    spans += _derived_spans(claims, recs, spans, suspensions)
+    return _table(recs, _pieces(recs, spans, suspensions, _lifetimes(claims)), release_date)
+
+
+Spans = list[tuple[str, str, str, Span, bool]]  # (organisation, actor, role, span, derived)
+
+
+def _named_spans(claims: pd.DataFrame, recs: list[dict]) -> Spans:
+    """The spans of the roles sources name directly (rules 2, 4 and 5)."""
+    absences = _absences(claims)
+    spans: Spans = []
     held = claims[~claims["role"].isin(MODIFIER_ROLES)]
-    named, derived = held[held["via"].isna()], held[held["via"].notna()]
+    named = held[held["via"].isna()]
     rotating = named["role"].isin(ROTATING_ROLES)
     # groupby(...).groups: labels of `claims` rows (the positions of `recs`)
     for (oid, role), labels in named[rotating].groupby(["organisation_id", "role"]).groups.items():
-        spans.extend((oid, actor, held_as, s, False) for actor, held_as, s in _rotating(recs, labels, role))
+        spans.extend((oid, actor, held_as, s, False) for actor, held_as, s in rotating_terms(recs, labels, role))
     for (oid, actor, role), labels in named[~rotating].groupby(["organisation_id", "actor_id", "role"]).groups.items():
         spans.extend((oid, actor, role, s, False)
                      for s in _walk(recs, labels, absences.get((oid, actor, role), [])))
+    return spans
 
-    # bloc tenures first (named members of unions and IGOs, less their suspensions), then what is
-    # derived through them
-    bloc_spans: dict[tuple[str, str], list[_Span]] = defaultdict(list)
+
+def _derived_spans(claims: pd.DataFrame, recs: list[dict], spans: Spans,
+                   suspensions: dict[tuple[str, str], list[Hole]]) -> Spans:
+    """The spans held through a bloc (rule 3): inside the ``via`` claim's period and the actor's own
+    membership of the bloc, less the bloc's suspensions of it."""
+    bloc_spans: dict[tuple[str, str], list[Span]] = defaultdict(list)
     for oid, actor, role, s, _d in spans:
         if role == "member":
             holes = suspensions.get((oid, actor), [])
-            bloc_spans[(oid, actor)].extend(_subtract(s, holes) if holes else [s])
-    for idx in derived.index:
+            bloc_spans[(oid, actor)].extend(subtract(s, holes) if holes else [s])
+    held = claims[~claims["role"].isin(MODIFIER_ROLES)]
+    out: Spans = []
+    for idx in held[held["via"].notna()].index:
         row = recs[idx]
-        since, _seen, until = _point(row)
-        window_start = since if since is not None else _FAR_PAST
-        window_end = until if until is not None else _FAR_FUTURE
         for bs in bloc_spans.get((row["via"], row["actor_id"]), []):
-            start, end = max(bs.start, window_start), min(bs.stop(), window_end)
-            if end < start:
-                continue
-            from_bloc = bs.start >= window_start
-            span = _Span(start=start, end=None if end == _FAR_FUTURE else end,
-                         start_precision=bs.start_precision if from_bloc else (row["start_precision"] or "day"),
-                         start_inferred=bs.start_inferred if from_bloc else False,
-                         start_basis="bloc-" + bs.start_basis if from_bloc else "explicit",
-                         last_seen=bs.last_seen, rows=[idx, *bs.rows])
-            if span.end is not None:
-                span.end_reason = "bloc-exit" if bs.end is not None and bs.end <= window_end else "bloc-ended"
-                if bs.end_reason == "suspended" and bs.end == span.end:
-                    span.end_reason = "suspended"
-                span.end_precision = "day"
-            spans.append((row["organisation_id"], row["actor_id"], row["role"], span, True))
+            span = _through_bloc(row, idx, bs)
+            if span is not None:
+                out.append((row["organisation_id"], row["actor_id"], row["role"], span, True))
+    return out
 
+
+def _through_bloc(row: dict, idx: int, bs: Span) -> Span | None:
+    """The part of the bloc tenure ``bs`` inside the period of the ``via`` claim ``row`` (None: none)."""
+    since, _seen, until = point(row)
+    window_start = since if since is not None else FAR_PAST
+    window_end = until if until is not None else FAR_FUTURE
+    start, end = max(bs.start, window_start), min(bs.stop(), window_end)
+    if end < start:
+        return None
+    from_bloc = bs.start >= window_start
+    span = Span(start=start, end=None if end == FAR_FUTURE else end,
+                start_precision=bs.start_precision if from_bloc else (row["start_precision"] or "day"),
+                start_inferred=bs.start_inferred if from_bloc else False,
+                start_basis="bloc-" + bs.start_basis if from_bloc else "explicit",
+                last_seen=bs.last_seen, rows=[idx, *bs.rows])
+    if span.end is not None:
+        span.end_reason = "bloc-exit" if bs.end is not None and bs.end <= window_end else "bloc-ended"
+        if bs.end_reason == "suspended" and bs.end == span.end:
+            span.end_reason = "suspended"
+        span.end_precision = "day"
+    return span
+
+
+def _pieces(recs: list[dict], spans: Spans, suspensions: dict[tuple[str, str], list[Hole]],
+            lifetimes: dict[str, Lifetime]) -> dict[tuple[str, str, str], list[tuple[Span, bool]]]:
+    """Each span less its suspensions (rule 6) and, derived, its observer spells; clamped to the
+    organisation's lifetime (rule 1)."""
     # a State a source names as observer is not a member through its bloc meanwhile (the named,
     # more specific claim wins over the bloc rule)
     observing: dict[tuple[str, str], list[Hole]] = defaultdict(list)
     for oid, actor, role, span, is_derived in spans:
         if role == "observer" and not is_derived:
             observing[(oid, actor)].append((span.start, span.stop(), "role-change"))
-    pieces: dict[tuple[str, str, str], list[tuple[_Span, bool]]] = defaultdict(list)
+    pieces: dict[tuple[str, str, str], list[tuple[Span, bool]]] = defaultdict(list)
     for oid, actor, role, span, is_derived in spans:
         holes = list(suspensions.get((oid, actor), []))
         if is_derived:
@@ -482,12 +349,18 @@ def tenures(claims: pd.DataFrame, *, release_date: dt.date | None = None) -> pd.
             if role == "member":
                 holes += observing.get((oid, actor), [])
         life = lifetimes.get(oid)
-        for piece in (_subtract(span, holes) if holes else [span]):
+        for piece in (subtract(span, holes) if holes else [span]):
             if life is None or life.clamp(piece) is not None:
                 pieces[(oid, actor, role)].append((piece, is_derived))
+    return pieces
+
+
+def _table(recs: list[dict], pieces: dict[tuple[str, str, str], list[tuple[Span, bool]]],
+           release_date: dt.date | None) -> pd.DataFrame:
+    """One row per merged span, ``current`` as of the release date (rule 8)."""
     rows = [_row(recs, oid, actor, role, span, is_derived)
             for (oid, actor, role), found in pieces.items()
-            for span, is_derived in _merge(found)]
+            for span, is_derived in merge_spans(found)]
     if not rows:
         return pd.DataFrame(columns=TENURE_COLUMNS)
     out = pd.DataFrame(rows)
@@ -497,26 +370,6 @@ def tenures(claims: pd.DataFrame, *, release_date: dt.date | None = None) -> pd.
     out["current"] = (out["start"] <= when) & (out["end"].isna() | (out["end"] >= when))
     out = out[TENURE_COLUMNS]
     return out.sort_values(["organisation_id", "role", "actor_id", "start"]).reset_index(drop=True)
-
-
-def _merge(found: list[tuple[_Span, bool]]) -> list[tuple[_Span, bool]]:
-    """One row per fact: overlapping or touching spans of one actor, body and role become one
-    (named if any part is named; the earliest start and the latest end keep their basis and reason)."""
-    found = sorted(found, key=lambda f: f[0].start)
-    out: list[tuple[_Span, bool]] = []
-    for span, is_derived in found:
-        if out and span.start <= out[-1][0].stop() + _DAY:
-            prev, prev_derived = out[-1]
-            if span.stop() > prev.stop():
-                prev.end, prev.end_reason, prev.end_precision = span.end, span.end_reason, span.end_precision
-                prev.end_inferred = span.end_inferred
-            if span.last_seen is not None:
-                prev.last_seen = max(prev.last_seen or span.last_seen, span.last_seen)
-            prev.rows = [*prev.rows, *(r for r in span.rows if r not in prev.rows)]
-            out[-1] = (prev, prev_derived and is_derived)
-        else:
-            out.append((_Span(**{**span.__dict__, "rows": list(span.rows)}), is_derived))
-    return out
 
 
 def _normalise(claims: pd.DataFrame) -> pd.DataFrame:
@@ -536,7 +389,7 @@ def _normalise(claims: pd.DataFrame) -> pd.DataFrame:
     return claims
 
 
-def _row(recs: list[dict], oid: str, actor: str, role: str, span: _Span, is_derived: bool) -> dict:
+def _row(recs: list[dict], oid: str, actor: str, role: str, span: Span, is_derived: bool) -> dict:
     own = [recs[i] for i in span.rows]
     # the row speaks for its newest evidence; every claim it rests on is listed in `claims`
     newest = max(own, key=lambda r: r["as_of"])

@@ -32,8 +32,8 @@ MEMBERSHIP_OPTIONAL_PARTS = {k: queries.text(f"membership.{k}") for k in queries
 
 
 def _frame(store: Store, query: str) -> pd.DataFrame:
-    # strings straight from the store's CSV serialiser: at 100x the per-cell rdflib terms of
-    # store.query took most of a minute for the membership table
+    # strings straight from the store's result serialiser (booleans as true/false on every backend):
+    # at 100x the per-cell rdflib terms of store.query took most of a minute for the membership table
     return store.select_table(query)
 
 
@@ -88,9 +88,9 @@ def memberships(store: Store) -> pd.DataFrame:
     df = df.merge(lifetimes(store), on="organisation", how="left")
     for col in _DATE_COLUMNS:
         df[col] = pd.to_datetime(df[col], errors="coerce")
-    df["complete_list"] = df["complete_list"].isin(["true", "1"])
+    df["complete_list"] = df["complete_list"].eq("true")
     df["as_of_precision"] = df["as_of_precision"].fillna("day")
-    df["as_of_inferred"] = df["as_of_inferred"].isin(["true", "1"])
+    df["as_of_inferred"] = df["as_of_inferred"].eq("true")
     df["organisation_end_inferred"] = df["organisation_end_inferred"].fillna(False).astype(bool)
     df = df[MEMBERSHIP_COLUMNS]
     # the membership IRI last: one order whatever order the store returned the rows in

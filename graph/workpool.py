@@ -5,14 +5,14 @@ worker opens the release (its tenures and on-disk store) once and computes the t
 :mod:`graph.analytics` it is sent. A call that exceeds its time limit gets its worker killed and
 replaced (:class:`AnalyticsTimeoutError`); the number of workers bounds concurrent calls, and a
 caller waits ``queue_timeout`` seconds for a free one (:class:`AnalyticsBusyError`). The pool is
-separate from the SPARQL workers (:mod:`api.querypool`), so one cannot starve the other.
+separate from the SPARQL workers (:mod:`api.querypool`), so one cannot starve the other; both are
+built on :mod:`graph.workers`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing as mp
 import queue
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import pandas as pd
 from graph import errors
 from graph.analytics import Params
 from graph.errors import ISCMError, QueryTimeoutError, UnknownEntityError
+from graph.workers import Worker, WorkerPool, serve
 
 
 class AnalyticsTimeoutError(QueryTimeoutError):
@@ -37,49 +38,23 @@ def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no
 
     cat = ISCMGraph(open_store(Path(release), backend=backend), release=Path(release))
     conn.send(("ready",))
-    while True:
-        try:
-            msg = conn.recv()
-        except EOFError:
-            return
-        if msg is None:
-            return
-        name, p = msg
-        try:
-            conn.send(("ok", analytics.compute(cat, name, p)))
-        except UnknownEntityError as exc:
-            conn.send(("unknown", exc.kind, exc.identifier))
-        except ISCMError as exc:  # the package's own errors take one message
-            conn.send(("iscm", type(exc).__name__, str(exc)))
-        except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    serve(conn, lambda msg: _answer(conn, analytics.compute, cat, msg))
 
 
-class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, release: Path, backend: str) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, str(release), backend), daemon=True)
-        self.proc.start()
-        child.close()
-        self.ready = False
-
-    def wait_ready(self, timeout: float) -> None:
-        if self.ready:
-            return
-        if not self.conn.poll(timeout):
-            raise RuntimeError("analytics worker did not start in time")
-        reply = self.conn.recv()
-        if reply != ("ready",):
-            raise RuntimeError(f"analytics worker failed to start: {reply!r}")
-        self.ready = True
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
+def _answer(conn: Connection, compute: Callable, cat: object, msg: tuple) -> bool:  # pragma: no cover - in a child
+    name, p = msg
+    try:
+        conn.send(("ok", compute(cat, name, p)))
+    except UnknownEntityError as exc:
+        conn.send(("unknown", exc.kind, exc.identifier))
+    except ISCMError as exc:  # the package's own errors take one message
+        conn.send(("iscm", type(exc).__name__, str(exc)))
+    except Exception as exc:
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    return True
 
 
-class AnalyticsPool:
+class AnalyticsPool(WorkerPool):
     """A fixed number of analytics worker processes over one release, started on first use."""
 
     def __init__(self, release: Path, *, workers: int = 1, backend: str = "oxigraph",
@@ -88,27 +63,24 @@ class AnalyticsPool:
         self.backend = backend
         self.queue_timeout = queue_timeout
         self.start_timeout = start_timeout
-        self.size = workers
-        self._ctx = mp.get_context("spawn")  # no fork: the server process runs threads
-        self._idle: queue.Queue[_Worker | None] = queue.Queue()
-        self._closed = False
-        for _ in range(workers):
-            self._idle.put(None)  # a slot; its process starts when first needed
+        super().__init__(workers, lazy=True)  # a slot's process starts when first needed
 
-    def _new(self) -> _Worker:
-        return _Worker(self._ctx, self.release, self.backend)
+    def _spawn(self) -> Worker:
+        return self._start(_worker, str(self.release), self.backend)
 
     def run(self, name: str, p: Params, *, timeout: float) -> pd.DataFrame:
         """The table ``name`` for ``p``; raise AnalyticsTimeoutError or AnalyticsBusyError when over."""
         try:
-            worker = self._idle.get(timeout=self.queue_timeout)
+            worker = self.lend(self.queue_timeout)
         except queue.Empty:
             raise AnalyticsBusyError(f"all {self.size} analytics workers are busy; try again shortly") from None
+        except OSError as exc:
+            raise RuntimeError(f"the analytics worker failed; {name} was not completed") from exc
         replace = False
         try:
-            if worker is None:
-                worker = self._new()
-            worker.wait_ready(self.start_timeout)  # a release loads in seconds: not part of the limit
+            # a release loads in seconds: not part of the limit
+            if not worker.wait_ready(self.start_timeout):
+                raise RuntimeError("analytics worker did not start in time")
             worker.conn.send((name, p))
             if not worker.conn.poll(timeout):
                 replace = True
@@ -122,27 +94,8 @@ class AnalyticsPool:
             replace = True
             raise RuntimeError(f"the analytics worker failed; {name} was not completed") from exc
         finally:
-            if replace and worker is not None:
-                worker.kill()
-                worker = None  # the slot starts a fresh process when next used
-            if self._closed:
-                if worker is not None:
-                    worker.kill()
-            else:
-                self._idle.put(worker)
+            self.take_back(worker, replace=replace)  # a replaced slot starts a fresh process when next used
         return _unpack(reply)
-
-    def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                w = self._idle.get_nowait()
-            except queue.Empty:
-                break
-            if w is not None:
-                with contextlib.suppress(OSError):
-                    w.conn.send(None)
-                w.kill()
 
 
 def _unpack(reply: tuple) -> pd.DataFrame:

@@ -16,9 +16,9 @@ API = Path(__file__).resolve().parent.parent / "api"
 # a value for each parameter, naming something the tiny data set holds
 SAMPLE = {"iri": "https://w3id.org/iscm/id/iscm/alpha-process", "lang": "en",
           "values": "(iscm:ISCM) (iscm:State)", "prefix": "https://w3id.org/iscm/graph/"}
-# queries that find nothing in the tiny data set (no meetings, actions, deployments, successions …)
-MAY_BE_EMPTY = re.compile(r"^(events\.|partnership\.edges-(association|succession|expert|beneficiary|requesting"
-                          r"|programme|deployment|event)|partnership\.expert-flows|profile\.(actions|networks|state-"
+# queries that find nothing in the tiny data set (no meetings, actions, deployments, networks, successions …)
+MAY_BE_EMPTY = re.compile(r"^(events\.|partners\.|partnership\.edges-(association|succession|expert|beneficiary"
+                          r"|requesting|programme|deployment|event)|partnership\.expert-flows|profile\.(actions|networks|state-"
                           r"|iscm-alt-names|iscm-related|identifiers|iscm-themes)|details\.entity-period|membership\.(complete_list|via|end|.*precision|"
                           r"as_of_inferred)|views\.(lifetimes|status-claims)|release\.remote-|stats\.)")
 

@@ -12,7 +12,9 @@ import httpx
 import pytest
 from conftest import iscm_executable
 
+from graph import queries
 from graph.build import current_release
+from graph.loader import open_store
 from graph.store import RemoteStore
 
 pytestmark = pytest.mark.slow
@@ -75,3 +77,21 @@ def test_virtuoso_sparql_endpoint_is_read_only_for_anonymous_clients(virtuoso_se
                    timeout=300)
     assert r.status_code >= 400
     assert STALE not in _store(virtuoso_server).release_graphs()
+
+
+# named queries with xsd:boolean columns, both values present in the real data
+BOOLEAN_TABLES = {"membership.complete_list": "complete_list", "partners.networks": "approximate"}
+
+
+@pytest.mark.parametrize("name", sorted(BOOLEAN_TABLES))
+def test_a_remote_table_reads_booleans_as_the_embedded_store_does(built, store_env, name: str):
+    """Virtuoso writes xsd:boolean as 1 and 0 in CSV and TSV results; tables are read from SPARQL JSON,
+    which names the datatype, so every reader sees ``true``/``false`` whatever the server."""
+    text = queries.text(name)
+    remote = _store(store_env).select_table(text)
+    embedded = open_store(current_release(built)).select_table(text)
+    col = BOOLEAN_TABLES[name]
+    assert set(remote[col].dropna()) == {"true", "false"}
+    key = list(remote.columns)
+    assert remote.sort_values(key).reset_index(drop=True).fillna("").equals(
+        embedded[key].sort_values(key).reset_index(drop=True).fillna(""))

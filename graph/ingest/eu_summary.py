@@ -16,8 +16,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from graph.ingest.actors import alias_spans, capitalised_phrases
 from graph.ingest.base import Extraction, Linker, document_info, lines_of, normalise_name, slugify
-from graph.ingest.meeting import alias_spans, capitalised_phrases
 
 KIND = "eu-summary"
 
@@ -154,6 +154,27 @@ def _mentions(net: _Network, text: str) -> list[int]:
 
 def extract(text: str, *, path: Path | None, linker: Linker) -> Extraction:
     lines = lines_of(text)
+    title, as_of = _title(lines)
+    ext = Extraction(document=document_info(text, path=path, kind=KIND, title=title, as_of=as_of))
+    nets = _networks(lines)
+    main = nets[0] if nets else None
+    _legal_bases(lines, nets)
+    _counts(lines, nets)
+    _managers(lines, nets, main, ext, linker)
+    for net in nets:
+        n = net.count[2] if net.count else net.line
+        ext.add("network", line=n, text=lines[n - 1], id=net.id, name=net.name, legal_basis=net.legal_basis,
+                officer_count=net.count[0] if net.count else None,
+                approximate=net.count[1] if net.count else None,
+                managers_network=net.managers or None)
+    if main:
+        _fact_finding(ext, linker, lines, nets, main)
+        _named_bodies(ext, linker, lines, main, nets)
+    return ext
+
+
+def _title(lines: list[str]) -> tuple[str, dt.date | None]:
+    """The summary's title (with its procedure reference) and its date."""
     title_n = next((i for i, line in enumerate(lines, start=1) if line.strip()), 1)
     title = " ".join(lines[title_n - 1].split()) if lines else "EU summary"
     as_of: dt.date | None = None
@@ -167,12 +188,11 @@ def extract(text: str, *, path: Path | None, linker: Linker) -> Extraction:
             break
     if procedure and procedure not in title:  # the procedure reference identifies the summary
         title = f"{title} ({procedure})"
-    ext = Extraction(document=document_info(text, path=path, kind=KIND, title=title, as_of=as_of))
+    return title, as_of
 
-    nets = _networks(lines)
-    main = nets[0] if nets else None
 
-    # a legal act belongs to the network named nearest to it in the same sentence
+def _legal_bases(lines: list[str], nets: list[_Network]) -> None:
+    """A legal act belongs to the network named nearest to it in the same sentence."""
     for line in lines:
         for m in _ACT.finditer(line):
             act = " ".join(m.group().split())
@@ -186,7 +206,10 @@ def extract(text: str, *, path: Path | None, linker: Linker) -> Extraction:
                 if act not in net.legal_basis:
                     net.legal_basis.append(act)
 
-    # officer counts ("almost 500 ILOs", "13 European Migration Liaison Officers (EMLOs)")
+
+def _counts(lines: list[str], nets: list[_Network]) -> None:
+    """Officer counts ("almost 500 ILOs", "13 European Migration Liaison Officers (EMLOs)"): the largest
+    a network's first line naming one gives."""
     for net in nets:
         rx = net.count_rx()
         for n, line in enumerate(lines, start=1):
@@ -199,7 +222,9 @@ def extract(text: str, *, path: Path | None, linker: Linker) -> Extraction:
             if net.count:
                 break
 
-    # the managers' network belongs to the network whose name it carries
+
+def _managers(lines: list[str], nets: list[_Network], main: _Network | None, ext: Extraction, linker: Linker) -> None:
+    """The managers' network belongs to the network whose name it carries (else to the main one)."""
     for n, line in enumerate(lines, start=1):
         for m in _MANAGERS.finditer(line):
             label = m.group("name") or m.group("name2") or ""
@@ -209,18 +234,6 @@ def extract(text: str, *, path: Path | None, linker: Linker) -> Extraction:
                 net.managers = True
             if m.group("name"):
                 linker.link(ext, m.group("name"), line=n, kind="organisation", context=line)
-
-    for net in nets:
-        n = net.count[2] if net.count else net.line
-        ext.add("network", line=n, text=lines[n - 1], id=net.id, name=net.name, legal_basis=net.legal_basis,
-                officer_count=net.count[0] if net.count else None,
-                approximate=net.count[1] if net.count else None,
-                managers_network=net.managers or None)
-
-    if main:
-        _fact_finding(ext, linker, lines, nets, main)
-        _named_bodies(ext, linker, lines, main, nets)
-    return ext
 
 
 def _deployed_by(lines: list[str], ext: Extraction, linker: Linker) -> str | None:

@@ -7,7 +7,8 @@ proceedings: day headers, session headings with their moderators, one paragraph 
 
 One ``event`` fact is emitted (id = ISCM + place + start date), one ``theme`` fact per topic that
 maps to the theme scheme, and a ``named-body`` fact for each organisation that organised or
-supported the meeting. Every name that becomes an id goes through the Linker.
+supported the meeting. Every name that becomes an id goes through the Linker; finding and resolving
+names is :mod:`graph.ingest.actors`, reading dates :mod:`graph.ingest.dates`.
 """
 
 from __future__ import annotations
@@ -17,294 +18,27 @@ import re
 from pathlib import Path
 from typing import Any
 
+from graph.ingest.actors import (
+    alias_spans,
+    clean_name,
+    country_only,
+    is_capitalised,
+    link_actor,
+    resolvable,
+    resolve_affiliation,
+    split_list,
+)
 from graph.ingest.base import Extraction, Linker, document_info, lines_of, normalise_name, slugify
+from graph.ingest.dates import MONTH, parse_date_range
 
 KIND = "meeting"
-
-# ----------------------------------------------------------------------------- dates
-
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_DASH = r"\s*(?:[-–—]|to|and|until)\s*"
-_START = r"(?<!Day )(?<![\d/])"  # "Day 1 – 30 November": the 1 is a day number, not a date
-_Y1, _Y2 = r"(?P<y1>\d{4})", r"(?P<y2>\d{4})"
-_DATE_PATTERNS = [re.compile(p, re.I) for p in [
-    # 30 December 2016 - 2 January 2017
-    rf"{_START}(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})\s+{_Y1}{_DASH}(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})\s+{_Y2}",
-    # 30 November - 1 December 2016
-    rf"{_START}(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH}){_DASH}(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})\s+{_Y2}",
-    # 7-8 December 2016
-    rf"{_START}(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})\s+{_Y2}",
-    # December 7-8, 2016
-    rf"(?P<m2>{_MONTH})\s+(?P<d1>\d{{1,2}}){_DASH}(?P<d2>\d{{1,2}}),?\s+{_Y2}",
-    # 7 December 2016
-    rf"{_START}(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})\s+{_Y2}",
-    # December 7, 2016
-    rf"(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}),?\s+{_Y2}",
-]]
-
-
-def parse_date_range(text: str) -> tuple[dt.date, dt.date, re.Match[str]] | None:
-    """The first date or date range in ``text`` (start, end, match); None if there is none."""
-    for rx in _DATE_PATTERNS:
-        for m in rx.finditer(text):
-            g = m.groupdict()
-            y2, m2, d2 = int(g["y2"]), _MONTHS[g["m2"].lower()], int(g["d2"])
-            y1 = int(g.get("y1") or y2)
-            m1 = _MONTHS[g["m1"].lower()] if g.get("m1") else m2
-            d1 = int(g.get("d1") or d2)
-            try:
-                start, end = dt.date(y1, m1, d1), dt.date(y2, m2, d2)
-            except ValueError:  # "31 November": not a date, try the next match
-                continue
-            if start > end and g.get("m1") and not g.get("y1"):  # "30 December - 2 January 2017"
-                start = dt.date(y1 - 1, m1, d1)
-            if start <= end:
-                return start, end, m
-    return None
-
-
-# ----------------------------------------------------------------------------- names
-
-# Words that make a name an organisation (or a government body) rather than a person or a State.
-_ORG_HEADS = {
-    "agency", "association", "authority", "board", "bureau", "center", "centre", "commission", "committee",
-    "council", "court", "delegation", "department", "directorate", "division", "embassy", "federation",
-    "forum", "foundation", "fund", "group", "initiative", "institute", "institution", "ministry", "mission",
-    "network", "office", "organisation", "organization", "panel", "parliament", "process", "programme",
-    "program", "secretariat", "service", "society", "union", "unit", "university",
-}
-# A segment with one of these is a State's own body: the State is the affiliation.
-_STRONG_GOV = re.compile(r"\b(?:Ministry|Minister|Ministerial|Embassy|Ambassador|Consulate|Government|Deputy Prime)\b")
-_WEAK_GOV = re.compile(r"\b(?:Department|Directorate|Bureau|State|National|Police|Border|Service|Committee|"
-                       r"Commission|Agency|Office|Secretariat|Division|Unit|Inspectorate|Guard)\b")
-_CIVIL = re.compile(r"\b(?:Foundation|Institute|Cent(?:er|re)|University|Association|NGO|Society|Federation|"
-                    r"Network|Council|Forum|Initiative|Union)\b|^[\"“«]")
-_OFFICE_OF = re.compile(r"^(?:the\s+)?(?:(?:Regional|Country|Liaison|Sub-regional)\s+)?(?:Mission|Office|Delegation|"
-                        r"Representation|Bureau)\s+of\s+(?:the\s+)?(?P<org>.+)\s+(?:in|to)\s+(?:the\s+)?[^,]+$",
-                        re.I)
-_JOB_TITLE = re.compile(r"^(?:(?:Deputy|Senior|Chief|Acting|Vice|Assistant|Principal|Special|Regional|Head)\s+)*"
-                        r"(?:Adviser|Advisor|Director|Head|Officer|Minister|Expert|Chair(?:person)?|President|Manager|"
-                        r"Coordinator|Consultant|Specialist|Ambassador|Counsellor|Secretary|Representative|Analyst|"
-                        r"Researcher|Professor|Lecturer|Legal\s+Officer)(?:\s+of\s+(?:the\s+)?Unit)?$", re.I)
-_CONNECTORS = {"of", "for", "on", "and", "the", "in", "against", "de", "des", "du", "la", "le", "et"}
-_TOKEN = re.compile(r"[^\W\d_](?:[\w'’&-]|\.(?=\w))*")  # a full stop inside a token ("U.S"), never at its end
-_UPPER = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž]")
-
-
-def _clean(name: str) -> str:
-    name = re.sub(r"[*_`]+", "", name)
-    name = name.strip().strip("\"“”«»'‘’").strip()
-    name = re.sub(r"^(?:by|from|with)\s+", "", name)
-    return " ".join(name.strip(" ,.;:").split())
-
-
-def _is_capitalised(token: str) -> bool:
-    return bool(_UPPER.match(token))
-
-
-def _single_token_ok(token: str) -> bool:
-    """Whether a one-word span may be looked up as a name ("IOM", "Frontex"; not "Can" or "Add")."""
-    letters = re.sub(r"[^\w]", "", token)
-    return (letters.isupper() and len(letters) >= 2) or (len(letters) >= 5 and _is_capitalised(token))
-
-
-def capitalised_phrases(text: str) -> list[tuple[int, int, list[str]]]:
-    """Maximal runs of capitalised words (lower-case connectors allowed inside): (start, end, tokens)."""
-    runs: list[tuple[int, int, list[str]]] = []
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    i = 0
-    while i < len(tokens):
-        if not _is_capitalised(tokens[i][2]):
-            i += 1
-            continue
-        j = i + 1
-        while j < len(tokens):
-            if text[tokens[j - 1][1]:tokens[j][0]].strip():  # punctuation ends a name
-                break
-            if _is_capitalised(tokens[j][2]) or tokens[j][2].lower() in _CONNECTORS:
-                j += 1
-                continue
-            break
-        while j > i + 1 and not _is_capitalised(tokens[j - 1][2]):  # no trailing connectors
-            j -= 1
-        runs.append((tokens[i][0], tokens[j - 1][1], [t[2] for t in tokens[i:j]]))
-        i = j
-    return runs
-
-
-def alias_spans(text: str, linker: Linker, *, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Names inside ``text`` that the alias table knows, longest first within each capitalised run."""
-    found: list[str] = []
-    for _, _, toks in capitalised_phrases(text):
-        i = 0
-        while i < len(toks):
-            hit = None
-            # "State Commission": a word qualified by the capitalised word before it names something else
-            qualified = i > 0 and toks[i - 1].lower() not in _CONNECTORS and not toks[i].isupper()
-            for j in range(min(len(toks), i + 12), i, -1):
-                span = toks[i:j]
-                if qualified:
-                    break
-                if not (_is_capitalised(span[0]) and _is_capitalised(span[-1])) or (
-                        len(span) == 1 and not _single_token_ok(span[0])):
-                    continue
-                name = " ".join(span)
-                if normalise_name(name) in exclude:
-                    continue
-                if linker.organisation(name):
-                    hit = (name, j)
-                    break
-            if hit:
-                found.append(hit[0])
-                i = hit[1]
-            else:
-                i += 1
-    return found
-
-
-def _country_only(name: str, linker: Linker) -> str | None:
-    """The State ``name`` names, if the name is a country name and nothing more ("IOM Ukraine" is not)."""
-    words = name.split()
-    if not words or len(words) > 8:
-        return None
-    if any(w.lower() in _ORG_HEADS for w in words):
-        return None
-    if any(len(w) > 1 and w.isupper() and linker.organisation(w) for w in words):
-        return None
-    return linker.country(name)
-
-
-def org_candidates(name: str, linker: Linker) -> list[str]:
-    """Forms of ``name`` under which an organisation may be known (acronym, parent of a country office)."""
-    out = [name]
-    paren = re.search(r"\(([^()]+)\)", name)
-    if paren:
-        out += [re.sub(r"\s*\([^()]*\)", "", name).strip(), paren.group(1).strip()]
-    office = _OFFICE_OF.match(name)
-    if office:
-        out.append(office.group("org"))
-    words = name.split()
-    for k in (1, 2, 3):  # "IOM Ukraine": an organisation's office named after its country
-        if len(words) > k and _country_only(" ".join(words[-k:]), linker):
-            out.append(" ".join(words[:-k]))
-    return [c for c in out if c]
-
-
-def _looks_like_org(name: str) -> bool:
-    words = name.split()
-    return (any(w.lower().strip("()") in _ORG_HEADS for w in words)
-            or any(len(w.strip("()")) > 1 and w.strip("()").isupper() for w in words)
-            or bool(_CIVIL.search(name)))
-
-
-def link_actor(ext: Extraction, linker: Linker, raw: str, *, line: int, context: str,
-               report_unknown: bool = True) -> str | None:
-    """Resolve a State or organisation name; record it (unresolved too, unless ``report_unknown`` is off
-    and the name does not even look like an organisation)."""
-    name = _clean(raw)
-    name = re.sub(r"^(?:the\s+)?representatives?\s+of\s+", "", name, flags=re.I)
-    if not name:
-        return None
-    for cand in org_candidates(name, linker):
-        if linker.organisation(cand):
-            return linker.link(ext, cand, line=line, kind="organisation", context=context)
-    if _country_only(name, linker):
-        return linker.link(ext, name, line=line, kind="country", context=context)
-    if _looks_like_org(name) or len(name.split()) > 3:  # never let a country inside an org name stand for it
-        return linker.link(ext, name, line=line, kind="organisation", context=context)
-    if report_unknown:
-        return linker.link(ext, name, line=line, kind="actor", context=context)
-    return None
-
-
-def resolvable(raw: str, linker: Linker) -> bool:
-    """Whether :func:`link_actor` would resolve ``raw`` (checked without recording a mention)."""
-    name = _clean(raw)
-    return bool(name) and (any(linker.organisation(c) for c in org_candidates(name, linker))
-                           or _country_only(name, linker) is not None)
-
-
-def split_list(text: str, linker: Linker) -> list[str]:
-    """Split "A, B and C" into names, keeping names that contain "and" when the alias table knows them."""
-    items: list[str] = []
-    for part in re.split(r"\s*[,;]\s*(?:and\s+)?", text):
-        part = _clean(part)
-        if not part:
-            continue
-        # country_converter would read "Moldova and Ruritania" as Moldova: split unless an organisation's name
-        if linker.organisation(part) or " and " not in part:
-            items.append(part)
-            continue
-        items += [_clean(p) for p in re.split(r"\s+and\s+(?:the\s+)?", part) if _clean(p)]
-    return items
-
-
-def _top_level_split(text: str) -> list[str]:
-    """Split on commas outside parentheses and quotes."""
-    parts, depth, quote, cur = [], 0, False, []
-    for ch in text:
-        if ch in "(":
-            depth += 1
-        elif ch in ")":
-            depth = max(0, depth - 1)
-        elif ch in "\"“”":
-            quote = not quote if ch == "\"" else ch == "“"
-        if ch == "," and depth == 0 and not quote:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return [_clean(p) for p in parts if _clean(p)]
-
-
-def resolve_affiliation(ext: Extraction, linker: Linker, affiliation: str, *, line: int,
-                        context: str) -> str | None:
-    """The State or organisation a speaker's affiliation names ("Ministry ... of the Republic of Belarus" is
-    BLR, "Mission of IOM in Ukraine" is iom); an unknown organisation is reported, not guessed."""
-    segments = _top_level_split(affiliation)
-
-    def country_of(seg: str) -> str | None:
-        if linker.country(seg):
-            return seg
-        head = re.split(r"\s+(?:in|to|at)\s+(?:the\s+)?", seg)[0]  # "Ambassador of X in Y": X sends
-        return head if head != seg and linker.country(head) else None
-
-    for seg in segments:
-        if _STRONG_GOV.search(seg) and (name := country_of(seg)):
-            return linker.link(ext, name, line=line, kind="country", context=context)
-    for seg in segments:
-        if _WEAK_GOV.search(seg) and not alias_spans(seg, linker) and (name := country_of(seg)):
-            return linker.link(ext, name, line=line, kind="country", context=context)
-    for seg in segments:
-        for cand in org_candidates(seg, linker):
-            if linker.organisation(cand):
-                return linker.link(ext, cand, line=line, kind="organisation", context=context)
-        spans = alias_spans(seg, linker)
-        if spans:
-            return linker.link(ext, spans[0], line=line, kind="organisation", context=context)
-    civil = [s for s in segments if _CIVIL.search(s) or _looks_like_org(s)]
-    if civil:  # an organisation we do not know: report it, do not fall back to its country
-        return linker.link(ext, re.sub(r"\s*\([^()]*\)", "", civil[0]), line=line, kind="organisation",
-                           context=context)
-    for seg in segments:
-        if name := country_of(seg):
-            return linker.link(ext, name, line=line, kind="country", context=context)
-    named = [re.sub(r"\s*\([^()]*\)", "", s) for s in segments if not _JOB_TITLE.match(s)]
-    if named:  # a name we cannot place (e.g. a quoted association name): report it
-        return linker.link(ext, max(named, key=len), line=line, kind="organisation", context=context)
-    return None
-
 
 # ----------------------------------------------------------------------------- document structure
 
 _TITLE = re.compile(r"^\W*Report\s+(?:of|on)\s+the\s+.*\b(?:Meeting|Conference|Workshop|Seminar|Forum|Session|"
                     r"Consultations?|Dialogue)\b", re.I)
 _SUMMARY_HEAD = re.compile(r"^\W*(?:EXECUTIVE\s+SUMMARY|SUMMARY|Executive\s+summary)\W*$")
-_DAY_DATE = rf"(?:\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}},?(?:\s+\d{{4}})?)"
+_DAY_DATE = rf"(?:\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?|{MONTH}\s+\d{{1,2}},?(?:\s+\d{{4}})?)"
 _DAY_HEAD = re.compile(rf"^\W*(?:{_DAY_DATE}\s*[-–—:,]\s*Day\s+\w+|Day\s+\w+\s*[-–—:,]\s*.*\d{{4}})\W*$", re.I)
 _SESSION = re.compile(r"^\W*(?P<head>(?:Session|Panel|Working\s+Group|Round\s*table|Workshop)\s+"
                       r"(?P<num>[IVXLC]+|\d+|[A-Z])\b)\s*[.:–—-]?\s*(?P<title>.*?)\W*$")
@@ -415,7 +149,7 @@ def _sentences(line: str) -> list[str]:
 
 def _is_heading(line: str) -> bool:
     s = line.strip()
-    return (0 < len(s) <= 90 and not s.endswith((".", ",", ";", ":")) and _is_capitalised(s.lstrip("*#_ "))
+    return (0 < len(s) <= 90 and not s.endswith((".", ",", ";", ":")) and is_capitalised(s.lstrip("*#_ "))
             and not s.startswith(("-", "•")))
 
 
@@ -450,7 +184,7 @@ class _Reader:
                 title = i
             elif date is None and parse_date_range(s) and len(s) < 80:
                 date = i
-                rest = _clean(parse_date_range(s)[2].re.sub("", s))
+                rest = clean_name(parse_date_range(s)[2].re.sub("", s))
                 if rest and place is None and re.search(r"[A-Za-z]{3}", rest):
                     place = i
             elif place is None and date is not None and len(s) < 80:
@@ -467,11 +201,11 @@ class _Reader:
         found = parse_date_range(s)
         if found:
             s = s.replace(found[2].group(), " ")
-        parts = [p for p in (_clean(x) for x in s.split(",")) if p]
+        parts = [p for p in (clean_name(x) for x in s.split(",")) if p]
         if not parts:
             return None, None
         if len(parts) == 1:
-            if _country_only(parts[0], self.linker):
+            if country_only(parts[0], self.linker):
                 return None, self.linker.link(self.ext, parts[0], line=n, kind="country", context=self.lines[n - 1])
             return parts[0], None
         country = self.linker.link(self.ext, parts[-1], line=n, kind="country", context=self.lines[n - 1])
@@ -484,7 +218,7 @@ class _Reader:
             m = rx.search(line)
             if not m:
                 continue
-            if _country_only(m.group("place"), self.linker):
+            if country_only(m.group("place"), self.linker):
                 return None, self.linker.link(self.ext, m.group("place"), line=n, kind="country", context=line)
             country = None
             if m.group("country"):
@@ -514,7 +248,7 @@ class _Reader:
                 continue
             m = _SESSION.match(line)
             if m and _is_heading(line):
-                rec: dict[str, Any] = {"number": m.group("num"), "title": _clean(m.group("title")) or None,
+                rec: dict[str, Any] = {"number": m.group("num"), "title": clean_name(m.group("title")) or None,
                                        "line": i}
                 if day:
                     rec["date"] = dt.date.fromordinal(day.toordinal())  # own object: no YAML anchors
@@ -546,7 +280,7 @@ class _Reader:
                 if not m:
                     continue
                 name = " ".join(m.group("name").split())
-                aff = _clean(m.groupdict().get("aff") or m.groupdict().get("aff2") or "")
+                aff = clean_name(m.groupdict().get("aff") or m.groupdict().get("aff2") or "")
                 key = normalise_name(name)
                 if key in seen or not aff:
                     continue
@@ -601,7 +335,7 @@ class _Reader:
             line = self.lines[n - 1]
             for m in _ATTENDED.finditer(line):  # "delegations from A, B and C": only names that resolve count
                 for item in split_list(m.group("list"), self.linker):
-                    if not _is_capitalised(item.removeprefix("the ")):
+                    if not is_capitalised(item.removeprefix("the ")):
                         break
                     if not resolvable(item, self.linker):
                         break
@@ -610,8 +344,8 @@ class _Reader:
                         out.append(actor)
             for m in _COUNTRY_LIST.finditer(line):
                 for item in re.split(r"\s*,\s*|\s+and\s+", m.group("list")):
-                    item = _clean(item)
-                    if not item or not _is_capitalised(item) or not _country_only(item, self.linker):
+                    item = clean_name(item)
+                    if not item or not is_capitalised(item) or not country_only(item, self.linker):
                         break
                     actor = self.link(item, n)
                     if actor and actor not in out:
@@ -646,7 +380,7 @@ class _Reader:
                     chunk = re.sub(r"[\s,;]+(?:and|or)?\s*$", "", chunk)
                     chunk = re.sub(r"^(?:on|the\s+topic\s+of|about)\s+", "", chunk.strip(), flags=re.I)
                     if chunk:
-                        items.append((_clean(chunk), n))
+                        items.append((clean_name(chunk), n))
                 if items:
                     return items
         return []
@@ -674,7 +408,7 @@ def extract(text: str, *, path: Path | None, linker: Linker) -> Extraction:
     ext = Extraction(document={})
     r = _Reader(text, linker, ext)
     header_end, title_n, date_n, place_n = r.header()
-    title = (_clean(r.lines[title_n - 1]) if r.lines else "") or "Meeting report"
+    title = (clean_name(r.lines[title_n - 1]) if r.lines else "") or "Meeting report"
     start = end = None
     if date_n:
         start, end, _ = parse_date_range(r.lines[date_n - 1])

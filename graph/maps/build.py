@@ -257,6 +257,24 @@ def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | 
     graph.errors.UnknownEntityError: unknown ISCM (not in this graph): 'delta'
     """
     chosen = list(dict.fromkeys(iscms))
+    draft = _membership_draft(B, chosen)
+    _enrich(draft, memberships)
+    draft = _filter(draft, anchors=chosen, regions=regions, types=types, roles=roles, relations=None)
+    node_lines = {i: [f"members in this map: {sum(1 for e in draft.edges if e['v'] == i)}"] for i in chosen}
+    for n, d in draft.nodes.items():
+        if n not in chosen:
+            d["label"] = _country_label(n, d["label"])
+    names = [B.nodes[i].get("label") or i for i in sorted(chosen)]
+    subtitle = " · ".join(p for p in (_when(as_of), f"regions: {', '.join(sorted(regions))}" if regions else "",
+                                      f"roles: {', '.join(sorted(roles))}" if roles else "") if p)
+    return _finish("membership", draft, anchors=chosen, size_by=size_by, seed=seed,
+                   title=title or "Members of " + _names(names, many=f"{len(names)} ISCMs"), subtitle=subtitle,
+                   source_degree=_degrees(B), node_lines=node_lines,
+                   params={"iscms": sorted(chosen), "as_of": as_of})
+
+
+def _membership_draft(B: nx.Graph, chosen: list[str]) -> Draft:
+    """The chosen ISCMs, their members and an edge per role held, before any filter."""
     if not chosen:
         raise MapParameterError("a membership map needs at least one ISCM")
     for i in chosen:
@@ -271,19 +289,7 @@ def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | 
             for role in sorted(data.get("roles") or ["member"]):
                 draft.edges.append(_edge(actor, i, "membership", role, sources=sorted(data.get("sources") or []),
                                          start=cell_text(data.get("start")), end=cell_text(data.get("end"))))
-    _enrich(draft, memberships)
-    draft = _filter(draft, anchors=chosen, regions=regions, types=types, roles=roles, relations=None)
-    node_lines = {i: [f"members in this map: {sum(1 for e in draft.edges if e['v'] == i)}"] for i in chosen}
-    for n, d in draft.nodes.items():
-        if n not in chosen:
-            d["label"] = _country_label(n, d["label"])
-    names = [B.nodes[i].get("label") or i for i in sorted(chosen)]
-    subtitle = " · ".join(p for p in (_when(as_of), f"regions: {', '.join(sorted(regions))}" if regions else "",
-                                      f"roles: {', '.join(sorted(roles))}" if roles else "") if p)
-    return _finish("membership", draft, anchors=chosen, size_by=size_by, seed=seed,
-                   title=title or "Members of " + _names(names, many=f"{len(names)} ISCMs"), subtitle=subtitle,
-                   source_degree=_degrees(B), node_lines=node_lines,
-                   params={"iscms": sorted(chosen), "as_of": as_of})
+    return draft
 
 
 def _country_label(node_id: str, label: str) -> str:

@@ -60,12 +60,32 @@ def choropleth_svg(counts: Mapping[str, int], *, highlight_iscm_members: set[str
     True
     """
     from pygal.style import Style
-    from pygal_maps_world.i18n import COUNTRIES
     from pygal_maps_world.maps import World
+
+    highlight = set(highlight_iscm_members or ())
+    plain, marked, tips = _series(counts, highlight, highlight_label)
+    style = Style(colors=("#0072b2", "#d55e00"), font_family="sans-serif", background="#ffffff",
+                  plot_background="#ffffff", foreground="#222222", foreground_strong="#222222",
+                  foreground_subtle="#555555", opacity="1", opacity_hover="1", transition="0ms")
+    chart = World(js=[], style=style, title=title, legend_at_bottom=True, legend_at_bottom_columns=2,
+                  show_legend=True, width=1000, height=620, print_values=False, disable_xml_declaration=True)
+    chart.uuid = "iscm-choropleth"  # pygal draws a random id; a fixed one keeps the output stable
+    chart.add("number of ISCMs (darker: more)", plain)
+    if highlight:
+        chart.add(highlight_label, marked)
+    raw = chart.render(is_unicode=True)
+    return _clean_svg(raw, tips, credit or NO_RELEASE)
+
+
+
+def _series(counts: Mapping[str, int], highlight: set[str],
+            highlight_label: str) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    """(plain, highlighted, tooltips) keyed by the world map's lower-case alpha-2 codes; codes the map
+    does not draw are skipped."""
+    from pygal_maps_world.i18n import COUNTRIES
 
     from graph.countries import country
 
-    highlight = set(highlight_iscm_members or ())
     plain: dict[str, int] = {}
     marked: dict[str, int] = {}
     tips: dict[str, str] = {}
@@ -81,18 +101,7 @@ def choropleth_svg(counts: Mapping[str, int], *, highlight_iscm_members: set[str
         (marked if code in highlight else plain)[a2] = n
         tips[a2] = f"{info.name}: {n} ISCM{'s' if n != 1 else ''}" + (f" · {highlight_label}" if code in highlight
                                                                      else "")
-    style = Style(colors=("#0072b2", "#d55e00"), font_family="sans-serif", background="#ffffff",
-                  plot_background="#ffffff", foreground="#222222", foreground_strong="#222222",
-                  foreground_subtle="#555555", opacity="1", opacity_hover="1", transition="0ms")
-    chart = World(js=[], style=style, title=title, legend_at_bottom=True, legend_at_bottom_columns=2,
-                  show_legend=True, width=1000, height=620, print_values=False, disable_xml_declaration=True)
-    chart.uuid = "iscm-choropleth"  # pygal draws a random id; a fixed one keeps the output stable
-    chart.add("number of ISCMs (darker: more)", plain)
-    if highlight:
-        chart.add(highlight_label, marked)
-    raw = chart.render(is_unicode=True)
-    return _clean_svg(raw, tips, credit or NO_RELEASE)
-
+    return plain, marked, tips
 
 def _footer(root: ET.Element, credit: str) -> None:
     """The source line under the chart: the canvas grows by one line to hold it."""
