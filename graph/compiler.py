@@ -9,6 +9,7 @@ Layout of ``data/`` (see ``data/README.md``)::
     data/unions/<id>.yaml        regional unions with their member States
     data/igos/<id>.yaml          IGOs whose member States matter (UN, IOM), same shape as unions
     data/iscms/<id>.yaml         ISCMs: facts and membership claim blocks
+    data/state-identifiers.yaml  Wikidata QIDs of States and territories (alpha-3 → QID)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from graph.events_data import emit_events, load_events
 from graph.namespace import BASE, PROV
 from graph.partners_data import emit_partners, load_partners
 from graph.schema import CollaborationFile, OrganisationRecord
+from graph.state_ids import emit_state_ids, load_state_ids
 
 CURATED_GRAPH = URIRef(BASE + "graph/curated")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
@@ -127,6 +129,7 @@ def compile_dataset(data_dir: Path, ontology: Graph, *, origins: dict[URIRef, Or
     docs = load_documents(data_dir, cat, errors, vocab)
     events = load_events(data_dir, cat, errors, docs)
     partners = load_partners(data_dir, cat, vocab, errors, docs)
+    state_ids = load_state_ids(data_dir, errors)
     if errors.items:
         raise DataErrors(errors.items)
     ds = Dataset()
@@ -138,6 +141,7 @@ def compile_dataset(data_dir: Path, ontology: Graph, *, origins: dict[URIRef, Or
     emit(cat, curated, extra_countries=used, origins=origins, country_aliases=_country_aliases(data_dir))
     emit_events(events, curated, cat)
     emit_partners(partners, curated, cat)
+    emit_state_ids(curated, state_ids)  # last: only the State nodes written above get a QID
     curated.add((CURATED_GRAPH, RDF.type, PROV.Entity))
     curated.add((CURATED_GRAPH, RDFS.label, Literal("curated data from data/")))
     return ds

@@ -158,6 +158,36 @@ def test_a_malformed_qid_is_refused(tmp_path: Path):
     assert proc.returncode != 0 and "identifiers.wikidata" in proc.stdout + proc.stderr
 
 
+
+def test_state_qids_in_the_real_data_are_well_formed_and_unique():
+    from graph.catalog import Errors
+    from graph.state_ids import load_state_ids
+
+    errors = Errors()
+    qids = load_state_ids(DATA, errors)
+    assert not errors.items, [str(e) for e in errors.items]
+    assert qids["NGA"] == "Q1033" and qids["NLD"] == "Q29999" and len(qids) >= 240
+    organisation_qids = {(r.get("identifiers") or {}).get("wikidata")
+                         for r in yaml.safe_load((DATA / "organisations.yaml").read_text())}
+    assert not organisation_qids & set(qids.values())  # a State is never one of our organisations
+
+
+def test_a_state_qid_on_an_unknown_code_or_shared_by_two_codes_is_refused(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    (data / "state-identifiers.yaml").write_text(
+        "source: {kind: secondary, url: 'https://example.org/qids', title: QIDs, publisher: Example}\n"
+        "as_of: 2026\n"
+        "wikidata:\n"
+        "  FRA: Q142\n"
+        "  ZZZ: Q1\n"
+        "  DEU: Q142\n")
+    proc = run_iscm("validate", "--data", str(data))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "state-identifiers.yaml:5" in out and "unknown country code 'ZZZ'" in out
+    assert "state-identifiers.yaml:6" in out and "Q142 is already given to FRA" in out
+
 def test_kinds_qids_and_shares_reach_the_graph_profiles_and_dumps(built: Path):
     from fastapi.testclient import TestClient
 
@@ -177,6 +207,7 @@ def test_kinds_qids_and_shares_reach_the_graph_profiles_and_dumps(built: Path):
     with TestClient(create_app(graph=g)) as client:
         iom = client.get("/api/organisations/iom").json()
         bp = client.get("/api/iscms/budapest-process").json()
+        nga = client.get("/api/states/NGA").json()
         entities = client.get("/dumps/entities.csv").text.splitlines()
     assert iom["identifiers"] == {"wikidata": "Q472311", "wikidata_uri": "http://www.wikidata.org/entity/Q472311"}
     kinds = [s["kind"] for s in bp["source_list"]]
@@ -185,3 +216,6 @@ def test_kinds_qids_and_shares_reach_the_graph_profiles_and_dumps(built: Path):
     assert all(s["locator"] for s in bp["source_list"] if s["kind"] is None)
     assert entities[0] == "id,type,label,wikidata"
     assert "eu,union,European Union,Q458" in entities
+    # States take theirs from data/state-identifiers.yaml
+    assert nga["identifiers"] == {"wikidata": "Q1033", "wikidata_uri": "http://www.wikidata.org/entity/Q1033"}
+    assert any(row.startswith("NGA,") and row.endswith(",Q1033") for row in entities)
