@@ -5,6 +5,8 @@
 >>> g.memberships.head()             # doctest: +SKIP
 """
 
+from typing import TYPE_CHECKING, Any
+
 from graph.errors import (
     BuildNotFoundError,
     ConvergenceError,
@@ -16,7 +18,20 @@ from graph.errors import (
     UnknownEntityError,
     ValidationError,
 )
-from graph.loader import ISCMGraph, load
+
+if TYPE_CHECKING:
+    from graph.loader import ISCMGraph, load
+
+
+def __getattr__(name: str) -> Any:
+    # the read model pulls in pandas and networkx (seconds); commands that only build, check or query
+    # should not pay for them, so it is imported on first use
+    if name in ("ISCMGraph", "load"):
+        from graph import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module 'graph' has no attribute {name!r}")
+
 
 __all__ = [
     "BuildNotFoundError",

@@ -58,11 +58,14 @@ def render(result: object, fmt: str, *, width: int | None = None) -> tuple[str, 
 
 
 def _child(conn: Connection, build: str, text: str, fmt: str, max_rows: int, width: int | None) -> None:
-    from graph.loader import load
+    # the store alone: the read model's tables (pandas, networkx) would only slow the start
+    from graph.releases import current_release, default_build_dir
+    from graph.store import open_store
 
     try:
+        store = open_store(current_release(default_build_dir(Path(build))))
         # one row more than the cap tells "exactly the cap" from "more than the cap"
-        result = load(Path(build)).query(text, max_rows=max_rows + 1 if max_rows else None)
+        result = store.query(text, max_rows=max_rows + 1 if max_rows else None)
         rows = getattr(result, "rows", None)
         if max_rows and rows is not None and len(rows) > max_rows:
             conn.send(("too-many", len(rows) - 1))

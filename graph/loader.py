@@ -6,7 +6,6 @@ The API, the CLI, the maps, the analytics and the notebooks all read a release t
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -23,13 +22,12 @@ from graph.memo import Memo
 from graph.profiles import Profiles
 from graph.releases import (
     QUADS_FILE,
-    STORE_DIR,
     Release,
     current_release,
     default_build_dir,
 )
 from graph.search import Search, fold
-from graph.store import OxigraphStore, RdflibStore, RemoteStore, Result, SelectResult, Store
+from graph.store import Result, SelectResult, Store, open_store
 
 
 class ISCMGraph(Profiles, Search):
@@ -184,25 +182,6 @@ class ISCMGraph(Profiles, Search):
         return f"<ISCMGraph {len(self)} quads on {self.store.name} from {self.release}>"
 
 
-def open_store(release: Path, *, backend: str = "oxigraph", endpoint: str | None = None,
-               store_endpoint: str | None = None) -> Store:
-    """Open the store of a release: ``oxigraph`` (the on-disk store, read-only, instant),
-    ``oxigraph-memory`` / ``rdflib`` (parsed into memory from the N-Quads file), or ``remote``
-    (the SPARQL endpoint in ``$ISCM_SPARQL_ENDPOINT``, loaded with ``iscm publish``)."""
-    if backend == "oxigraph":
-        if (release / STORE_DIR).is_dir():
-            return OxigraphStore(release / STORE_DIR, read_only=True)
-        return OxigraphStore.from_file(release / QUADS_FILE)
-    if backend == "oxigraph-memory":
-        return OxigraphStore.from_file(release / QUADS_FILE)
-    if backend == "rdflib":
-        return RdflibStore.from_file(release / QUADS_FILE)
-    if backend == "remote":
-        url = endpoint or os.environ.get("ISCM_SPARQL_ENDPOINT")
-        if not url:
-            raise ValueError("backend 'remote' needs ISCM_SPARQL_ENDPOINT (the server's SPARQL query URL)")
-        return RemoteStore(url, store_url=store_endpoint or os.environ.get("ISCM_STORE_ENDPOINT"))
-    raise ValueError(f"unknown backend {backend!r}; expected 'oxigraph', 'oxigraph-memory', 'rdflib' or 'remote'")
 
 
 def load(build_dir: Path | str | None = None, *, backend: str = "oxigraph", endpoint: str | None = None,

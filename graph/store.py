@@ -36,6 +36,7 @@ from rdflib.term import Node
 
 from graph import queries, rdflib_planner
 from graph.errors import ISCMError, QueryError
+from graph.releases import QUADS_FILE, STORE_DIR
 from graph.result_tables import csv_table, json_table, tsv_table
 from graph.sparql_syntax import QueryForm, form_of
 
@@ -546,3 +547,24 @@ def _from_json(cell: dict | None) -> Node | None:
     if "datatype" in cell:
         return Literal(value, datatype=URIRef(cell["datatype"]))
     return Literal(value)
+
+
+def open_store(release: Path, *, backend: str = "oxigraph", endpoint: str | None = None,
+               store_endpoint: str | None = None) -> Store:
+    """Open the store of a release: ``oxigraph`` (the on-disk store, read-only, instant),
+    ``oxigraph-memory`` / ``rdflib`` (parsed into memory from the N-Quads file), or ``remote``
+    (the SPARQL endpoint in ``$ISCM_SPARQL_ENDPOINT``, loaded with ``iscm publish``)."""
+    if backend == "oxigraph":
+        if (release / STORE_DIR).is_dir():
+            return OxigraphStore(release / STORE_DIR, read_only=True)
+        return OxigraphStore.from_file(release / QUADS_FILE)
+    if backend == "oxigraph-memory":
+        return OxigraphStore.from_file(release / QUADS_FILE)
+    if backend == "rdflib":
+        return RdflibStore.from_file(release / QUADS_FILE)
+    if backend == "remote":
+        url = endpoint or os.environ.get("ISCM_SPARQL_ENDPOINT")
+        if not url:
+            raise ValueError("backend 'remote' needs ISCM_SPARQL_ENDPOINT (the server's SPARQL query URL)")
+        return RemoteStore(url, store_url=store_endpoint or os.environ.get("ISCM_STORE_ENDPOINT"))
+    raise ValueError(f"unknown backend {backend!r}; expected 'oxigraph', 'oxigraph-memory', 'rdflib' or 'remote'")

@@ -27,6 +27,7 @@ Rules the module keeps:
 
 Examples
 --------
+>>> from graph.maps import membership_map, render_html
 >>> from graph.views import example
 >>> spec = membership_map(example(), iscms=["alpha", "beta"])
 >>> spec.title, len(spec.nodes), len(spec.edges)
@@ -40,31 +41,65 @@ Examples
 
 from __future__ import annotations
 
-from graph.maps.build import ego_map, membership_map, overlap_map, partnership_map
-from graph.maps.choropleth import choropleth_svg, iscm_counts, iscm_members
-from graph.maps.credit import Credit
-from graph.maps.exports import edges_csv, nodes_csv, to_gexf, to_graphml, to_networkx
-from graph.maps.filters import ISCM_KINDS, ISCM_STATUSES, ROLE_GROUPS
-from graph.maps.html import RenderedMap, render_html, script_json, vis_assets
-from graph.maps.request import ROLE_PRESETS, MapRequest, build_spec
-from graph.maps.spec import (
-    EDGE_STYLES,
-    ENTITY_TYPES,
-    KINDS,
-    RELATIONS,
-    SIZE_MEASURES,
-    TYPE_COLOURS,
-    TYPE_LABELS,
-    TYPE_SHAPES,
-    EdgeStyle,
-    LegendEntry,
-    MapEdge,
-    MapNode,
-    MapParameterError,
-    MapSpec,
-    edge_style,
-)
-from graph.maps.static import to_pdf, to_png, to_svg
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from graph.maps.build import ego_map, membership_map, overlap_map, partnership_map
+    from graph.maps.choropleth import choropleth_svg, iscm_counts, iscm_members
+    from graph.maps.credit import Credit
+    from graph.maps.exports import edges_csv, nodes_csv, to_gexf, to_graphml, to_networkx
+    from graph.maps.filters import ROLE_GROUPS
+    from graph.maps.html import RenderedMap, render_html, script_json, vis_assets
+    from graph.maps.request import ROLE_PRESETS, MapRequest, build_spec
+    from graph.maps.spec import (
+        EDGE_STYLES,
+        ENTITY_TYPES,
+        ISCM_KINDS,
+        ISCM_STATUSES,
+        KINDS,
+        RELATIONS,
+        SIZE_MEASURES,
+        TYPE_COLOURS,
+        TYPE_LABELS,
+        TYPE_SHAPES,
+        EdgeStyle,
+        LegendEntry,
+        MapEdge,
+        MapNode,
+        MapParameterError,
+        MapSpec,
+        edge_style,
+    )
+    from graph.maps.static import to_pdf, to_png, to_svg
+
+# The submodules load on first use: drawing pulls in pandas and matplotlib (seconds), which the
+# command line's parser, asking only for the names of map kinds, should not pay for.
+_NAMES_BY_MODULE = {
+    "build": ("ego_map", "membership_map", "overlap_map", "partnership_map"),
+    "choropleth": ("choropleth_svg", "iscm_counts", "iscm_members"),
+    "credit": ("Credit",),
+    "exports": ("edges_csv", "nodes_csv", "to_gexf", "to_graphml", "to_networkx"),
+    "filters": ("ROLE_GROUPS",),
+    "html": ("RenderedMap", "render_html", "script_json", "vis_assets"),
+    "request": ("ROLE_PRESETS", "MapRequest", "build_spec"),
+    "spec": (
+        "EDGE_STYLES", "ENTITY_TYPES", "ISCM_KINDS", "ISCM_STATUSES", "KINDS", "RELATIONS", "SIZE_MEASURES",
+        "TYPE_COLOURS", "TYPE_LABELS",
+        "TYPE_SHAPES", "EdgeStyle", "LegendEntry", "MapEdge", "MapNode", "MapParameterError", "MapSpec",
+        "edge_style",
+    ),
+    "static": ("to_pdf", "to_png", "to_svg"),
+}
+_HOME = {name: f"graph.maps.{module}" for module, names in _NAMES_BY_MODULE.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'graph.maps' has no attribute {name!r}")
+
 
 __all__ = [
     "EDGE_STYLES",

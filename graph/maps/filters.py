@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from graph import views
-from graph.maps.spec import MapParameterError
+from graph.maps.spec import DERIVATIONS, ISCM_KINDS, ISCM_STATUSES, MapParameterError
 
 #: role groups a map can show, and the role ids each stands for (all five: ``views.ROLE_PRESETS["all"]``)
 ROLE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -26,9 +26,6 @@ ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     "secretariats": ("secretariat", "technical-support-unit"),
     "partners": ("partner", "funder", "steering-committee-member"),
 }
-ISCM_KINDS = ("regional-consultative-process", "interregional-forum", "global-process")
-ISCM_STATUSES = ("active", "dormant", "succeeded", "ended")
-DERIVATIONS = ("all", "named", "derived")
 
 
 def canonical_roles(value: str | Iterable[str]) -> str:

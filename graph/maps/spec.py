@@ -18,6 +18,9 @@ SIZE_MEASURES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank"
 RELATIONS = ("membership", "cooperation", "association", "succession", "expert", "beneficiary", "requesting",
              "programme", "deployment", "event")
 ENTITY_TYPES = ("iscm", "state", "union", "organisation", "network", "action", "event")
+ISCM_KINDS = ("regional-consultative-process", "interregional-forum", "global-process")
+ISCM_STATUSES = ("active", "dormant", "succeeded", "ended")
+DERIVATIONS = ("all", "named", "derived")
 
 # Okabe-Ito colours (readable with the common colour-vision deficiencies); shapes repeat the type.
 TYPE_COLOURS = {"iscm": "#0072b2", "state": "#e69f00", "union": "#009e73", "organisation": "#cc79a7",
