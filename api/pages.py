@@ -203,6 +203,9 @@ def _map_section(lang: str, release_year: str) -> str:
 <label>{t("m_colour")} <select id="map-colour"><option value="">{t("m_colour_type")}</option>
 <option value="region">{t("m_colour_region")}</option>
 <option value="kind">{t("m_colour_kind")}</option></select></label>
+<label>{t("m_layout")} <select id="map-layout"><option value="">{t("m_layout_spring")}</option>
+<option value="concentric">{t("m_layout_concentric")}</option>
+<option value="geographic">{t("m_layout_geographic")}</option></select></label>
 <label class="wide">{t("m_year")} <input id="map-year-range" type="range" min="1990" max="{escape(release_year)}"
  value="{escape(release_year)}" aria-label="{t("m_year")}"> <input id="map-year" name="as_of" type="number"
  min="1990" max="2100" placeholder="{t("m_year_now")}" size="6"></label>
