@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from queries import NAMES, REAL_ISCM_ID
+from report_pages import pages_section, pages_targets
 from report_path import attack_section, attack_targets, engine_section, engine_targets
 
 R = dict[str, Any]
@@ -396,6 +397,7 @@ def _targets(res: R) -> str:
             f"whole mix {ratio:,.1f}× (slowest query {worst:,.1f}×)", ratio >= 20, why)
 
     attack_targets(res, add)
+    pages_targets(res, add)
 
     # hot REST
     wrk = _get(s, "rest_wrk", "endpoints")
@@ -738,6 +740,9 @@ read (JSON results); the rows are counted once, untimed.
 ## 7. Scaling
 
 {_scaling(res)}
+## 8. The web page and map exports
+
+{pages_section(res)}
 ## Notes
 
 {notes}

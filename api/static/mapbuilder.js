@@ -89,6 +89,8 @@
       status.textContent = t("m_result", {nodes: info.nodes, edges: info.edges});
       status.setAttribute("data-nodes", String(info.nodes));
       $("map-frame").src = info.html;
+      // the map comes into view (and chromium draws a sandboxed frame only when it is on screen)
+      $("map-frame").scrollIntoView({block: "nearest"});
       dl.textContent = t("m_download") + " ";
       Object.entries(info.downloads).forEach(([fmt, href]) => {
         dl.appendChild(el("a", fmt.toUpperCase().replace("_", " "), {href: href, download: "", "data-format": fmt}));
@@ -188,6 +190,7 @@
       // the numbered legend, the filters and the report downloads come with the map's description
       const info = await I.getJSON("/api/maps/world?" + params.toString());
       frame.src = info.svg;
+      frame.scrollIntoView({block: "nearest"});
       status.textContent = title;
       const dl = $("world-downloads");
       dl.textContent = t("m_download") + " ";
@@ -252,9 +255,4 @@
   }
   window.addEventListener("popstate", restore);
   restore();
-  // a shared map link opens on the map (chromium does not draw a sandboxed frame that is off screen)
-  const shared = new URLSearchParams(location.search);
-  if ((shared.get("map") || shared.get("world")) && !shared.get("view") && !shared.get("compare")) {
-    $("mapbuilder").scrollIntoView();
-  }
 })();

@@ -221,7 +221,7 @@ def geographic(H: nx.Graph) -> dict[str, tuple[float, float]]:
     from graph.maps.geometry import centroids
 
     world = centroids()
-    unit = 34.0  # geometry units (the world is ~2,750 wide) per _SPACING
+    unit = 22.0  # geometry units (the world is ~2,750 wide) per _SPACING: Europe gets room for its labels
     pos = {n: (world[n][0] / unit, world[n][1] / unit) for n in H if n in world}
     for _ in range(3):  # an organisation linked only to ISCMs is placed once the ISCMs are
         todo = sorted(n for n in H if n not in pos and any(m in pos for m in H[n]))

@@ -204,3 +204,25 @@ def to_svg(spec: MapSpec, target: Target) -> None:
 def to_pdf(spec: MapSpec, target: Target) -> None:
     """Draw ``spec`` as a PDF (vector, text embedded as TrueType)."""
     _save(spec, target, "pdf")
+
+
+def warm() -> None:
+    """Load what a process's first export would otherwise pay for: matplotlib's PNG, SVG and PDF
+    writers with their fonts, and the world geometry (outlines, matplotlib paths, centroids). The
+    server calls this in its background warm-up, so the first download is as quick as the next."""
+    import io
+
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    from graph.maps.geometry import centroids, mpl_path, world_shapes
+
+    for iso in world_shapes():
+        mpl_path(iso)
+    centroids()
+    with _MPL_LOCK, rc_context(RC):
+        fig = Figure(figsize=(2.0, 1.0))
+        fig.text(0.1, 0.5, "Aa Éé", fontsize=8, parse_math=False)
+        fig.text(0.1, 0.2, "Aa", fontsize=14, weight="bold", parse_math=False)
+        for fmt in ("png", "svg", "pdf"):
+            save_figure(fig, io.BytesIO(), fmt, dpi=72)
