@@ -301,9 +301,10 @@ def merge_previous(results: dict, only: set[str], previous: Path) -> str | None:
     if not previous.exists():
         return None
     old = json.loads(previous.read_text())
-    for name, value in old.get("sections", {}).items():
-        if name not in only:
-            results["sections"][name] = value
+    kept = {name: value for name, value in old.get("sections", {}).items() if name not in only}
+    if not kept:
+        return None
+    results["sections"].update(kept)
     results["section_seconds"] = {k: v for k, v in old.get("section_seconds", {}).items() if k not in only}
     when = old.get("machine", {}).get("date", "an earlier run")
     return f"only {', '.join(sorted(only))} measured in this run; the other sections are from the run of {when}"

@@ -286,3 +286,27 @@ def test_what_changed_in_this_release_is_on_the_page(changed_server, guarded):
     assert httpx.get(base + "/dumps/CHANGELOG.md").status_code == 200
     shot(page, "web-whats-new.png", full_page=True)
     clean(guarded)
+
+
+def test_sparql_query_in_the_url_names_beside_codes_and_csv(http_server, guarded):
+    """A SPARQL query shared as /sparql#query=…: it runs on opening, our IRIs carry their names, the
+    fragment follows a new run, and the answer downloads as CSV."""
+    from urllib.parse import quote
+
+    base = http_server.base_url
+    query = ("SELECT ?s WHERE { VALUES ?s { <https://w3id.org/iscm/id/state/MAR> "
+             "<https://w3id.org/iscm/id/iscm/rabat-process> } }")
+    page = guarded.page
+    page.goto(base + "/sparql#query=" + quote(query) + "&format=json")
+    page.wait_for_selector("#results table")
+    assert page.input_value("#query") == query
+    text = page.inner_text("#results")
+    assert "Morocco" in text and "Rabat Process" in text and "https://w3id.org/iscm/id/state/MAR" in text
+    rows = download_csv(page, lambda: page.click("#sparql-csv"))
+    assert {r["s"] for r in rows} == {"https://w3id.org/iscm/id/state/MAR", "https://w3id.org/iscm/id/iscm/rabat-process"}
+    page.fill("#query", query.replace("<https://w3id.org/iscm/id/state/MAR> ", ""))
+    page.click("#sparql-form button[type=submit]")
+    expect(page.locator("#status")).to_contain_text("1 row")
+    assert "MAR" not in page.url.split("#", 1)[1] and "rabat-process" in page.url
+    shot(page, "web-sparql-shared.png", full_page=True)
+    clean(guarded)

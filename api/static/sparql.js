@@ -1,4 +1,6 @@
-// SPARQL query page: run the query with fetch and show SELECT results as a table.
+// SPARQL query page: run the query with fetch and show SELECT results as a table, with the names of
+// our States, ISCMs and organisations beside their IRIs and a CSV download; the query is kept in the
+// URL's fragment (/sparql#query=…: the query string would go to the SPARQL protocol), so a link reruns it.
 "use strict";
 (function () {
   const form = document.getElementById("sparql-form");
@@ -10,19 +12,58 @@
     const t = document.getElementById("example-" + e.target.value);
     if (t) { query.value = t.content ? t.content.textContent : t.textContent; }
   });
+  let labels = {states: {}, iscms: {}, organisations: {}};
+  const labelsReady = fetch("/api/labels?lang=" + (document.documentElement.lang || "en"), {headers: {Accept: "application/json"}})
+    .then((r) => r.json()).then((l) => { labels = l; }).catch(() => {});
+  // https://w3id.org/iscm/id/state/MAR → "Morocco"; nothing for IRIs that are not one of ours
+  function nameOf(iri) {
+    const m = /^https:\/\/w3id\.org\/iscm\/id\/(state|iscm|org)\/([^/#?]+)$/.exec(iri);
+    if (!m) { return ""; }
+    if (m[1] === "state") { return labels.states[m[2]] || ""; }
+    if (m[1] === "iscm") { return (labels.iscms[m[2]] || {}).label || ""; }
+    return labels.organisations[m[2]] || "";
+  }
   function cell(binding) {
     if (!binding) { return document.createTextNode(""); }
     if (binding.type === "uri") {
+      const span = document.createElement("span");
       const a = document.createElement("a");
       const local = binding.value.replace("https://w3id.org/iscm/", "/");
       a.href = binding.value.startsWith("https://w3id.org/iscm/id/") ? local : binding.value;
       a.textContent = binding.value;
-      return a;
+      span.appendChild(a);
+      const name = nameOf(binding.value);
+      if (name) {
+        const label = document.createElement("span");
+        label.className = "type label";
+        label.textContent = name;
+        span.appendChild(label);
+      }
+      return span;
     }
     return document.createTextNode(binding.value);
   }
+  // the same query again as CSV, saved under a plain name (a link could not send the Accept header)
+  function csvButton(text) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "csv";
+    b.id = "sparql-csv";
+    b.textContent = "Download CSV";
+    b.addEventListener("click", async () => {
+      const resp = await fetch("/sparql", {method: "POST", headers: {"Content-Type": "application/sparql-query", "Accept": "text/csv"}, body: text});
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(await resp.blob());
+      a.download = "sparql-results.csv";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    });
+    return b;
+  }
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
+    history.replaceState(null, "", "#query=" + encodeURIComponent(query.value) + "&format=" + format.value);
     status.textContent = "Running…";
     results.textContent = "";
     const accept = {json: "application/sparql-results+json", csv: "text/csv", tsv: "text/tab-separated-values",
@@ -42,6 +83,7 @@
     if (format.value === "json") {
       const data = await resp.json();
       if (data.boolean !== undefined) { status.textContent = "ASK: " + data.boolean + " (" + ms + " ms)"; return; }
+      await labelsReady;
       const table = document.createElement("table");
       const head = table.insertRow();
       data.head.vars.forEach((v) => { const th = document.createElement("th"); th.textContent = v; head.appendChild(th); });
@@ -50,6 +92,7 @@
         data.head.vars.forEach((v) => row.insertCell().appendChild(cell(b[v])));
       });
       results.appendChild(table);
+      results.appendChild(csvButton(query.value));
       const truncated = resp.headers.get("X-Result-Truncated");
       status.textContent = data.results.bindings.length + " row(s) in " + ms + " ms" + (truncated ? " — truncated (" + truncated + ")" : "");
     } else {
@@ -59,5 +102,12 @@
       status.textContent = "done in " + ms + " ms";
     }
   });
+  // a shared link: the query (and format) from the fragment, run at once
+  const shared = new URLSearchParams(location.hash.slice(1));
+  if (shared.get("query")) {
+    query.value = shared.get("query");
+    if (shared.get("format")) { format.value = shared.get("format"); }
+    form.requestSubmit();
+  }
   form.setAttribute("data-ready", "true");  // the handlers are in place (tests, bench/)
 })();
