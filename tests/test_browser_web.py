@@ -290,7 +290,7 @@ def test_what_changed_in_this_release_is_on_the_page(changed_server, guarded):
 
 def test_sparql_query_in_the_url_names_beside_codes_and_csv(http_server, guarded):
     """A SPARQL query shared as /sparql#query=…: it runs on opening, our IRIs carry their names, the
-    fragment follows a new run, and the answer downloads as CSV."""
+    fragment follows a new run, and the answer downloads as CSV; the page speaks French too."""
     from urllib.parse import quote
 
     base = http_server.base_url
@@ -309,4 +309,13 @@ def test_sparql_query_in_the_url_names_beside_codes_and_csv(http_server, guarded
     expect(page.locator("#status")).to_contain_text("1 row")
     assert "MAR" not in page.url.split("#", 1)[1] and "rabat-process" in page.url
     shot(page, "web-sparql-shared.png", full_page=True)
+    # in French (the header's SPARQL link keeps the language): the page and its messages
+    page.goto(base + "/?lang=fr")
+    page.click("header nav a[href^='/sparql']")
+    page.wait_for_selector("#sparql-form[data-ready]")
+    assert page.inner_text("h1") == "Requête SPARQL" and page.get_attribute("html", "lang") == "fr"
+    page.click("#sparql-form button[type=submit]")
+    expect(page.locator("#status")).to_contain_text("ligne(s) en")
+    assert page.inner_text("#sparql-csv") == "Télécharger en CSV"
+    shot(page, "web-sparql-fr.png", full_page=True)
     clean(guarded)

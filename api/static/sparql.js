@@ -8,6 +8,14 @@
   const format = document.getElementById("format");
   const status = document.getElementById("status");
   const results = document.getElementById("results");
+  // the page's language: messages in a JSON block (not a script), English if it is missing
+  const block = document.getElementById("i18n-data");
+  const messages = block ? JSON.parse(block.textContent).messages : {};
+  const t = (key, values, fallback) => {
+    let text = messages[key] || fallback;
+    Object.entries(values || {}).forEach(([k, v]) => { text = text.split("{" + k + "}").join(String(v)); });
+    return text;
+  };
   document.getElementById("examples").addEventListener("change", (e) => {
     const t = document.getElementById("example-" + e.target.value);
     if (t) { query.value = t.content ? t.content.textContent : t.textContent; }
@@ -49,7 +57,7 @@
     b.type = "button";
     b.className = "csv";
     b.id = "sparql-csv";
-    b.textContent = "Download CSV";
+    b.textContent = t("sq_csv", {}, "Download CSV");
     b.addEventListener("click", async () => {
       const resp = await fetch("/sparql", {method: "POST", headers: {"Content-Type": "application/sparql-query", "Accept": "text/csv"}, body: text});
       const a = document.createElement("a");
@@ -64,7 +72,7 @@
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     history.replaceState(null, "", "#query=" + encodeURIComponent(query.value) + "&format=" + format.value);
-    status.textContent = "Running…";
+    status.textContent = t("sq_running", {}, "Running…");
     results.textContent = "";
     const accept = {json: "application/sparql-results+json", csv: "text/csv", tsv: "text/tab-separated-values",
                     xml: "application/sparql-results+xml", turtle: "text/turtle", jsonld: "application/ld+json"}[format.value];
@@ -75,7 +83,7 @@
     if (!resp.ok) {
       let detail = resp.statusText;
       try { detail = (await resp.json()).detail; } catch (err) { /* not JSON */ }
-      status.textContent = "Error " + resp.status + ": " + detail;
+      status.textContent = t("sq_error", {status: resp.status, detail: detail}, "Error {status}: {detail}");
       status.className = "error";
       return;
     }
@@ -94,12 +102,13 @@
       results.appendChild(table);
       results.appendChild(csvButton(query.value));
       const truncated = resp.headers.get("X-Result-Truncated");
-      status.textContent = data.results.bindings.length + " row(s) in " + ms + " ms" + (truncated ? " — truncated (" + truncated + ")" : "");
+      status.textContent = t("sq_rows", {n: data.results.bindings.length, ms: ms}, "{n} row(s) in {ms} ms") +
+        (truncated ? t("sq_truncated", {why: truncated}, " — truncated ({why})") : "");
     } else {
       const pre = document.createElement("pre");
       pre.textContent = await resp.text();
       results.appendChild(pre);
-      status.textContent = "done in " + ms + " ms";
+      status.textContent = t("sq_done", {ms: ms}, "done in {ms} ms");
     }
   });
   // a shared link: the query (and format) from the fragment, run at once
