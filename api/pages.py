@@ -65,7 +65,8 @@ def sparql_page(lang: str = "en") -> str:
 <details><summary>{t("sq_prefixes")}</summary><pre id="prefixes">{prefixes}</pre></details>
 <form id="sparql-form" method="get" action="/sparql">
 <label>{t("sq_example")} <select id="examples"><option value="">—</option>{options}</select></label>
-<textarea id="query" name="query" rows="12" spellcheck="false">{escape(EXAMPLES[0][1])}</textarea>
+<div class="editor"><pre id="query-hl" aria-hidden="true"></pre><textarea id="query" name="query" rows="12"
+ spellcheck="false" aria-label="{t("sq_title")}">{escape(EXAMPLES[0][1])}</textarea></div>
 <label>{t("sq_format")} <select id="format" name="format">
 <option value="json">{t("sq_table")}</option><option value="csv">CSV</option><option value="tsv">TSV</option>
 <option value="xml">XML</option><option value="turtle">Turtle (CONSTRUCT/DESCRIBE)</option>

@@ -300,6 +300,12 @@ def test_sparql_query_in_the_url_names_beside_codes_and_csv(http_server, guarded
     page.goto(base + "/sparql#query=" + quote(query) + "&format=json")
     page.wait_for_selector("#results table")
     assert page.input_value("#query") == query
+    # the query is highlighted: keywords, variables and IRIs in their own colours
+    assert page.locator("#query-hl span.kw").all_inner_texts()[:3] == ["SELECT", "WHERE", "VALUES"]
+    assert page.locator("#query-hl span.var").all_inner_texts() == ["?s", "?s"]
+    assert page.locator("#query-hl span.iri").count() == 2
+    assert page.evaluate("getComputedStyle(document.querySelector('#query-hl .kw')).color") != \
+        page.evaluate("getComputedStyle(document.querySelector('#query-hl .var')).color")
     text = page.inner_text("#results")
     assert "Morocco" in text and "Rabat Process" in text and "https://w3id.org/iscm/id/state/MAR" in text
     rows = download_csv(page, lambda: page.click("#sparql-csv"))
@@ -316,6 +322,8 @@ def test_sparql_query_in_the_url_names_beside_codes_and_csv(http_server, guarded
     assert page.inner_text("h1") == "Requête SPARQL" and page.get_attribute("html", "lang") == "fr"
     page.click("#sparql-form button[type=submit]")
     expect(page.locator("#status")).to_contain_text("ligne(s) en")
+    # the example lists ISO codes: each with the country's name, in French
+    assert "Allemagne" in page.inner_text("#results")
     assert page.inner_text("#sparql-csv") == "Télécharger en CSV"
     shot(page, "web-sparql-fr.png", full_page=True)
     clean(guarded)

@@ -1,5 +1,5 @@
 // SPARQL query page: run the query with fetch and show SELECT results as a table, with the names of
-// our States, ISCMs and organisations beside their IRIs and a CSV download; the query is kept in the
+// our States, ISCMs and organisations beside their IRIs and ISO codes, and a CSV download; the query is kept in the
 // URL's fragment (/sparql#query=…: the query string would go to the SPARQL protocol), so a link reruns it.
 "use strict";
 (function () {
@@ -16,9 +16,38 @@
     Object.entries(values || {}).forEach(([k, v]) => { text = text.split("{" + k + "}").join(String(v)); });
     return text;
   };
+  // syntax highlighting: the query drawn again, in colour, under a textarea whose own text is
+  // transparent (the caret and the selection stay the textarea's); spans built with textContent
+  const hl = document.getElementById("query-hl");
+  const TOKENS = new RegExp([
+    "(#[^\\n]*)", "(\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')", "(<[^<>\"{}|^`\\s]*>)", "([?$][A-Za-z0-9_]+)",
+    "\\b(SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|FILTER|OPTIONAL|UNION|MINUS|GRAPH|SERVICE|BIND|VALUES|GROUP|BY|ORDER|" +
+      "HAVING|LIMIT|OFFSET|DISTINCT|REDUCED|AS|PREFIX|BASE|FROM|NAMED|NOT|EXISTS|IN|ASC|DESC|COUNT|SUM|MIN|MAX|" +
+      "AVG|SAMPLE|GROUP_CONCAT|SEPARATOR|STR|LANG|REGEX|CONTAINS|IF|COALESCE|true|false)\\b",
+    "([A-Za-z][\\w-]*:[\\w-]*)"].join("|"), "gi");
+  const CLASSES = ["com", "str", "iri", "var", "kw", "pn"];
+  function highlight() {
+    const text = query.value;
+    const out = document.createDocumentFragment();
+    let last = 0;
+    for (const m of text.matchAll(TOKENS)) {
+      if (m.index > last) { out.appendChild(document.createTextNode(text.slice(last, m.index))); }
+      const span = document.createElement("span");
+      span.className = CLASSES[m.slice(1).findIndex((g) => g !== undefined)];
+      span.textContent = m[0];
+      out.appendChild(span);
+      last = m.index + m[0].length;
+    }
+    out.appendChild(document.createTextNode(text.slice(last) + "\n"));  // a last empty line keeps its height
+    hl.replaceChildren(out);
+    hl.scrollTop = query.scrollTop;
+  }
+  query.addEventListener("input", highlight);
+  query.addEventListener("scroll", () => { hl.scrollTop = query.scrollTop; });
+  highlight();
   document.getElementById("examples").addEventListener("change", (e) => {
     const t = document.getElementById("example-" + e.target.value);
-    if (t) { query.value = t.content ? t.content.textContent : t.textContent; }
+    if (t) { query.value = t.content ? t.content.textContent : t.textContent; highlight(); }
   });
   let labels = {states: {}, iscms: {}, organisations: {}};
   const labelsReady = fetch("/api/labels?lang=" + (document.documentElement.lang || "en"), {headers: {Accept: "application/json"}})
@@ -47,6 +76,16 @@
         label.textContent = name;
         span.appendChild(label);
       }
+      return span;
+    }
+    // an ISO alpha-3 code of one of our States or territories: its name beside it
+    if (/^[A-Z]{3}$/.test(binding.value) && labels.states[binding.value]) {
+      const span = document.createElement("span");
+      span.appendChild(document.createTextNode(binding.value));
+      const label = document.createElement("span");
+      label.className = "type label";
+      label.textContent = labels.states[binding.value];
+      span.appendChild(label);
       return span;
     }
     return document.createTextNode(binding.value);
@@ -115,6 +154,7 @@
   const shared = new URLSearchParams(location.hash.slice(1));
   if (shared.get("query")) {
     query.value = shared.get("query");
+    highlight();
     if (shared.get("format")) { format.value = shared.get("format"); }
     form.requestSubmit();
   }
