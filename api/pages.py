@@ -33,7 +33,7 @@ def _layout(title: str, body: str, *, scripts: tuple[str, ...] = (), lang: str =
         f"<body><a class=\"skip\" href=\"#main\">{escape(t('skip'))}</a>"
         "<header><a class=\"brand\" href=\"/\">iscm-graph</a>"
         f"<nav><a href=\"/?lang={lang}\">{escape(t('nav_explore'))}</a>"
-        f"<a href=\"/sparql\">{escape(t('nav_sparql'))}</a>"
+        f"<a href=\"/sparql?lang={lang}\">{escape(t('nav_sparql'))}</a>"
         f"<a href=\"/docs\">{escape(t('nav_api'))}</a><a href=\"/dumps\">{escape(t('nav_downloads'))}</a></nav>"
         f"<form class=\"lang\" method=\"get\" action=\"/\"><label>{escape(t('lang_label'))} "
         f"<select id=\"lang\" name=\"lang\">{options}</select></label>"
@@ -49,34 +49,39 @@ def _json_block(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
-def sparql_page() -> str:
+def sparql_page(lang: str = "en") -> str:
+    from api import i18n
+
+    def t(key: str, **values: Any) -> str:
+        return escape(i18n.t(lang, key, **values))
+
     options = "".join(
         f'<option value="{i}">{escape(title)}</option>' for i, (title, _q) in enumerate(EXAMPLES))
     examples = "".join(
         f'<template id="example-{i}">{escape(q)}</template>' for i, (_t, q) in enumerate(EXAMPLES))
     prefixes = escape(SPARQL_PREFIXES)
     body = f"""
-<h1>SPARQL query</h1>
-<p>Read-only SPARQL 1.1 over the whole graph (the default graph is the union of all named graphs).
-Queries stop after the server's time limit; results are capped. These prefixes are declared for you:</p>
-<details><summary>Prefixes</summary><pre id="prefixes">{prefixes}</pre></details>
+<h1>{t("sq_title")}</h1>
+<p>{t("sq_intro")}</p>
+<details><summary>{t("sq_prefixes")}</summary><pre id="prefixes">{prefixes}</pre></details>
 <form id="sparql-form" method="get" action="/sparql">
-<label>Example <select id="examples"><option value="">—</option>{options}</select></label>
-<textarea id="query" name="query" rows="12" spellcheck="false">{escape(EXAMPLES[0][1])}</textarea>
-<label>Format <select id="format" name="format">
-<option value="json">table (JSON)</option><option value="csv">CSV</option><option value="tsv">TSV</option>
+<label>{t("sq_example")} <select id="examples"><option value="">—</option>{options}</select></label>
+<div class="editor"><pre id="query-hl" aria-hidden="true"></pre><textarea id="query" name="query" rows="12"
+ spellcheck="false" aria-label="{t("sq_title")}">{escape(EXAMPLES[0][1])}</textarea></div>
+<label>{t("sq_format")} <select id="format" name="format">
+<option value="json">{t("sq_table")}</option><option value="csv">CSV</option><option value="tsv">TSV</option>
 <option value="xml">XML</option><option value="turtle">Turtle (CONSTRUCT/DESCRIBE)</option>
 <option value="jsonld">JSON-LD (CONSTRUCT/DESCRIBE)</option></select></label>
-<button type="submit">Run</button>
+<button type="submit">{t("sq_run")}</button>
 </form>
-<p id="limits">Limits: a time limit, a memory limit and a row cap per query; a capped answer carries
-the header <code>X-Result-Truncated</code>. This address also serves its SPARQL service description,
-with the limits, to clients asking for Turtle, JSON-LD or RDF/XML.</p>
+<p id="limits">{t("sq_limits", header="X-Result-Truncated")}</p>
 <div id="status" role="status"></div>
 <div id="results"></div>
 {examples}
 """
-    return _layout("SPARQL — iscm-graph", body, scripts=("sparql.js",))
+    # the script's messages come as a JSON block, as on the home page
+    data = {"lang": lang, "messages": {k: v for k, v in i18n.messages(lang).items() if k.startswith("sq_")}}
+    return _layout(i18n.t(lang, "sq_title") + " — iscm-graph", body, scripts=("sparql.js",), lang=lang, data=data)
 
 
 def entity_page(iri: str, label: str, kind: str, rows: list[tuple[str, str, bool]], links: dict[str, str]) -> str:
@@ -235,6 +240,9 @@ def _network_panel(lang: str, release_year: str) -> str:
 <label>{t("m_colour")} <select id="map-colour"><option value="">{t("m_colour_type")}</option>
 <option value="region">{t("m_colour_region")}</option>
 <option value="kind">{t("m_colour_kind")}</option></select></label>
+<label>{t("m_layout")} <select id="map-layout"><option value="">{t("m_layout_spring")}</option>
+<option value="concentric">{t("m_layout_concentric")}</option>
+<option value="geographic">{t("m_layout_geographic")}</option></select></label>
 <label class="wide">{t("m_year")} <input id="map-year-range" type="range" min="1990" max="{escape(release_year)}"
  value="{escape(release_year)}" aria-label="{t("m_year")}"> <input id="map-year" name="as_of" type="number"
  min="1990" max="2100" placeholder="{t("m_year_now")}" size="6"></label>

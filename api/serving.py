@@ -111,11 +111,17 @@ def warm(served: Served, settings: Settings) -> None:
 
 
 def _warm(served: Served) -> None:
-    """Compute the heavy default analytics once, heaviest first, while the server already answers
-    (a request for one of them meanwhile waits for this computation instead of repeating it)."""
+    """Load the map drawing (matplotlib, fonts, world geometry), then compute the heavy default
+    analytics once, heaviest first, while the server already answers (a request for one of them
+    meanwhile waits for this computation instead of repeating it)."""
     from graph import analytics
+    from graph.maps.static import warm as warm_maps
 
     t = time.perf_counter()
+    try:  # first: about a second, and the first map download no longer pays for it
+        warm_maps()
+    except Exception:
+        log.exception("warming the map drawing failed; the first export does it instead")
     for name, p in analytics.warm_list():
         if served.retired:
             return

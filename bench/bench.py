@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import httpx
 import load
+import pages
 import queries
 import report
 import synth
@@ -42,6 +43,7 @@ from common import (
     log,
     machine_info,
     median,
+    merge_previous,
     oxigraph_server,
     package_fingerprint,
     percentile,
@@ -498,6 +500,15 @@ def _merge_progress(lines: list[dict]) -> dict:
     return out
 
 
+def pages_section(run: Run) -> dict:
+    """The web page in chromium and the map exports (bench/pages.py) on the real data's release, or
+    on ``--pages-build``; the real data is built first when neither is there."""
+    build = run.args.pages_build or run.build_dir("real")
+    if not (Path(build) / "current").exists():
+        build_one(run, "real", validate=True, timeout=600)
+    return pages.run(Path(build), reps=run.args.page_reps, log_dir=OUT / "logs", largest=not run.args.no_largest)
+
+
 def rest_profile(run: Run, scale: int | str) -> dict:
     iscm_id = queries.REAL_ISCM_ID if scale == "real" else queries.ISCM_ID
     child = run_child([PYTHON, str(BENCH / "rest_profile_job.py"), str(run.build_dir(scale)), "--iscm", iscm_id],
@@ -535,19 +546,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="sampled sources for bipartite betweenness at 10x and 100x (exact at 1x)")
     p.add_argument("--attack-seconds", type=float, default=12.0, help="probe time per under-attack phase")
     p.add_argument("--probe-rps", type=float, default=20.0, help="the under-attack probe's request rate")
-    p.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    p.add_argument("--page-reps", type=int, default=5, help="visits per page and renders per export (median)")
+    p.add_argument("--pages-build", type=Path, default=None,
+                   help="pages section: serve this build folder instead of the real data's (built if missing)")
+    p.add_argument("--no-largest", action="store_true", help="pages section: leave out the largest map's PNG")
+    p.add_argument("--results", type=Path, default=None,
+                   help="where the report goes (default bench/RESULTS.md; with --only, bench/out/RESULTS-only.md)")
     p.add_argument("--skip", default="", help="comma-separated section names to skip (for development)")
-    return p.parse_args(argv)
+    p.add_argument("--only", default="", help=(
+        "comma-separated section names to run alone, e.g. --only pages; their numbers are merged into "
+        "bench/out/results.json beside the last full run's"))
+    args = p.parse_args(argv)
+    if args.results is None:
+        args.results = OUT / "RESULTS-only.md" if args.only else BENCH / "RESULTS.md"
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     run = Run(args)
     skip = set(filter(None, args.skip.split(",")))
+    only = set(filter(None, args.only.split(",")))
+    if only:  # the other sections stay as the last run measured them
+        note = merge_previous(run.results, only, OUT / "results.json")
+        if note:
+            run.note(note)
     small = [s for s in run.scales if s < 100]
     big = [s for s in run.scales if s >= 100]
 
     def do(name: str, fn: Callable[[], object], *, needs: float = 0.0) -> None:
+        if only and name not in only:
+            return
         if name in skip:
             run.note(f"section {name!r} skipped on request (--skip)")
             return
@@ -558,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     do("rest_profile", lambda: {"real": rest_profile(run, "real"),
                                 **{f"{s}x": rest_profile(run, s) for s in small}})
     do("cold_start", lambda: cold_start(run, small), needs=30)
+    do("pages", lambda: pages_section(run), needs=240)
     do("rest_wrk", lambda: rest_wrk(run), needs=90)
     do("mixed_load", lambda: mixed_load(run), needs=args.mixed_seconds + 20)
     do("sparql_http", lambda: {"real": sparql_http(run, "real"), **{f"{s}x": sparql_http(run, s) for s in small}},

@@ -293,3 +293,18 @@ def load_oxigraph_memory(server: Server, nquads: Path) -> None:
     with urllib.request.urlopen(req, timeout=300) as resp:  # 127.0.0.1 only
         if resp.status not in (200, 201, 204):
             raise RuntimeError(f"loading {nquads} into {server.name} answered {resp.status}")
+
+
+def merge_previous(results: dict, only: set[str], previous: Path) -> str | None:
+    """``bench.py --only``: copy the sections not run now from the last run's results.json into
+    ``results``; return the note saying so (None when there was no earlier run)."""
+    if not previous.exists():
+        return None
+    old = json.loads(previous.read_text())
+    kept = {name: value for name, value in old.get("sections", {}).items() if name not in only}
+    if not kept:
+        return None
+    results["sections"].update(kept)
+    results["section_seconds"] = {k: v for k, v in old.get("section_seconds", {}).items() if k not in only}
+    when = old.get("machine", {}).get("date", "an earlier run")
+    return f"only {', '.join(sorted(only))} measured in this run; the other sections are from the run of {when}"

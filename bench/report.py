@@ -17,6 +17,7 @@ from report_common import (
     ms,
     num,
 )
+from report_pages import pages_section
 from report_path import attack_section, engine_section
 from report_targets import targets_table
 
@@ -380,6 +381,9 @@ def _rest_analytics_notes(res: R) -> str:
 ## 7. Scaling
 
 {_scaling(res)}
+## 8. The web page and map exports
+
+{pages_section(res)}
 ## Notes
 
 {notes}

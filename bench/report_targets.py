@@ -19,6 +19,7 @@ from report_common import (
     ms,
     num,
 )
+from report_pages import pages_targets
 from report_path import Add, attack_targets, engine_targets
 
 
@@ -296,6 +297,7 @@ TARGETS: tuple[Callable[[R, Add], None], ...] = (
     engine_targets,
     _sparql_vs_endpoint,
     attack_targets,
+    pages_targets,
     _hot_rest,
     _reliability,
     _build_1x,

@@ -7,6 +7,8 @@ Examples::
     iscm map overlap --min-jaccard 0.2 --as-of 2015 --out overlap.gexf
     iscm map partnership --format csv --out partners.csv     # partners.nodes.csv + partners.edges.csv
     iscm map membership --iscm rabat-process --roles members,observers --as-of 2015 --out rabat.pdf
+    iscm map ego --actor MAR --depth 2 --layout concentric --out morocco-rings.svg
+    iscm map membership --iscm rabat-process --iscm khartoum-process --layout geographic --out two.png
     iscm map world --kind regional-consultative-process --kind interregional-forum --out count.png
     iscm map world --map iscm --iscm rabat-process --out rabat-world.svg
     iscm map world --map state --state MAR --as-of 2015 --out morocco.pdf
@@ -78,6 +80,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--relation", action="append", default=[], choices=RELATIONS, dest="relations",
                    help="only these relation types (ego and partnership maps)")
     m.add_argument("--min-jaccard", type=float, default=0.1, help="overlap map: weakest link kept (default 0.1)")
+    m.add_argument("--layout", choices=["spring", "concentric", "geographic"], default="spring",
+                   help="where nodes go: spring (default), concentric (the chosen ISCMs or --actor in the middle, a "
+                        "ring per step away) or geographic (States at their country's centroid, ISCMs at the mean "
+                        "of their members)")
     m.add_argument("--seed", type=int, default=42, help="layout seed (same seed, same picture)")
     m.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     m.set_defaults(func=cmd_map)
@@ -143,7 +149,7 @@ def _draw(args: argparse.Namespace, cat: Any, out: Path, fmt: str, step: Callabl
                               types=_split(args.types), relations=tuple(args.relations),
                               min_jaccard=args.min_jaccard, seed=args.seed, kinds=tuple(args.kinds),
                               statuses=tuple(args.statuses), derivation=args.derivation,
-                              colour_by=args.colour_by)
+                              colour_by=args.colour_by, layout=args.layout)
     spec = maps.build_spec(cat, request)
     step(f"drawing and writing {fmt}")
     written: list[Path] = []

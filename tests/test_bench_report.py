@@ -64,3 +64,27 @@ def test_under_attack_verdicts_compare_with_the_quiet_phase():
     verdicts = {t: ok for t, _, ok in _verdicts(res, report_path.attack_targets)}
     assert [ok for t, ok in verdicts.items()] == [True, False, False]
     assert all("≤ 5× quiet" in t for t in verdicts)
+
+
+def _pages(page_s: float, export_s: float, largest_s: float | None = None) -> dict:
+    sec = {"release": "build", "reps": 3,
+           "pages": {"home": {"first_s": page_s, "median_s": page_s, "max_s": page_s, "samples_s": [page_s]}},
+           "exports": {"network map PNG": {"render_median_s": export_s, "cold_s": 0.5, "cached_median_s": 0.01,
+                                           "render_samples_s": [export_s]}}}
+    if largest_s is not None:
+        sec["largest"] = {"name": "partnership network PNG", "render_s": largest_s}
+    return {"sections": {"pages": sec}}
+
+
+@pytest.mark.parametrize(("page_s", "export_s", "largest_s", "verdicts"), [
+    (0.4, 1.2, None, (True, True)), (1.3, 1.2, None, (False, True)), (0.4, 2.5, None, (True, False)),
+    (0.4, 1.2, 12.0, (True, False)),  # the largest map counts too: "any map export"
+])
+def test_pages_targets_pass_and_miss(page_s, export_s, largest_s, verdicts):
+    import report_pages
+
+    out = _verdicts(_pages(page_s, export_s, largest_s), report_pages.pages_targets)
+    assert tuple(v for _, _, v in out) == verdicts
+    assert "home" in out[0][1] and "network map PNG" in out[1][1]
+    assert "not measured" in _verdicts({"sections": {}}, report_pages.pages_targets)[0][1]
+    assert "| home |" in report_pages.pages_section(_pages(page_s, export_s, largest_s))

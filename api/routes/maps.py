@@ -171,6 +171,10 @@ def map_info(
     seed: Annotated[int, Query(ge=0, le=2**31 - 1, description="layout seed")] = 42,
     colour_by: Annotated[str, Query(pattern="^(type|region|kind)$", description=(
         "node colour: by entity type, States by UN M49 region, or ISCMs by kind"))] = "type",
+    layout: Annotated[str, Query(pattern="^(spring|concentric|geographic)$", description=(
+        "where nodes go: spring (force-directed), concentric (the chosen ISCMs or the ego actor in the middle, "
+        "a ring per step away) or geographic (States at their country's centroid, ISCMs at their members' mean); "
+        "the page and every export draw the same positions"))] = "spring",
 ) -> dict[str, Any]:
     kinds = list(kind or [])
     names = [k for k in kinds if k in maps.KINDS] + ([map_] if map_ else [])
@@ -182,7 +186,7 @@ def map_info(
                               as_of=as_of, size_by=size_by, regions=tuple(region or ()), roles=_split(roles) or None,
                               types=_split(type), relations=_split(relation), min_jaccard=min_jaccard, seed=seed,
                               kinds=tuple(k for k in kinds if k not in maps.KINDS), statuses=tuple(status or ()),
-                              derivation=derivation, colour_by=colour_by)
+                              derivation=derivation, colour_by=colour_by, layout=layout)
     except maps.MapParameterError as exc:
         raise _invalid(exc) from exc
     key, spec = _spec(request, req)

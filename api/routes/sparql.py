@@ -25,6 +25,7 @@ import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api import i18n
 from api import service_description as sd
 from api.admission import GUARD, ClientBudgetError, Gate
 from api.config import Settings
@@ -156,7 +157,8 @@ def _describe(request: Request, served: Served, settings: Settings) -> Response:
     if chosen is None:
         raise HTTPException(406, f"cannot produce any of {accept!r}; available: {', '.join(offered)}")
     if chosen == "text/html":
-        return HTMLResponse(sparql_page(), headers={"Vary": "Accept"})
+        lang = i18n.pick(request.query_params.get("lang"), request.headers.get("accept-language"))
+        return HTMLResponse(sparql_page(lang), headers={"Vary": "Accept, Accept-Language", "Content-Language": lang})
     triples = sd.description(_endpoint(request), served.graph_sizes, served.default_triples, settings)
     return Response(sd.render(triples, chosen), media_type=chosen, headers={"Vary": "Accept"})
 

@@ -41,6 +41,7 @@
     const seq = ++profileSeq;
     const box = document.createElement("div");
     $("profile").setAttribute("aria-busy", "true");
+    $("profile").removeAttribute("data-ready");
     setURL({view: hit.type + ":" + hit.id, as_of: asOf()}, push !== false);
     await I.ready;
     try {
@@ -81,7 +82,10 @@
       cite.appendChild(el("p", t("print_from", {url: location.href})));
       box.appendChild(cite);
     } catch (err) { box.textContent = ""; box.appendChild(el("p", t("p_error", {msg: err.message}), {class: "error", role: "alert"})); }
-    if (seq === profileSeq) { $("profile").replaceChildren(...box.childNodes); $("profile").removeAttribute("aria-busy"); }
+    if (seq === profileSeq) {
+      $("profile").replaceChildren(...box.childNodes); $("profile").removeAttribute("aria-busy");
+      $("profile").setAttribute("data-ready", hit.type + ":" + hit.id);  // the profile is on screen (tests, bench/)
+    }
   }
   I.open = open;
 
@@ -190,4 +194,6 @@
   }
   window.addEventListener("popstate", restore);
   if (VIEW_KEYS.some((k) => new URLSearchParams(location.search).has(k))) { restore(); }
+  // names loaded and every handler in place: the page answers search and type-ahead (tests, bench/)
+  I.ready.then(() => document.body.setAttribute("data-ready", "true"));
 })();

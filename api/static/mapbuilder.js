@@ -1,5 +1,5 @@
 // The map builder: a network map from names (type-ahead), with roles, ISCM kinds, status, derivation,
-// region, colour and a year slider, and a world-map tab (/api/maps/world: count or one ISCM, numbered legend, report downloads) whose countries open
+// region, colour, layout (spring, concentric, geographic) and a year slider, and a world-map tab (/api/maps/world: count or one ISCM, numbered legend, report downloads) whose countries open
 // the State's profile. Both are kept in the URL (?map=membership&iscms=Rabat Process, Khartoum Process&
 // mrole=members&mrole=observers…, ?world=count&wkind=…) and restored from it.
 "use strict";
@@ -62,14 +62,14 @@
     const status = $("map-status");
     const dl = $("map-downloads");
     // a new request clears the old map, its downloads and its node list first: nothing stale stays on screen
-    dl.textContent = ""; $("map-frame").removeAttribute("src"); status.removeAttribute("data-nodes");
+    dl.textContent = ""; $("map-frame").removeAttribute("src"); status.removeAttribute("data-nodes"); status.removeAttribute("data-drawn");
     $("map-found").textContent = ""; $("map-find-form").hidden = true; nodes = [];
     status.textContent = t("m_building"); status.className = ""; status.removeAttribute("role");
     const roles = checked("mrole"), kinds = checked("mkind");
     setURL({map: kind, iscms: kind === "membership" ? $("map-iscms").value : null, actor: kind === "ego" ? $("map-actor").value : null,
       depth: kind === "ego" ? $("map-depth").value : null, myear: $("map-year").value, mrole: roles.join(",") === defaultRoles(kind).join(",") ? null : roles,
       mkind: kinds, mstatus: $("map-status-filter").value, mderiv: $("map-derivation").value === "all" ? null : $("map-derivation").value,
-      mregion: $("map-region").value, mcolour: $("map-colour").value}, push);
+      mregion: $("map-region").value, mcolour: $("map-colour").value, mlayout: $("map-layout").value}, push);
     try {
       await I.ready;
       if (kind === "membership") { (await resolveIscms($("map-iscms").value)).forEach((i) => params.append("iscm", i)); }
@@ -83,10 +83,14 @@
       if ($("map-derivation").value !== "all") { params.set("derivation", $("map-derivation").value); }
       if ($("map-region").value) { params.set("region", $("map-region").value); }
       if ($("map-colour").value) { params.set("colour_by", $("map-colour").value); }
+      // the layout is part of the map: the page and every download draw the same positions
+      if ($("map-layout").value) { params.set("layout", $("map-layout").value); }
       const info = await I.getJSON("/api/maps?" + params.toString());
       status.textContent = t("m_result", {nodes: info.nodes, edges: info.edges});
       status.setAttribute("data-nodes", String(info.nodes));
       $("map-frame").src = info.html;
+      // the map comes into view (and chromium draws a sandboxed frame only when it is on screen)
+      $("map-frame").scrollIntoView({block: "nearest"});
       dl.textContent = t("m_download") + " ";
       Object.entries(info.downloads).forEach(([fmt, href]) => {
         dl.appendChild(el("a", fmt.toUpperCase().replace("_", " "), {href: href, download: "", "data-format": fmt}));
@@ -96,6 +100,11 @@
     } catch (err) { status.textContent = t("p_error", {msg: err.message}); status.className = "error"; status.setAttribute("role", "alert"); }
   }
   $("map-form").addEventListener("submit", (e) => { e.preventDefault(); buildMap(true); });
+  // the drawn map says when it is on screen (tests and bench/ wait for data-drawn)
+  window.addEventListener("message", (ev) => {
+    if (ev.source !== $("map-frame").contentWindow || !ev.data || ev.data.type !== "iscm-map-ready") { return; }
+    $("map-status").setAttribute("data-drawn", "true");
+  });
   // the year: a slider and a box that follow each other; the slider's far right is the release year
   $("map-year-range").addEventListener("input", () => { $("map-year").value = $("map-year-range").value; });
   $("map-year").addEventListener("input", () => { if ($("map-year").value) { $("map-year-range").value = $("map-year").value; } });
@@ -181,6 +190,7 @@
       // the numbered legend, the filters and the report downloads come with the map's description
       const info = await I.getJSON("/api/maps/world?" + params.toString());
       frame.src = info.svg;
+      frame.scrollIntoView({block: "nearest"});
       status.textContent = title;
       const dl = $("world-downloads");
       dl.textContent = t("m_download") + " ";
@@ -230,6 +240,7 @@
       $("map-derivation").value = p.get("mderiv") || "all";
       $("map-region").value = p.get("mregion") || "";
       $("map-colour").value = p.get("mcolour") || "";
+      $("map-layout").value = p.get("mlayout") || "";
       buildMap(false);
     }
     showTab(p.get("tab") === "world" || p.get("world") ? "world" : "network");

@@ -85,11 +85,13 @@
     box.appendChild(s);
   }
   function sourceCol(cite) { return [t("c_source"), (r) => cite(r.source), (r) => r.source || ""]; }
+  // "named" is the usual case: the printed sheet leaves it out and keeps "through the African Union"
+  function howCell(r) { return r.derived ? t("how_via", {via: I.name(r.via, r.via)}) : el("span", t("how_named"), {class: "named"}); }
   function actorCols(cite, withRole) {
     const cols = [[t("c_actor"), (r) => link(r.actor, r.actor_type === "state" ? "state" : (r.actor_type || "organisation"), I.name(r.actor, r.actor_label)),
       (r) => I.name(r.actor, r.actor_label)]];
     if (withRole) { cols.push([t("c_role"), (r) => I.word("role", r.role)]); }
-    cols.push([t("c_held"), interval], [t("c_how"), (r) => r.derived ? t("how_via", {via: I.name(r.via, r.via)}) : t("how_named")], sourceCol(cite));
+    cols.push([t("c_held"), interval], [t("c_how"), howCell], sourceCol(cite));
     return cols;
   }
   function sourceList(list) {
@@ -256,7 +258,7 @@
     box.appendChild(el("p", [I.region(p.subregion || p.region), t("p_member_of", {n: p.iscm_count, when: when})].filter(Boolean).join(" · "), {id: "profile-summary"}));
     const iscmCols = [[t("c_iscm"), (r) => link(r.organisation, "iscm", I.name(r.organisation, r.organisation_label)), (r) => I.name(r.organisation, r.organisation_label)],
       [t("c_role"), (r) => I.word("role", r.role)], [t("c_held"), interval],
-      [t("c_how"), (r) => r.derived ? t("how_via", {via: I.name(r.via, r.via)}) : t("how_named")], sourceCol(cite)];
+      [t("c_how"), howCell], sourceCol(cite)];
     const part = el("div", null, {id: "participation"});
     const kindOf = (r) => (I.labels.iscms[r.organisation] || {}).kind || "other";
     ["regional-consultative-process", "interregional-forum", "global-process", "other"].forEach((k) => {

@@ -12,9 +12,11 @@ draws the world map of how many ISCMs each country belongs to.
 
 Rules the module keeps:
 
-* **Same input, same picture.** Positions come from a seeded ``networkx.spring_layout`` over nodes
-  and edges in sorted order, rounded, and the page draws them with physics off. So the same data
-  and ``seed`` give byte-identical HTML, and a large map does not spin.
+* **Same input, same picture.** Positions come from the chosen layout (``spring``: a seeded
+  ``networkx.spring_layout`` over nodes and edges in sorted order; ``concentric``: rings around the
+  focus; ``geographic``: countries' centroids), rounded, and the page draws them with physics off. So
+  the same data and ``seed`` give byte-identical HTML, every export draws the page's positions, and a
+  large map does not spin.
 * **Offline.** The vis-network script and stylesheet are read from the files that ship inside
   the installed pyvis package and inlined. The page refers to nothing outside itself: no CDN, no
   fonts. pyvis is used only here, only for those files and the options object. It is never given

@@ -16,7 +16,7 @@ import pandas as pd
 
 from graph import views
 from graph.errors import UnknownEntityError
-from graph.maps.layout import layout, measure, simple, sizes
+from graph.maps.layout import measure, place, simple, sizes
 from graph.maps.spec import (
     EDGE_STYLES,
     ENTITY_TYPES,
@@ -137,22 +137,22 @@ def _edge_title(e: Mapping[str, Any], labels: Mapping[str, str]) -> str:
 
 def _finish(kind: str, draft: Draft, *, anchors: Sequence[str], size_by: str, seed: int, title: str,
             subtitle: str, source_degree: Mapping[str, int], node_lines: Mapping[str, Sequence[str]] | None = None,
-            params: Mapping[str, Any] | None = None) -> MapSpec:
+            params: Mapping[str, Any] | None = None, arrange: str = "spring") -> MapSpec:
     if size_by not in SIZE_MEASURES:
         raise MapParameterError(f"size_by must be one of {', '.join(SIZE_MEASURES)}, got {size_by!r}")
     H = simple(draft)
     values = measure(H, size_by, source_degree, seed)
     scaled = sizes(values)
-    pos = layout(H, seed, anchors)
+    pos = place(H, seed, anchors, arrange)
     labels = {n: d["label"] for n, d in draft.nodes.items()}
     anchor_set = set(anchors)
     nodes = []
     for n in sorted(draft.nodes):
         d = draft.nodes[n]
         ntype = d["type"]
-        place = " / ".join(p for p in (d["region"], d["subregion"]) if p)
+        where = " / ".join(p for p in (d["region"], d["subregion"]) if p)
         lines = [f"{d['label']} ({n})" if d["label"] != n else n,
-                 TYPE_LABELS.get(ntype, ntype) + (f" · {place}" if place else "")]
+                 TYPE_LABELS.get(ntype, ntype) + (f" · {where}" if where else "")]
         lines += list((node_lines or {}).get(n, ()))
         lines.append(f"{_SIZE_LABELS[size_by]}: {_fmt(values[n])}" if size_by != "uniform" else
                      f"links in the map: {H.degree(n)}")
@@ -206,7 +206,8 @@ def _degrees(G: nx.Graph) -> dict[str, int]:
 def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | None = None,
                    regions: Iterable[str] | None = None, types: Iterable[str] | None = None,
                    size_by: str = "degree", seed: int = 42, as_of: int | str | None = None,
-                   memberships: pd.DataFrame | None = None, title: str | None = None) -> MapSpec:
+                   memberships: pd.DataFrame | None = None, title: str | None = None,
+                   layout: str = "spring") -> MapSpec:
     """The chosen ISCMs and their members (an edge per role held).
 
     Parameters
@@ -229,6 +230,9 @@ def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | 
         A membership table (``Catalogue.memberships_at``); when given, tooltips show the as-of date.
     title : str, optional
         Overrides the generated title.
+    layout : str
+        ``spring`` (default), ``concentric`` (the ISCMs in the middle, their members around them) or
+        ``geographic`` (States at their country's centroid, ISCMs at the mean of their members).
 
     Returns
     -------
@@ -270,7 +274,7 @@ def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | 
     return _finish("membership", draft, anchors=chosen, size_by=size_by, seed=seed,
                    title=title or "Members of " + _names(names, many=f"{len(names)} ISCMs"), subtitle=subtitle,
                    source_degree=_degrees(B), node_lines=node_lines,
-                   params={"iscms": sorted(chosen), "as_of": as_of})
+                   params={"iscms": sorted(chosen), "as_of": as_of}, arrange=layout)
 
 
 def _membership_draft(B: nx.Graph, chosen: list[str]) -> Draft:
@@ -317,7 +321,7 @@ def _from_multigraph(G: nx.MultiGraph) -> Draft:
 def ego_map(P: nx.MultiGraph, actor: str, *, depth: int = 1, relations: Iterable[str] | None = None,
             roles: Iterable[str] | None = None, regions: Iterable[str] | None = None,
             types: Iterable[str] | None = None, size_by: str = "degree", seed: int = 42, as_of: int | str | None = None,
-            memberships: pd.DataFrame | None = None, title: str | None = None) -> MapSpec:
+            memberships: pd.DataFrame | None = None, title: str | None = None, layout: str = "spring") -> MapSpec:
     """An actor and everything within ``depth`` relations of it in the partnership multigraph.
 
     Parameters
@@ -332,6 +336,9 @@ def ego_map(P: nx.MultiGraph, actor: str, *, depth: int = 1, relations: Iterable
         Keep only these relation types, membership roles, regions of actors and entity types.
     size_by, seed, as_of, memberships, title
         As in :func:`membership_map`.
+    layout : str
+        ``spring`` (default), ``concentric`` (the actor in the middle, a ring per relation away) or
+        ``geographic``.
 
     Raises
     ------
@@ -363,12 +370,12 @@ def ego_map(P: nx.MultiGraph, actor: str, *, depth: int = 1, relations: Iterable
                                       f"relations: {', '.join(sorted(relations))}" if relations else "") if p)
     return _finish("ego", draft, anchors=[actor], size_by=size_by, seed=seed,
                    title=title or f"Partnerships of {label}", subtitle=subtitle, source_degree=_degrees(P),
-                   params={"actor": actor, "depth": depth, "as_of": as_of})
+                   params={"actor": actor, "depth": depth, "as_of": as_of}, arrange=layout)
 
 
 def overlap_map(B: nx.Graph, *, min_jaccard: float = 0.1, iscms: Sequence[str] | None = None,
                 size_by: str = "members", seed: int = 42, as_of: int | str | None = None,
-                title: str | None = None) -> MapSpec:
+                title: str | None = None, layout: str = "spring") -> MapSpec:
     """ISCMs linked by their shared members, edge width by Jaccard similarity; weaker links pruned.
 
     Parameters
@@ -382,7 +389,7 @@ def overlap_map(B: nx.Graph, *, min_jaccard: float = 0.1, iscms: Sequence[str] |
         Only these ISCMs (default: all in ``B``).
     size_by : str
         ``members`` (default) sizes an ISCM by its number of members in ``B``.
-    seed, as_of, title
+    seed, as_of, title, layout
         As in :func:`membership_map`.
 
     Examples
@@ -420,14 +427,14 @@ def overlap_map(B: nx.Graph, *, min_jaccard: float = 0.1, iscms: Sequence[str] |
     return _finish("overlap", draft, anchors=[], size_by=size_by, seed=seed,
                    title=title or "Overlap between ISCMs", subtitle=subtitle, source_degree=members,
                    node_lines=node_lines, params={"min_jaccard": min_jaccard, "iscms": sorted(chosen),
-                                                  "as_of": as_of})
+                                                  "as_of": as_of}, arrange=layout)
 
 
 def partnership_map(P: nx.MultiGraph, *, relations: Iterable[str] | None = None, roles: Iterable[str] | None = None,
                     regions: Iterable[str] | None = None, types: Iterable[str] | None = None,
                     iscms: Sequence[str] | None = None, size_by: str = "degree", seed: int = 42,
                     as_of: int | str | None = None, memberships: pd.DataFrame | None = None,
-                    title: str | None = None) -> MapSpec:
+                    title: str | None = None, layout: str = "spring") -> MapSpec:
     """Every actor and every relation type: memberships (any role), cooperation, associations,
     successions, capacity building, deployments and meetings.
 
@@ -439,7 +446,7 @@ def partnership_map(P: nx.MultiGraph, *, relations: Iterable[str] | None = None,
         Filters, as in :func:`ego_map`.
     iscms : list of str, optional
         Keep only these ISCMs and the relations that touch them.
-    size_by, seed, as_of, memberships, title
+    size_by, seed, as_of, memberships, title, layout
         As in :func:`membership_map`.
 
     Examples
@@ -475,5 +482,5 @@ def partnership_map(P: nx.MultiGraph, *, relations: Iterable[str] | None = None,
         f"regions: {', '.join(sorted(regions))}" if regions else "") if p)
     return _finish("partnership", draft, anchors=anchors, size_by=size_by, seed=seed,
                    title=title or "ISCM partnership network", subtitle=subtitle, source_degree=_degrees(P),
-                   params={"iscms": sorted(anchors), "as_of": as_of})
+                   params={"iscms": sorted(anchors), "as_of": as_of}, arrange=layout)
 

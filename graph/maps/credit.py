@@ -98,4 +98,5 @@ def file_stem(request: Any, spec: Any, release_date: dt.date) -> str:
     else:
         what = "-".join(request.iscms) + "-partnerships" if request.iscms else "partnership-network"
     extra = "-".join(k.split("-")[0] for k in request.kinds)  # e.g. "regional-interregional"
-    return slug("-".join(p for p in (what, extra, when) if p), limit=120)
+    placed = "" if getattr(request, "layout", "spring") == "spring" else request.layout  # the default unsaid
+    return slug("-".join(p for p in (what, extra, placed, when) if p), limit=120)

@@ -131,3 +131,55 @@ def mpl_path(alpha3: str) -> Any:
         verts += v
         codes += c
     return Path(verts, codes) if verts else None
+
+
+def _polygon_parts(alpha3: str) -> list[list[tuple[float, float]]]:
+    """The closed parts of a country's outline as vertex lists (curve control points count as
+    vertices: close enough for a centroid)."""
+    parts: list[list[tuple[float, float]]] = []
+    for d in world_shapes()[alpha3].paths:
+        verts, codes = path_codes(d)
+        current: list[tuple[float, float]] = []
+        for v, c in zip(verts, codes, strict=True):
+            if c == 1 and current:
+                parts.append(current)
+                current = []
+            if c != 79:
+                current.append(v)
+        if current:
+            parts.append(current)
+    return parts
+
+
+def _area_centroid(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """Shoelace area and centroid of a polygon (area 0: the mean of its points)."""
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True):
+        cross = x0 * y1 - x1 * y0
+        a += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(a) < 1e-9:
+        n = len(points) or 1
+        return 0.0, sum(p[0] for p in points) / n, sum(p[1] for p in points) / n
+    return abs(a) / 2, cx / (3 * a), cy / (3 * a)
+
+
+@cache
+def centroids() -> dict[str, tuple[float, float]]:
+    """Alpha-3 code → where the country sits on the world map, in the geometry's coordinates (y down):
+    the centroid of its largest part (mainland France, not the average with French Guiana), or its dot.
+
+    >>> c = centroids()
+    >>> c["FRA"][0] < c["DEU"][0] < c["POL"][0], c["MAR"][1] > c["ESP"][1]
+    (True, True)
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for iso, shape in world_shapes().items():
+        parts = [_area_centroid(p) for p in _polygon_parts(iso) if len(p) >= 3]
+        if parts:
+            _, x, y = max(parts)
+            out[iso] = (round(x, 1), round(y, 1))
+        elif shape.dot is not None:
+            out[iso] = (shape.dot[0], shape.dot[1])
+    return out

@@ -23,6 +23,7 @@ from graph.maps.filters import (
     role_ids,
     roles_argument,
 )
+from graph.maps.layout import LAYOUTS
 from graph.maps.spec import ENTITY_TYPES, KINDS, RELATIONS, SIZE_MEASURES, MapParameterError, MapSpec
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class MapRequest:
     statuses: tuple[str, ...] = ()
     derivation: str = "all"
     colour_by: str = "type"  # node colour: type, or States by UN region, or ISCMs by kind
+    layout: str = "spring"  # where nodes go: spring, concentric or geographic (graph.maps.layout.LAYOUTS)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -101,6 +103,8 @@ class MapRequest:
         if len(self.regions) > 10 or any(not _REGION.match(r) for r in self.regions):
             raise MapParameterError("region: at most 10 UN M49 region or sub-region names")
         check_filters(self.kinds, self.statuses, self.derivation)
+        if self.layout not in LAYOUTS:
+            raise MapParameterError(f"layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
         if self.colour_by not in COLOUR_BY:
             raise MapParameterError(f"colour_by must be one of {', '.join(COLOUR_BY)}, got {self.colour_by!r}")
         if any(t not in ENTITY_TYPES for t in self.types):
@@ -159,7 +163,7 @@ class MapRequest:
                 if name in data and data[name] is not None and (isinstance(data[name], bool)
                                                                 or not isinstance(data[name], kind)):
                     raise MapParameterError("not a map key")
-            for name in ("kind", "actor", "size_by", "roles", "derivation", "colour_by"):
+            for name in ("kind", "actor", "size_by", "roles", "derivation", "colour_by", "layout"):
                 if name in data and data[name] is not None and not isinstance(data[name], str):
                     raise MapParameterError("not a map key")
             request = cls(**data)
@@ -200,7 +204,7 @@ def _draw(cat: Catalogue, request: MapRequest) -> MapSpec:
     regions, types = request.regions or None, request.types or None
     relations = request.relations or None
     size_by = request.size_by or _DEFAULT_SIZE[request.kind]
-    seed, as_of = request.seed, request.as_of
+    seed, as_of, arrange = request.seed, request.as_of, request.layout
     filters = {"kinds": request.kinds or None, "statuses": request.statuses or None,
                "derivation": request.derivation}
     if request.kind in ("membership", "overlap"):
@@ -214,23 +218,24 @@ def _draw(cat: Catalogue, request: MapRequest) -> MapSpec:
             title = None if roles == "members" else f"{_role_title(roles)} of " + _names(
                 [str(B.nodes[i].get("label") or i) for i in request.iscms], many=f"{len(request.iscms)} ISCMs")
             return membership_map(B, iscms=list(request.iscms), regions=regions, types=types, size_by=size_by,
-                                  seed=seed, as_of=as_of, memberships=cat.memberships_at(as_of), title=title)
+                                  seed=seed, as_of=as_of, memberships=cat.memberships_at(as_of), title=title,
+                                  layout=arrange)
         if regions:
             B = cat.bipartite_at(as_of=as_of, roles=roles_argument(roles), regions=tuple(regions),  # type: ignore[arg-type]
                                  **filters)
         iscms = [i for i in request.iscms if i in B] if request.iscms else None
         return overlap_map(B, min_jaccard=request.min_jaccard, iscms=iscms, size_by=size_by, seed=seed,
-                           as_of=as_of)
+                           as_of=as_of, layout=arrange)
     P = _partnership(cat, request)
     membership_roles = None if roles == "all" else role_ids(roles)
     if request.kind == "ego":
         assert request.actor is not None
         return ego_map(P, request.actor, depth=request.depth, relations=relations, roles=membership_roles,
                        regions=regions, types=types, size_by=size_by, seed=seed, as_of=as_of,
-                       memberships=cat.memberships_at(as_of))
+                       memberships=cat.memberships_at(as_of), layout=arrange)
     return partnership_map(P, relations=relations, roles=membership_roles, regions=regions, types=types,
                            iscms=list(request.iscms) or None, size_by=size_by, seed=seed, as_of=as_of,
-                           memberships=cat.memberships_at(as_of))
+                           memberships=cat.memberships_at(as_of), layout=arrange)
 
 
 def _role_title(roles: str) -> str:

@@ -10,9 +10,31 @@ function tip(text) {
 DATA.nodes.forEach(function (n) { n.title = tip(n.title); });
 DATA.edges.forEach(function (e) { e.title = tip(e.title); });
 var box = document.getElementById("map");
-var network = new vis.Network(box, {nodes: new vis.DataSet(DATA.nodes), edges: new vis.DataSet(DATA.edges)},
-                              DATA.options);
-network.once("afterDrawing", function () { box.setAttribute("data-ready", "true"); });
+var nodeSet = new vis.DataSet(DATA.nodes);
+var network = new vis.Network(box, {nodes: nodeSet, edges: new vis.DataSet(DATA.edges)}, DATA.options);
+// labels keep a readable size on screen at any zoom: LABEL_PX at least, anchors a quarter larger.
+// (vis scales text with the map and stops drawing it below 5 px: a map fitted to a phone had no labels.)
+var LABEL_PX = 13, labelSize = 0;
+var anchors = DATA.nodes.filter(function (n) { return n.borderWidth > 1; }).map(function (n) { return n.id; });
+function relabel() {
+  var size = Math.max(14, LABEL_PX / network.getScale());
+  if (labelSize && Math.abs(size - labelSize) / labelSize < 0.04) { return; }
+  labelSize = size;
+  network.setOptions({nodes: {font: {size: size, strokeWidth: size / 4}}});
+  if (anchors.length) {
+    nodeSet.update(anchors.map(function (id) {
+      return {id: id, font: {size: size * 1.25, strokeWidth: size / 4}};
+    }));
+  }
+}
+network.on("zoom", relabel);
+network.once("afterDrawing", function () {
+  relabel();
+  box.setAttribute("data-label-px", String(Math.round(labelSize * network.getScale() * 10) / 10));
+  box.setAttribute("data-ready", "true");
+  // the embedding page learns that the map is drawn (a sandboxed frame: a message is the only way out)
+  if (window.parent !== window) { window.parent.postMessage({type: "iscm-map-ready", nodes: DATA.nodes.length}, "*"); }
+});
 window.iscmMap = network;
 box.setAttribute("data-nodes", String(DATA.nodes.length));
 box.setAttribute("data-edges", String(DATA.edges.length));
