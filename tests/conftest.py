@@ -271,7 +271,7 @@ def server(built: Path, api_backend: str, request: pytest.FixtureRequest):
 
 # fixtures that start processes or load a store the slow way: a test using one is in the slow tier
 _SLOW_FIXTURES = {"server", "http_server", "oxigraph_server", "virtuoso_server", "payload_server",
-                  "strict_server"}
+                  "strict_server", "strict", "load_server", "changed_server", "browser", "guarded"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
