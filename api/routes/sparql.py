@@ -163,7 +163,8 @@ def _describe(request: Request, served: Served, settings: Settings) -> Response:
     return Response(sd.render(triples, chosen), media_type=chosen, headers={"Vary": "Accept"})
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD"], summary="SPARQL query (GET); without a query, the "
+@router.head("/sparql", include_in_schema=False)  # HEAD as GET; one operation in the OpenAPI document
+@router.get("/sparql", summary="SPARQL query (GET); without a query, the "
                   "service description (RDF) or the query page (HTML)", response_class=Response,
                   responses={200: {"description": "query results, the service description, or the HTML page",
                                    "content": {**_RESULT_TYPES, "text/html": {}}}})
