@@ -62,8 +62,9 @@ LOAD_SETTINGS = {"ISCM_SPARQL_PER_CLIENT": "64"}
 class Run:
     """Paths, options, the time budget and the results being collected."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, *, partial: bool = False) -> None:
         self.args = args
+        self.json = OUT / ("results-only.json" if partial else "results.json")
         self.t0 = time.perf_counter()
         self.deadline = self.t0 + args.budget
         self.scales: list[int] = args.scales
@@ -98,7 +99,7 @@ class Run:
             self.results["load"].append((at, [round(x, 2) for x in os.getloadavg()]))
         self.results["elapsed_s"] = round(time.perf_counter() - self.t0, 1)
         self.results["package_end"] = package_fingerprint()
-        (OUT / "results.json").write_text(json.dumps(self.results, indent=1, default=str) + "\n")
+        self.json.write_text(json.dumps(self.results, indent=1, default=str) + "\n")
 
 
 def section(run: Run, name: str, fn: Callable[[], object], *, needs: float = 0.0) -> None:
@@ -428,7 +429,7 @@ def under_attack(run: Run) -> dict:
         server.wait_ready("/health", timeout=120)
         _warm(server.base, list(PROBE_PATHS.values()))
         out["phases"]["quiet"] = _probe(server.base, a.attack_seconds, a.probe_rps)
-        for kind in ATTACKS:
+        for kind in filter(None, a.attacks.split(",")):
             ramp = 2.0
             child = subprocess.Popen([PYTHON, str(BENCH / "attack.py"), server.base, kind, "--seconds",
                                       str(ramp + a.attack_seconds)], cwd=BENCH, stdout=subprocess.PIPE,
@@ -503,7 +504,8 @@ def rest_profile(run: Run, scale: int | str) -> dict:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="ISCM graph benchmarks (writes bench/RESULTS.md)")
-    p.add_argument("--scales", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 100])
+    p.add_argument("--scales", type=lambda s: [int(x) for x in s.split(",") if x], default=[1, 10, 100],
+                   help="synthetic sizes; '' for none (with --only: the real data alone)")
     p.add_argument("--seed", type=int, default=20261122)
     p.add_argument("--budget", type=float, default=2700.0,
                    help="seconds for the whole run (default 45 min; bench/run adds set-up time)")
@@ -526,21 +528,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="sampled sources for bipartite betweenness at 10x and 100x (exact at 1x)")
     p.add_argument("--attack-seconds", type=float, default=12.0, help="probe time per under-attack phase")
     p.add_argument("--probe-rps", type=float, default=20.0, help="the under-attack probe's request rate")
-    p.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    p.add_argument("--results", type=Path, default=None, help="where the report goes (default bench/RESULTS.md)")
     p.add_argument("--skip", default="", help="comma-separated section names to skip (for development)")
+    p.add_argument("--only", default="", help="comma-separated section names to run alone, on the data and "
+                   "builds an earlier run left in bench/out (for development; writes results-only.json and "
+                   "RESULTS-only.md in bench/out unless --results is given)")
+    p.add_argument("--attacks", default=",".join(ATTACKS), help="under-attack scenarios to run (bench/attack.py)")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    run = Run(args)
+    only = set(filter(None, args.only.split(",")))
+    if args.results is None:  # a partial run never overwrites the full report
+        args.results = OUT / "RESULTS-only.md" if only else BENCH / "RESULTS.md"
+    run = Run(args, partial=bool(only))
     skip = set(filter(None, args.skip.split(",")))
     small = [s for s in run.scales if s < 100]
     big = [s for s in run.scales if s >= 100]
 
     def do(name: str, fn: Callable[[], object], *, needs: float = 0.0) -> None:
-        if name in skip:
-            run.note(f"section {name!r} skipped on request (--skip)")
+        if name in skip or (only and name not in only):
+            run.note(f"section {name!r} skipped on request (--skip / --only)")
             return
         section(run, name, fn, needs=needs)
 
@@ -572,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     run.save()
     text = report.render(run.results)
     args.results.write_text(text, encoding="utf-8")
-    log(f"wrote {args.results} and {OUT / 'results.json'} in {time.perf_counter() - run.t0:.0f} s")
+    log(f"wrote {args.results} and {run.json} in {time.perf_counter() - run.t0:.0f} s")
     return 0
 
 
