@@ -1,19 +1,22 @@
 """Untrusted SPARQL runs in worker processes, so a time limit can really stop it.
 
 pyoxigraph cannot interrupt a running query, and a Python thread cannot be killed. Each worker is a
-process that opens the release's store read-only; a query that exceeds its time limit gets its
-worker killed and replaced, and the caller gets :class:`QueryTimeoutError`. The number of workers
-bounds concurrent queries; a caller waits ``queue_timeout`` seconds for a free worker, then gets
-:class:`PoolBusyError`. The time limit is a deadline for the whole request: waiting for a worker
-that is still starting (a replacement loads the store again) counts too.
+process (:mod:`api.queryworker`) that opens the release's store read-only; a query that exceeds its
+time limit gets its worker killed and replaced, and the caller gets :class:`QueryTimeoutError`. The
+number of workers bounds concurrent queries; a caller waits ``queue_timeout`` seconds for a free
+worker, then gets :class:`PoolBusyError`. The time limit is a deadline for the whole request: waiting
+for a worker that is still starting (a replacement loads the store again) counts too.
 
 Each worker is walled in (:mod:`graph.sandbox`): no Internet sockets (local backends), a memory cap
-(:class:`QueryMemoryError` when a query passes it), death with the server, and a lower CPU priority
-than the server (nice 10), so busy workers do not starve REST and ``/health``. A worker that dies
-otherwise is a :class:`WorkerCrashError` — the server's fault, never reported as a bad query.
-Workers serialise the result themselves (CPU work stays out of the server process): the embedded
-engine writes the answer's bytes (:func:`api.serialisers.engine_bytes`), which cross the pipe as raw
-bytes, not pickled, and become the response body as they are.
+(:class:`QueryMemoryError` when a query passes it), death with the server, and the lowest CPU
+priority (nice 19, from before it loads), so busy or loading workers do not starve REST and
+``/health``. Workers are forked from a fork server that has their modules imported: a replacement
+costs no import burst at the server's priority (which stalled ``/health`` for up to a second under
+attack). A worker that dies otherwise is a :class:`WorkerCrashError` — the server's fault, never
+reported as a bad query. Workers serialise the result themselves: the embedded engine writes the
+answer's bytes (:func:`api.serialisers.engine_bytes`), which cross the pipe as raw bytes in one
+frame and become the response body as they are. :meth:`QueryPool.run_async` waits for that frame on
+the event loop (no thread per waiting query); :meth:`QueryPool.run` blocks, for callers off the loop.
 """
 
 from __future__ import annotations
@@ -27,10 +30,15 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
+
+from api import queryworker
 from graph.errors import ISCMError, QueryError, QueryTimeoutError
+
+_SEND_ON_LOOP = 8_000  # characters of query text: the pickled request fits the pipe's buffer (64 KiB)
 
 
 class PoolBusyError(ISCMError, RuntimeError):
@@ -54,84 +62,31 @@ class PooledResult:
     rows: int
 
 
-def _worker(conn: Connection, release: str, backend: str, memory: int | None,
-            log: str) -> None:  # pragma: no cover - runs in a child
-    from graph import sandbox
-
-    sandbox.die_with_parent()
-    # below the server in the CPU queue: a query that burns a core for its whole time limit must not
-    # slow /health and REST, which run in the server process (bench/ "under attack")
-    with contextlib.suppress(OSError):
-        os.nice(10)
-    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
-    os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
-    walled = backend != "remote" and sandbox.block_network()
-    from api.negotiation import ResultFormat
-    from api.serialisers import engine_bytes, serialize
-    from graph.loader import open_store
-    from graph.namespace import PREFIXES
-    from graph.results import Solutions, Triples
-
-    store = open_store(Path(release), backend=backend)
-    fast = backend.startswith("oxigraph")  # the embedded engine can write its answer itself
-    if memory:
-        sandbox.cap_memory(memory)
-    conn.send(("ready", walled))
-    while True:
-        try:
-            msg = conn.recv()
-        except EOFError:
-            return
-        if msg is None:
-            return
-        text, fmt_value, max_rows, default_graphs, named_graphs, base_iri = msg
-        try:
-            fmt = ResultFormat(fmt_value)
-            args = {"prefixes": PREFIXES, "default_graphs": default_graphs, "named_graphs": named_graphs,
-                    "base_iri": base_iri}
-            written = None
-            if fast:  # the engine writes the bytes; None: over the cap, so read it again row by row
-                written = engine_bytes(store.run_native(text, raw=True, **args), fmt, max_rows=max_rows,
-                                       max_bytes=max(max_rows * 1024, 8 << 20), prefixes=PREFIXES)
-            if written is not None:
-                body, form, truncated, rows = written.body, written.form, written.truncated, written.rows
-            else:
-                result = store.run_native(text, max_rows=max_rows, **args)
-                body = serialize(result, fmt, prefixes=PREFIXES)
-                rows = len(result) if isinstance(result, (Solutions, Triples)) else 1
-                truncated = getattr(result, "truncated", False)
-                form = "ASK" if isinstance(result, bool) else "GRAPH" if isinstance(result, Triples) else "SELECT"
-            # the body goes as raw bytes after a small header: no pickling of a large answer
-            conn.send(("ok", fmt.value, form, truncated, rows))
-            conn.send_bytes(body)
-        except QueryError as exc:
-            conn.send(("query-error", str(exc)))
-        except MemoryError:
-            conn.send(("memory", ""))
-            return  # Python may be in a poor state after a failed allocation: be replaced
-        except RecursionError:
-            conn.send(("query-error", "the query is nested too deeply for the engine"))
-        except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
-
-
 class _Worker:
     def __init__(self, ctx: mp.context.BaseContext, release: Path, backend: str, memory: int | None) -> None:
         fd, self.log = tempfile.mkstemp(prefix="iscm-query-worker-", suffix=".log")
         os.close(fd)
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, str(release), backend, memory, self.log), daemon=True)
+        self.proc = ctx.Process(target=queryworker.worker, args=(child, str(release), backend, memory, self.log),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
         self.walled = False
 
+    def _got_ready(self, frame: bytes) -> None:
+        header, _ = queryworker.parse(frame)
+        assert header[0] == "ready"
+        self.ready, self.walled = True, bool(header[1])
+
     def wait_ready(self, timeout: float) -> bool:
         if not self.ready and self.conn.poll(max(timeout, 0)):
-            reply = self.conn.recv()
-            assert reply[0] == "ready"
-            self.ready, self.walled = True, reply[1]
+            self._got_ready(self.conn.recv_bytes())
         return self.ready
+
+    async def wait_ready_async(self) -> None:
+        if not self.ready:
+            self._got_ready(await queryworker.read_frame(self.conn.fileno()))
 
     def stderr_tail(self) -> str:
         with contextlib.suppress(OSError), open(self.log, errors="replace") as f:
@@ -161,7 +116,7 @@ class QueryPool:
         self.queue_timeout = queue_timeout
         self.start_timeout = start_timeout
         self.memory = memory
-        self._ctx = mp.get_context("spawn")  # no fork: the server process runs threads
+        self._ctx = queryworker.context()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
@@ -186,28 +141,43 @@ class QueryPool:
             for w in workers:
                 self._idle.put(w)
 
-    def run(self, text: str, *, media_type: str, max_rows: int, timeout: float | None = None,
-            deadline: float | None = None, default_graphs: list[str] | None = None,
-            named_graphs: list[str] | None = None, base_iri: str | None = None) -> PooledResult:
-        """Run a checked query before ``deadline`` (``time.monotonic()``; or ``timeout`` from now).
-
-        Raises QueryError, QueryTimeoutError, PoolBusyError, QueryMemoryError or WorkerCrashError.
-        """
-        if deadline is None:
-            deadline = time.monotonic() + (timeout if timeout is not None else 10.0)
-        limit = timeout if timeout is not None else deadline - time.monotonic()
+    def _take(self, deadline: float) -> _Worker:
         self._count("queries")
         try:
-            worker = self._idle.get(timeout=max(min(self.queue_timeout, deadline - time.monotonic()), 0))
+            return self._idle.get(timeout=max(min(self.queue_timeout, deadline - time.monotonic()), 0))
         except queue.Empty:
             self._count("busy")
             raise PoolBusyError(f"all {self.size} query workers are busy; try again shortly") from None
-        replace, reply = False, None
+
+    def _alive(self, worker: _Worker) -> _Worker:
+        """``worker``, or a new one if it died while idle (killed from outside)."""
+        if worker.proc.is_alive():
+            return worker
+        self._count("crashes")
+        worker.kill()
+        return self._spawn()
+
+    def _give_back(self, worker: _Worker, *, replace: bool) -> None:
+        if replace:
+            worker.kill()
+            worker = self._spawn()
+        if not self._closed:
+            self._idle.put(worker)
+        else:
+            worker.kill()
+
+    def run(self, text: str, *, media_type: str, max_rows: int, timeout: float | None = None,
+            deadline: float | None = None, default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None, base_iri: str | None = None) -> PooledResult:
+        """Run a checked query before ``deadline`` (``time.monotonic()``; or ``timeout`` from now),
+        blocking. Raises QueryError, QueryTimeoutError, PoolBusyError, QueryMemoryError or WorkerCrashError."""
+        if deadline is None:
+            deadline = time.monotonic() + (timeout if timeout is not None else 10.0)
+        limit = timeout if timeout is not None else deadline - time.monotonic()
+        worker = self._take(deadline)
+        replace, frame = False, None
         try:
-            if not worker.proc.is_alive():  # died while idle (killed from outside): use a new one
-                self._count("crashes")
-                worker.kill()
-                worker = self._spawn()
+            worker = self._alive(worker)
             if not worker.wait_ready(deadline - time.monotonic()):
                 self._count("timeouts")
                 raise QueryTimeoutError(f"the {limit:g} s limit passed while a query worker was starting")
@@ -216,32 +186,73 @@ class QueryPool:
                 replace = True
                 self._count("timeouts")
                 raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)")
-            reply = worker.conn.recv()
-            if reply[0] == "ok":
-                reply = (*reply, worker.conn.recv_bytes())
+            frame = worker.conn.recv_bytes()
         except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
             replace = True
             worker.proc.join(5)
             raise self._crash(worker) from exc
         finally:
-            if replace or (reply is not None and reply[0] == "memory"):
-                worker.kill()
-                worker = self._spawn()
-            if not self._closed:
-                self._idle.put(worker)
-            else:
-                worker.kill()
-        kind = reply[0]
+            header, body = queryworker.parse(frame) if frame is not None else ((None,), b"")
+            self._give_back(worker, replace=replace or header[0] == "memory")
+        return self._result(header, body)
+
+    async def run_async(self, text: str, *, media_type: str, max_rows: int, deadline: float,
+                        default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                        base_iri: str | None = None) -> PooledResult:
+        """:meth:`run` on the event loop: the request goes down the pipe and the answer's frame is read
+        when the pipe is readable, so no thread waits on a worker. Shielded from cancellation: a worker
+        is never handed back with an answer still on its way (the deadline bounds the wait)."""
+        limit = max(deadline - time.monotonic(), 0)
+        with anyio.CancelScope(shield=True):
+            try:
+                worker = self._idle.get_nowait()  # the caller's admission gate leaves one free
+                self._count("queries")
+            except queue.Empty:
+                worker = await anyio.to_thread.run_sync(self._take, deadline)
+            if not worker.proc.is_alive():
+                worker = await anyio.to_thread.run_sync(self._alive, worker)
+            replace, frame, phase = False, None, "starting"
+            try:
+                with anyio.move_on_after(max(deadline - time.monotonic(), 0)):
+                    await worker.wait_ready_async()
+                    phase = "running"
+                    request = (text, media_type, max_rows, default_graphs, named_graphs, base_iri)
+                    if len(text) <= _SEND_ON_LOOP:
+                        worker.conn.send(request)
+                    else:  # more than the pipe holds at once: the write waits for the worker to read
+                        await anyio.to_thread.run_sync(worker.conn.send, request)
+                    frame = await queryworker.read_frame(worker.conn.fileno())
+                if frame is None:
+                    replace = phase == "running"
+                    self._count("timeouts")
+                    raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)" if replace else
+                                            f"the {limit:g} s limit passed while a query worker was starting")
+            except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+                replace = True
+                await anyio.to_thread.run_sync(worker.proc.join, 5)
+                raise self._crash(worker) from exc
+            finally:
+                header, body = queryworker.parse(frame) if frame is not None else ((None,), b"")
+                replace = replace or header[0] == "memory"
+                if replace:  # killing and forking wait on other processes: off the event loop
+                    await anyio.to_thread.run_sync(lambda: self._give_back(worker, replace=True))
+                else:
+                    self._give_back(worker, replace=False)
+            return self._result(header, body)
+
+    def _result(self, header: tuple[object, ...], body: bytes) -> PooledResult:
+        kind = header[0]
         if kind == "ok":
-            _, mt, form, truncated, rows, body = reply
-            return PooledResult(body=body, media_type=mt, form=form, truncated=truncated, rows=rows)
+            _, mt, form, truncated, rows = header
+            return PooledResult(body=body, media_type=str(mt), form=str(form), truncated=bool(truncated),
+                                rows=int(rows))  # type: ignore[call-overload]
         if kind == "query-error":
-            raise QueryError(reply[1])
+            raise QueryError(str(header[1]))
         if kind == "memory":
             self._count("memory")
             raise self._memory_error()
         self._count("errors")
-        raise RuntimeError(reply[1])
+        raise RuntimeError(str(header[1]))
 
     def _memory_error(self) -> QueryMemoryError:
         mb = (self.memory or 0) // 2**20
