@@ -227,7 +227,7 @@ class QueryPool:
                     self._count("timeouts")
                     raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)" if replace else
                                             f"the {limit:g} s limit passed while a query worker was starting")
-            except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+            except (EOFError, OSError) as exc:  # the pipe broke: the worker died (or is unusable)
                 replace = True
                 await anyio.to_thread.run_sync(worker.proc.join, 5)
                 raise self._crash(worker) from exc
