@@ -202,7 +202,7 @@ class QueryPool:
         """:meth:`run` on the event loop: the request goes down the pipe and the answer's frame is read
         when the pipe is readable, so no thread waits on a worker. Shielded from cancellation: a worker
         is never handed back with an answer still on its way (the deadline bounds the wait)."""
-        limit = max(deadline - time.monotonic(), 0)
+        limit = max(round(deadline - time.monotonic(), 1), 0)  # for the message: "10 s", not "9.99997 s"
         with anyio.CancelScope(shield=True):
             try:
                 worker = self._idle.get_nowait()  # the caller's admission gate leaves one free
@@ -227,6 +227,8 @@ class QueryPool:
                     self._count("timeouts")
                     raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)" if replace else
                                             f"the {limit:g} s limit passed while a query worker was starting")
+            except QueryTimeoutError:
+                raise
             except (EOFError, OSError) as exc:  # the pipe broke: the worker died (or is unusable)
                 replace = True
                 await anyio.to_thread.run_sync(worker.proc.join, 5)
