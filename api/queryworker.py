@@ -108,11 +108,6 @@ def worker(conn: Connection, release: str, backend: str, memory: int | None,
     # light query took ~1.5x as long (measured side by side with a bare Oxigraph server)
     with contextlib.suppress(OSError):
         os.setpriority(os.PRIO_PROCESS, 0, NICE)
-    # a session of its own: where the kernel groups CPU time by session (autogroup, the default on
-    # desktops and many servers), a busy worker is then charged to its own group, not to the server's,
-    # and a waking event loop is not made to wait behind other programs for what the workers used
-    with contextlib.suppress(OSError):
-        os.setsid()
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
     walled = backend != "remote" and sandbox.block_network()
