@@ -234,24 +234,11 @@ def test_health_and_rest_answer_while_many_slow_clients_wait(load_server):
     assert not set(clients) & set(_done)  # answered while every slow client was still waiting
 
 
-def test_per_client_budget_answers_429_with_retry_after(load_server):
-    """Runs last: it leaves a slow query behind. The first request is in flight once the server
-    counted it (the count and the in-flight mark happen in one step of the event loop)."""
-    before = _stats(load_server)["requests"]
-    threading.Thread(target=_quietly, args=(load_server, "127.0.0.1"), daemon=True).start()
-    _wait_for(lambda: _stats(load_server)["requests"] > before, "the first query arrived")
-    with load_server.client() as c:
-        r = c.get("/sparql", params={"query": "ASK {}"})
-    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
-    assert r.json()["status"] == 429 and "1 SPARQL requests in flight" in r.json()["detail"]
-    assert _stats(load_server)["refused_client_budget"] >= 1
-
-
 def _nice(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
-def test_workers_are_forked_at_the_lowest_priority_and_replaced_the_same_way(load_server):
+def test_workers_run_below_the_server_and_are_replaced_the_same_way(load_server):
     """Every query worker, a replacement too (the crash test above killed one), is forked from the
     server's preloaded fork server and runs below the server's priority (nice 10): a replacement
     loading the store, or a query burning its whole time limit, never competes with the event loop
@@ -287,3 +274,17 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_per_client_budget_answers_429_with_retry_after(load_server):
+    """Runs last: it leaves a slow query behind. The first request is in flight once the server
+    counted it (the count and the in-flight mark happen in one step of the event loop)."""
+    before = _stats(load_server)["requests"]
+    threading.Thread(target=_quietly, args=(load_server, "127.0.0.1"), daemon=True).start()
+    _wait_for(lambda: _stats(load_server)["requests"] > before, "the first query arrived")
+    with load_server.client() as c:
+        r = c.get("/sparql", params={"query": "ASK {}"})
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    assert r.json()["status"] == 429 and "1 SPARQL requests in flight" in r.json()["detail"]
+    assert _stats(load_server)["refused_client_budget"] >= 1
+
