@@ -1,9 +1,11 @@
-"""Admission to the SPARQL query workers: a semaphore awaited on the event loop, a thread limiter of
-the pool calls' own, and a per-client budget of requests in flight."""
+"""Admission to the SPARQL query workers: a semaphore awaited on the event loop and a per-client
+budget of requests in flight."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import anyio
 
@@ -24,11 +26,28 @@ class Gate:
 
     def __init__(self, workers: int, per_client: int) -> None:
         self.admission = anyio.Semaphore(workers)
-        self.threads = anyio.CapacityLimiter(workers)  # the pool calls' own threads, not the shared ones
         self.guard = anyio.CapacityLimiter(2)  # long texts are checked off the event loop, two at a time
         self.per_client = per_client
         self.in_flight: Counter[str] = Counter()
         self.stats: Counter[str] = Counter()
+
+    @contextmanager
+    def client_slot(self, client: str) -> Iterator[None]:
+        """Count the request and hold one of ``client``'s slots while it runs; refuse it (429) first
+        thing when they are all taken, before its body is read or its text checked: a client that
+        retries in a loop costs the server as little as possible."""
+        self.stats["requests"] += 1
+        if self.in_flight[client] >= self.per_client:
+            self.stats["refused_client_budget"] += 1
+            raise ClientBudgetError(f"this client already has {self.per_client} SPARQL requests in flight; "
+                                    "wait for them to finish")
+        self.in_flight[client] += 1
+        try:
+            yield
+        finally:
+            self.in_flight[client] -= 1
+            if not self.in_flight[client]:
+                del self.in_flight[client]
 
 
 def stats(gate: Gate | None, pool: QueryPool | None) -> dict[str, int]:

@@ -46,6 +46,9 @@ them, and the source and as-of date of every fact.
 * **SPARQL 1.1** at `/sparql` (read-only, time-limited, row-capped).
 * **Linked data**: every entity IRI `https://w3id.org/iscm/id/...` resolves at `/id/...`; dumps at `/dumps`.
 """
+# the OpenAPI document's sections, in this order (not the order routes are matched in)
+TAGS = ("meta", "search", "profiles", "lists", "timelines", "panels", "analytics", "releases", "sparql",
+        "linked data", "maps")
 
 
 def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = None) -> FastAPI:
@@ -75,18 +78,20 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
             app.state.served.retire()
 
     app = FastAPI(title="ISCM graph API", version="0.1.0", lifespan=lifespan, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, openapi_tags=[{"name": t} for t in TAGS])
     app.state.settings = settings
     problems.install(app)
     security.install(app, settings.cors_origins)
     app.include_router(health.router)
-    # one router per resource, in the order of the OpenAPI document's tags
+    # /sparql next: a request is matched against the routers in this order, and matching it as the
+    # tenth cost ~0.5 ms per query (the document keeps its order through TAGS)
+    app.include_router(sparql.router)
+    # one router per resource
     for resource in (search, profiles, lists, timelines, analytics, compare):
         app.include_router(resource.router)
     app.include_router(details.router)
     app.include_router(releases.router)
     app.include_router(releases.wellknown)
-    app.include_router(sparql.router)
     app.include_router(linked.router)
     app.include_router(dumps.router)
     app.include_router(web.router)

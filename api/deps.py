@@ -19,31 +19,41 @@ from graph.loader import ISCMGraph
 from graph.namespace import ISCM_KINDS, ISCM_STATUSES
 
 
-def get_served(request: Request) -> Served:
+def served_of(request: Request) -> Served:
+    """The release this request reads, fixed at its first use (for code outside dependencies)."""
     # read once per request, so a reload between two dependencies cannot mix two releases
     if "served" not in request.scope.setdefault("state", {}):
         request.scope["state"]["served"] = request.app.state.served
     return request.scope["state"]["served"]
 
 
-def get_graph(request: Request) -> ISCMGraph:
-    return get_served(request).graph
+# The dependencies below only read the application's state: they are coroutines because FastAPI
+# runs a plain ``def`` dependency in the thread pool, a thread hop (and a GIL hand-over, slow on a
+# busy machine) per dependency per request for a dictionary read.
 
 
-def get_catalogue(request: Request) -> ISCMGraph:
+async def get_served(request: Request) -> Served:
+    return served_of(request)
+
+
+async def get_graph(request: Request) -> ISCMGraph:
+    return served_of(request).graph
+
+
+async def get_catalogue(request: Request) -> ISCMGraph:
     """The loaded graph (the name of the time when answers lived on a separate ``Catalogue``)."""
-    return get_served(request).graph
+    return served_of(request).graph
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_gate(request: Request) -> Gate:
+async def get_gate(request: Request) -> Gate:
     return request.app.state.sparql_gate
 
 
-def get_reloader(request: Request) -> Callable[[], Awaitable[dict[str, Any]]]:
+async def get_reloader(request: Request) -> Callable[[], Awaitable[dict[str, Any]]]:
     """Switch this application to the build folder's current release (``POST /admin/reload``)."""
     return partial(reload, request.app)
 
@@ -72,7 +82,7 @@ class Page:
     offset: int
 
 
-def page_params(limit: Annotated[int, Query(ge=1, le=1000, description="rows per page (1-1000)")] = 100,
+async def page_params(limit: Annotated[int, Query(ge=1, le=1000, description="rows per page (1-1000)")] = 100,
                 offset: Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")] = 0) -> Page:
     return Page(limit, offset)
 
@@ -111,7 +121,7 @@ Kind = Literal[KINDS]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 
-def filter_params(
+async def filter_params(
         kind: Annotated[list[Kind] | None, Query(description="ISCM kinds to count (repeat; default all)")] = None,
         status: Annotated[list[Status] | None, Query(description="ISCM statuses on the release date (repeat; "
                                                                  "default all)")] = None,

@@ -1,41 +1,42 @@
 """Untrusted SPARQL runs in worker processes, so a time limit can really stop it.
 
 pyoxigraph cannot interrupt a running query, and a Python thread cannot be killed. Each worker is a
-process that opens the release's store read-only; a query that exceeds its time limit gets its
-worker killed and replaced, and the caller gets :class:`QueryTimeoutError`. The number of workers
-bounds concurrent queries; a caller waits ``queue_timeout`` seconds for a free worker, then gets
-:class:`PoolBusyError`. The time limit is a deadline for the whole request: waiting for a worker
-that is still starting (a replacement loads the store again) counts too.
+process (:mod:`api.queryworker`) that opens the release's store read-only; a query that exceeds its
+time limit gets its worker killed and replaced, and the caller gets :class:`QueryTimeoutError`. The
+number of workers bounds concurrent queries; a caller waits ``queue_timeout`` seconds for a free
+worker, then gets :class:`PoolBusyError`. The time limit is a deadline for the whole request: waiting
+for a worker that is still starting (a replacement loads the store again) counts too.
 
 Each worker is walled in (:mod:`graph.sandbox`): no Internet sockets (local backends), a memory cap
-(:class:`QueryMemoryError` when a query passes it), death with the server, and a lower CPU priority
-than the server (nice 10), so busy workers do not starve REST and ``/health``. A worker that dies
-otherwise is a :class:`WorkerCrashError` — the server's fault, never reported as a bad query.
-Workers serialise the result themselves (CPU work stays out of the server process): the embedded
-engine writes the answer's bytes (:func:`api.serialisers.engine_bytes`), which cross the pipe as raw
-bytes, not pickled, and become the response body as they are. Starting, lending, replacing and
-stopping workers is :mod:`graph.workers`, shared with the analytics pool.
+(:class:`QueryMemoryError` when a query passes it), death with the server, and a lower CPU
+priority than the server (nice 10, from before it loads), so busy or loading workers do not starve
+REST and ``/health``. Workers are forked from a fork server that has their modules imported: a replacement
+costs no import burst at the server's priority (which stalled ``/health`` for up to a second under
+attack). A worker that dies otherwise is a :class:`WorkerCrashError` — the server's fault, never
+reported as a bad query. Workers serialise the result themselves: the embedded engine writes the
+answer's bytes (:func:`api.serialisers.engine_bytes`), which cross the pipe as raw bytes in one
+frame and become the response body as they are. :meth:`QueryPool.run_async` waits for that frame on
+the event loop (no thread per waiting query); :meth:`QueryPool.run` blocks, for callers off the loop.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
+import multiprocessing as mp
 import queue
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
-from api.negotiation import ResultFormat
-from api.serialisers import engine_bytes, serialize
+import anyio
+import anyio.to_thread
+
+from api import queryworker
 from graph.errors import ISCMError, QueryError, QueryTimeoutError
-from graph.namespace import PREFIXES
-from graph.results import Solutions, Triples
-from graph.store import Store
-from graph.workers import Worker, WorkerPool, serve
+from graph.workers import Worker, WorkerPool
+
+_SEND_ON_LOOP = 8_000  # characters of query text: the pickled request fits the pipe's buffer (64 KiB)
 
 
 class PoolBusyError(ISCMError, RuntimeError):
@@ -59,63 +60,27 @@ class PooledResult:
     rows: int
 
 
-def _worker(conn: Connection, release: str, backend: str, memory: int | None,
-            log: str) -> None:  # pragma: no cover - runs in a child
-    from graph import sandbox
-    from graph.loader import open_store
+class _Worker(Worker):
+    """A query worker: its replies are frames (:mod:`api.queryworker`), the first one "ready"."""
 
-    sandbox.die_with_parent()
-    # below the server in the CPU queue: a query that burns a core for its whole time limit must not
-    # slow /health and REST, which run in the server process (bench/ "under attack")
-    with contextlib.suppress(OSError):
-        os.nice(10)
-    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
-    os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
-    walled = backend != "remote" and sandbox.block_network()
-    store = open_store(Path(release), backend=backend)
-    fast = backend.startswith("oxigraph")  # the embedded engine can write its answer itself
-    if memory:
-        sandbox.cap_memory(memory)
-    conn.send(("ready", walled))
-    serve(conn, lambda msg: _answer(conn, store, fast, msg))
+    def __init__(self, ctx: mp.context.BaseContext, release: Path, backend: str, memory: int | None) -> None:
+        super().__init__(ctx, queryworker.worker, (str(release), backend, memory), log_prefix="iscm-query-worker-")
+        self.walled = False
 
+    def _got_ready(self, frame: bytes) -> None:
+        header, _ = queryworker.parse(frame)
+        if header[0] != "ready":
+            raise RuntimeError(f"the query worker failed to start: {header!r}")
+        self.ready, self.walled = True, bool(header[1])
 
-def _answer(conn: Connection, store: Store, fast: bool, msg: tuple) -> bool:  # pragma: no cover - in a child
-    """Run one query and send its answer; False when the worker must be replaced."""
-    text, fmt_value, max_rows, default_graphs, named_graphs, base_iri = msg
-    try:
-        fmt = ResultFormat(fmt_value)
-        body, form, truncated, rows = _written(store, fast, text, fmt, max_rows, {
-            "prefixes": PREFIXES, "default_graphs": default_graphs, "named_graphs": named_graphs,
-            "base_iri": base_iri})
-        # the body goes as raw bytes after a small header: no pickling of a large answer
-        conn.send(("ok", fmt.value, form, truncated, rows))
-        conn.send_bytes(body)
-    except QueryError as exc:
-        conn.send(("query-error", str(exc)))
-    except MemoryError:
-        conn.send(("memory", ""))
-        return False  # Python may be in a poor state after a failed allocation: be replaced
-    except RecursionError:
-        conn.send(("query-error", "the query is nested too deeply for the engine"))
-    except Exception as exc:
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    return True
+    def wait_ready(self, timeout: float) -> bool:
+        if not self.ready and self.conn.poll(max(timeout, 0)):
+            self._got_ready(self.conn.recv_bytes())
+        return self.ready
 
-
-def _written(store: Store, fast: bool, text: str, fmt: ResultFormat, max_rows: int,
-             args: dict) -> tuple[bytes, str, bool, int]:  # pragma: no cover - runs in a child
-    """The answer's bytes, form, whether it was cut and its row count."""
-    if fast:  # the engine writes the bytes; None: over the cap, so read it again row by row
-        written = engine_bytes(store.run_native(text, raw=True, **args), fmt, max_rows=max_rows,
-                               max_bytes=max(max_rows * 1024, 8 << 20), prefixes=args["prefixes"])
-        if written is not None:
-            return written.body, written.form, written.truncated, written.rows
-    result = store.run_native(text, max_rows=max_rows, **args)
-    body = serialize(result, fmt, prefixes=args["prefixes"])
-    rows = len(result) if isinstance(result, (Solutions, Triples)) else 1
-    form = "ASK" if isinstance(result, bool) else "GRAPH" if isinstance(result, Triples) else "SELECT"
-    return body, form, getattr(result, "truncated", False), rows
+    async def wait_ready_async(self) -> None:
+        if not self.ready:
+            self._got_ready(await queryworker.read_frame(self.conn.fileno()))
 
 
 class QueryPool(WorkerPool):
@@ -134,10 +99,10 @@ class QueryPool(WorkerPool):
         self.memory = memory
         self._lock = threading.Lock()
         self.stats: Counter[str] = Counter()
-        super().__init__(workers, lazy=False)
+        super().__init__(workers, lazy=False, ctx=queryworker.context())
 
-    def _spawn(self) -> Worker:
-        return self._start(_worker, str(self.release), self.backend, self.memory, log_prefix="iscm-query-worker-")
+    def _spawn(self) -> _Worker:
+        return _Worker(self._ctx, self.release, self.backend, self.memory)
 
     def _count(self, key: str) -> None:
         with self._lock:
@@ -147,75 +112,126 @@ class QueryPool(WorkerPool):
         """Wait until every worker has opened the store; True if every one is walled off the network."""
         workers = [self._idle.get() for _ in range(self.size)]
         try:
-            return all([w.wait_ready(self.start_timeout) and w.hello[0] for w in workers])
+            return all([w.wait_ready(self.start_timeout) and w.walled for w in workers])
         finally:
             for w in workers:
                 self._idle.put(w)
 
-    def run(self, text: str, *, media_type: str, max_rows: int, timeout: float | None = None,
-            deadline: float | None = None, default_graphs: list[str] | None = None,
-            named_graphs: list[str] | None = None, base_iri: str | None = None) -> PooledResult:
-        """Run a checked query before ``deadline`` (``time.monotonic()``; or ``timeout`` from now).
-
-        Raises QueryError, QueryTimeoutError, PoolBusyError, QueryMemoryError or WorkerCrashError.
-        """
-        if deadline is None:
-            deadline = time.monotonic() + (timeout if timeout is not None else 10.0)
-        limit = timeout if timeout is not None else deadline - time.monotonic()
+    def _take(self, deadline: float) -> _Worker:
         self._count("queries")
         try:
-            worker = self.lend(min(self.queue_timeout, deadline - time.monotonic()))
+            return self.lend(min(self.queue_timeout, deadline - time.monotonic()))  # type: ignore[return-value]
         except queue.Empty:
             self._count("busy")
             raise PoolBusyError(f"all {self.size} query workers are busy; try again shortly") from None
-        reply = self._exchange(worker, (text, media_type, max_rows, default_graphs, named_graphs, base_iri),
-                               deadline, limit)
-        kind = reply[0]
-        if kind == "ok":
-            _, mt, form, truncated, rows, body = reply
-            return PooledResult(body=body, media_type=mt, form=form, truncated=truncated, rows=rows)
-        if kind == "query-error":
-            raise QueryError(reply[1])
-        if kind == "memory":
-            self._count("memory")
-            raise self._memory_error()
-        self._count("errors")
-        raise RuntimeError(reply[1])
 
-    def _exchange(self, worker: Worker, msg: tuple, deadline: float, limit: float) -> tuple:
-        """Send ``msg`` to a lent worker and read its reply before ``deadline``; the worker goes back
-        to the pool, replaced if it ran over, died or ran out of memory."""
-        replace, reply = False, None
+    def _alive(self, worker: _Worker) -> _Worker:
+        """``worker``, or a new one if it died while idle (killed from outside)."""
+        if worker.proc.is_alive():
+            return worker
+        self._count("crashes")
+        worker.kill()
+        return self._spawn()
+
+    def _give_back(self, worker: _Worker, *, replace: bool) -> None:
+        self.take_back(worker, replace=replace)
+
+    def run(self, text: str, *, media_type: str, max_rows: int, timeout: float | None = None,
+            deadline: float | None = None, default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None, base_iri: str | None = None) -> PooledResult:
+        """Run a checked query before ``deadline`` (``time.monotonic()``; or ``timeout`` from now),
+        blocking. Raises QueryError, QueryTimeoutError, PoolBusyError, QueryMemoryError or WorkerCrashError."""
+        if deadline is None:
+            deadline = time.monotonic() + (timeout if timeout is not None else 10.0)
+        limit = timeout if timeout is not None else deadline - time.monotonic()
+        worker = self._take(deadline)
+        replace, frame = False, None
         try:
-            if not worker.proc.is_alive():  # died while idle (killed from outside): use a new one
-                self._count("crashes")
-                worker.kill()
-                worker = self._spawn()
+            worker = self._alive(worker)
             if not worker.wait_ready(deadline - time.monotonic()):
                 self._count("timeouts")
                 raise QueryTimeoutError(f"the {limit:g} s limit passed while a query worker was starting")
-            worker.conn.send(msg)
+            worker.conn.send((text, media_type, max_rows, default_graphs, named_graphs, base_iri))
             if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
                 replace = True
                 self._count("timeouts")
                 raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)")
-            reply = worker.conn.recv()
-            if reply[0] == "ok":
-                reply = (*reply, worker.conn.recv_bytes())
+            frame = worker.conn.recv_bytes()
         except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
             replace = True
             worker.proc.join(5)
             raise self._crash(worker) from exc
         finally:
-            self.take_back(worker, replace=replace or (reply is not None and reply[0] == "memory"))
-        return reply
+            header, body = queryworker.parse(frame) if frame is not None else ((None,), b"")
+            self._give_back(worker, replace=replace or header[0] == "memory")
+        return self._result(header, body)
+
+    async def run_async(self, text: str, *, media_type: str, max_rows: int, deadline: float,
+                        default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                        base_iri: str | None = None) -> PooledResult:
+        """:meth:`run` on the event loop: the request goes down the pipe and the answer's frame is read
+        when the pipe is readable, so no thread waits on a worker. Shielded from cancellation: a worker
+        is never handed back with an answer still on its way (the deadline bounds the wait)."""
+        limit = max(round(deadline - time.monotonic(), 1), 0)  # for the message: "10 s", not "9.99997 s"
+        with anyio.CancelScope(shield=True):
+            try:
+                worker = self._idle.get_nowait()  # the caller's admission gate leaves one free
+                self._count("queries")
+            except queue.Empty:
+                worker = await anyio.to_thread.run_sync(self._take, deadline)
+            if not worker.proc.is_alive():
+                worker = await anyio.to_thread.run_sync(self._alive, worker)
+            replace, frame, phase = False, None, "starting"
+            try:
+                with anyio.move_on_after(max(deadline - time.monotonic(), 0)):
+                    await worker.wait_ready_async()
+                    phase = "running"
+                    request = (text, media_type, max_rows, default_graphs, named_graphs, base_iri)
+                    if len(text) <= _SEND_ON_LOOP:
+                        worker.conn.send(request)
+                    else:  # more than the pipe holds at once: the write waits for the worker to read
+                        await anyio.to_thread.run_sync(worker.conn.send, request)
+                    frame = await queryworker.read_frame(worker.conn.fileno())
+                if frame is None:
+                    replace = phase == "running"
+                    self._count("timeouts")
+                    raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)" if replace else
+                                            f"the {limit:g} s limit passed while a query worker was starting")
+            except QueryTimeoutError:
+                raise
+            except (EOFError, OSError) as exc:  # the pipe broke: the worker died (or is unusable)
+                replace = True
+                await anyio.to_thread.run_sync(worker.proc.join, 5)
+                raise self._crash(worker) from exc
+            finally:
+                header, body = queryworker.parse(frame) if frame is not None else ((None,), b"")
+                replace = replace or header[0] == "memory"
+                if replace:  # killing and forking wait on other processes: off the event loop
+                    await anyio.to_thread.run_sync(lambda: self._give_back(worker, replace=True))
+                else:
+                    self._give_back(worker, replace=False)
+            return self._result(header, body)
+
+    def _result(self, header: tuple[object, ...], body: bytes) -> PooledResult:
+        kind = header[0]
+        if kind == "ok":
+            _, mt, form, truncated, rows = header
+            return PooledResult(body=body, media_type=str(mt), form=str(form), truncated=bool(truncated),
+                                rows=int(rows))  # type: ignore[call-overload]
+        if kind == "query-error":
+            raise QueryError(str(header[1]))
+        if kind == "memory":
+            self._count("memory")
+            raise self._memory_error()
+        self._count("errors")
+        raise RuntimeError(str(header[1]))
 
     def _memory_error(self) -> QueryMemoryError:
         mb = (self.memory or 0) // 2**20
         return QueryMemoryError(f"the query needed more than the {mb} MB a query may use; "
                                 "add a LIMIT, or avoid sorting or grouping very large intermediate results")
 
-    def _crash(self, worker: Worker) -> Exception:
+    def _crash(self, worker: _Worker) -> Exception:
         tail = worker.stderr_tail()
         if "memory allocation of" in tail or "MemoryError" in tail:
             self._count("memory")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Pages load scripts, styles and frames only from this origin; nothing inline, no CDN.
@@ -33,18 +34,35 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
-def install(app: FastAPI, cors_origins: list[str]) -> None:
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if response.headers.get("content-type", "").startswith("text/html"):
-            # routes that serve generated maps set their own, stricter-for-them policy
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+class SecurityHeaders:
+    """``nosniff`` and ``no-referrer`` on every response, and the page policy on HTML ones (routes
+    that serve generated maps set their own, stricter-for-them policy). Plain ASGI, not
+    ``BaseHTTPMiddleware``: that runs every request in a task of its own with streams between, a
+    cost each SPARQL and REST answer paid."""
 
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy", CSP)
+                    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def install(app: FastAPI, cors_origins: list[str]) -> None:
+    app.add_middleware(SecurityHeaders)
     if cors_origins:
         # explicit origins only; never credentials with a wildcard
         app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST"],

@@ -364,7 +364,8 @@ def sparql_http(run: Run, scale: int | str) -> dict:
                      ("engine_queries", queries.engine_mix(), [k for k in engines if k != "rdflib-endpoint"])]
             for kind, mix, keys in mixes:
                 for name, text in mix.items():
-                    row = {key: _timed_query(run, client, bases[key], text, scale, slow=key == "rdflib-endpoint")
+                    row = {key: _timed_query(run, client, bases[key], text, scale, slow=key == "rdflib-endpoint",
+                                             engine=kind == "engine_queries")
                            for key in keys}
                     out[kind][name] = row
                     log(f"http {tag} {name}: " + ", ".join(
@@ -389,9 +390,11 @@ def _ready(engines: dict[str, Server], rel: Path) -> dict[str, dict]:
     return servers
 
 
-def _timed_query(run: Run, client: httpx.Client, base: str, text: str, scale: int | str, *, slow: bool) -> dict:
+def _timed_query(run: Run, client: httpx.Client, base: str, text: str, scale: int | str, *, slow: bool,
+                 engine: bool = False) -> dict:
     """One query's timings on one engine, with its row count, or the error it gave."""
-    reps = (run.args.rdflib_reps_1x if scale in (1, "real") else 1) if slow else run.args.reps
+    reps = (run.args.rdflib_reps_1x if scale in (1, "real") else 1) if slow else \
+        run.args.engine_reps if engine else run.args.reps
     last: list[bytes] = []  # the last answer, its rows counted after the timing
     try:
         timing = timed_runs(lambda: last.append(_fetch(client, base, text)), reps=reps, cap_s=30.0 if slow else 5.0)
@@ -440,7 +443,7 @@ def under_attack(run: Run) -> dict:
         server.wait_ready("/health", timeout=120)
         _warm(server.base, list(PROBE_PATHS.values()))
         out["phases"]["quiet"] = _probe(server.base, a.attack_seconds, a.probe_rps)
-        for kind in ATTACKS:
+        for kind in filter(None, a.attacks.split(",")):
             ramp = 2.0
             child = subprocess.Popen([PYTHON, str(BENCH / "attack.py"), server.base, kind, "--seconds",
                                       str(ramp + a.attack_seconds)], cwd=BENCH, stdout=subprocess.PIPE,

@@ -76,10 +76,11 @@ class WorkerPool:
     """A fixed number of workers. ``lazy``: each slot starts its process when first lent (and again
     after a replacement); otherwise every worker starts at once and a replacement right away."""
 
-    def __init__(self, size: int, *, lazy: bool) -> None:
+    def __init__(self, size: int, *, lazy: bool, ctx: mp.context.BaseContext | None = None) -> None:
         self.size = size
         self.lazy = lazy
-        self._ctx = mp.get_context("spawn")  # no fork: the server process runs threads
+        # no plain fork: the server process runs threads (the SPARQL pool passes a fork server's context)
+        self._ctx = ctx or mp.get_context("spawn")
         self._idle: queue.Queue[Worker | None] = queue.Queue()
         self._closed = False
         for _ in range(size):

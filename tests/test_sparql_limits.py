@@ -19,6 +19,7 @@ import pytest
 from conftest import start_server, stop_server
 
 from api.querypool import QueryPool
+from api.queryworker import NICE
 from graph.build import current_release
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -149,15 +150,19 @@ def _stats(srv) -> dict:
         return c.get("/stats").json()["sparql"]
 
 
+def _children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
+def _fork_server(srv) -> int:
+    """The server's fork server, the parent of its query workers."""
+    (pid,) = [c for c in _children(srv.proc.pid) if b"forkserver" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return pid
+
+
 def _workers(srv) -> list[int]:
-    """Process ids of the server's query workers (spawned children running spawn_main)."""
-    pids = []
-    for task in Path(f"/proc/{srv.proc.pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            cmd = Path(f"/proc/{child}/cmdline").read_bytes()
-            if b"spawn_main" in cmd:
-                pids.append(int(child))
-    return pids
+    """Process ids of the server's query workers (forked by its fork server)."""
+    return _children(_fork_server(srv))
 
 
 def _cpu_ticks(pid: int) -> int:
@@ -229,6 +234,48 @@ def test_health_and_rest_answer_while_many_slow_clients_wait(load_server):
     assert not set(clients) & set(_done)  # answered while every slow client was still waiting
 
 
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_workers_run_below_the_server_and_are_replaced_the_same_way(load_server):
+    """Every query worker, a replacement too (the crash test above killed one), is forked from the
+    server's preloaded fork server and runs below the server's priority (nice 10): a replacement
+    loading the store, or a query burning its whole time limit, never competes with the event loop
+    on equal terms."""
+    workers = _workers(load_server)
+    assert len(workers) == 1  # this server has one worker
+    assert NICE > 0 and _nice(workers[0]) == NICE
+    assert _stats(load_server).get("worker_crashes", 0) >= 1  # it is a replacement
+
+
+def test_workers_die_with_the_server(built: Path):
+    """A server killed outright (no shutdown) takes its fork server and its workers with it, also a
+    worker in the middle of a query."""
+    srv = start_server(built, env={"ISCM_SPARQL_WORKERS": "2", "ISCM_SPARQL_TIMEOUT": "60"})
+    try:
+        fork_server, workers = _fork_server(srv), _workers(srv)
+        assert len(workers) == 2
+        loaded = {p: _cpu_ticks(p) for p in workers}
+        threading.Thread(target=_quietly, args=(srv, "127.0.0.1"), daemon=True).start()
+        _wait_for(lambda: _stats(srv)["in_flight"] == 1, "the query is in flight")
+        _wait_for(lambda: any(_cpu_ticks(p) > loaded[p] + 5 for p in workers), "a worker is computing")
+        srv.proc.kill()
+        srv.proc.wait(HANG_GUARD)
+        _wait_for(lambda: not any(Path(f"/proc/{p}").exists() and "Z" not in _state(p)
+                                  for p in [fork_server, *workers]), "the fork server and workers are gone")
+    finally:
+        if srv.proc.poll() is None:
+            stop_server(srv)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
 def test_per_client_budget_answers_429_with_retry_after(load_server):
     """Runs last: it leaves a slow query behind. The first request is in flight once the server
     counted it (the count and the in-flight mark happen in one step of the event loop)."""
@@ -240,3 +287,4 @@ def test_per_client_budget_answers_429_with_retry_after(load_server):
     assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
     assert r.json()["status"] == 429 and "1 SPARQL requests in flight" in r.json()["detail"]
     assert _stats(load_server)["refused_client_budget"] >= 1
+

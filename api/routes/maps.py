@@ -25,7 +25,7 @@ from cachetools import LRUCache
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import AsOf, CatalogueDep, FiltersDep, Status, get_catalogue
+from api.deps import AsOf, CatalogueDep, FiltersDep, Status, served_of
 from api.models import PROBLEMS
 from graph import maps
 from graph.errors import UnknownEntityError
@@ -96,7 +96,7 @@ def _cache(request: Request) -> MapCache:
 
 
 def _catalogue(request: Request) -> Catalogue:
-    return get_catalogue(request)
+    return served_of(request).graph
 
 
 def _invalid(exc: maps.MapParameterError) -> HTTPException:

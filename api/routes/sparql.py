@@ -9,8 +9,8 @@ format ``Accept`` asks for (``format=`` counts only without a preference); a cap
 in ``X-Result-Truncated`` and a ``Link`` to the limits. A query-less request gets the service
 description (RDF) or the query page (HTML). docs/sparql.md lists each protocol point and its test.
 
-Waiting never holds a thread that REST and ``/health`` need: admission to the workers is awaited
-on the event loop, and the calls into the pool run on a thread limiter of their own. Each client
+Waiting never holds a thread that REST and ``/health`` need: admission to the workers and the
+worker's answer are both awaited on the event loop (:meth:`api.querypool.QueryPool.run_async`). Each client
 (IP address) may have ``sparql_per_client`` requests in flight; more get 429 with ``Retry-After``.
 """
 
@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api import i18n
 from api import service_description as sd
-from api.admission import GUARD, ClientBudgetError, Gate
+from api.admission import GUARD, Gate
 from api.config import Settings
 from api.deps import GateDep, ServedDep, SettingsDep
 from api.models import PROBLEMS
@@ -92,7 +92,6 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 async def _run(request: Request, served: Served, settings: Settings, gate: Gate, text: str,
                params: list[tuple[str, str]], fmt: str | None) -> Response:
-    gate.stats["requests"] += 1
     deadline = time.monotonic() + settings.sparql_timeout  # the limit covers the whole request
     check = partial(GUARD.check, text, allowed_graphs=served.graph_names, max_length=settings.sparql_max_length,
                     max_depth=settings.sparql_max_depth)
@@ -112,37 +111,29 @@ async def _run(request: Request, served: Served, settings: Settings, gate: Gate,
         dataset = (None, None)
     if served.query_pool is None:
         raise PoolBusyError("no query workers: this server has no release on disk")
-    client = request.client.host if request.client else "unknown"
-    if gate.in_flight[client] >= gate.per_client:
-        gate.stats["refused_client_budget"] += 1
-        raise ClientBudgetError(f"this client already has {gate.per_client} SPARQL requests in flight; "
-                                "wait for them to finish")
-    gate.in_flight[client] += 1
+    admitted = False
+    with anyio.move_on_after(max(min(settings.sparql_queue_timeout, deadline - time.monotonic()), 0)):
+        await gate.admission.acquire()
+        admitted = True
+    if not admitted:
+        gate.stats["refused_busy"] += 1
+        raise PoolBusyError(f"all {settings.sparql_workers} query workers are busy; try again shortly")
     try:
-        admitted = False
-        with anyio.move_on_after(max(min(settings.sparql_queue_timeout, deadline - time.monotonic()), 0)):
-            await gate.admission.acquire()
-            admitted = True
-        if not admitted:
-            gate.stats["refused_busy"] += 1
-            raise PoolBusyError(f"all {settings.sparql_workers} query workers are busy; try again shortly")
-        try:
-            run = partial(served.query_pool.run, checked.text, media_type=chosen.value,
-                          max_rows=settings.sparql_max_rows, timeout=settings.sparql_timeout, deadline=deadline,
-                          default_graphs=dataset[0], named_graphs=dataset[1], base_iri=_endpoint(request))
-            result = await anyio.to_thread.run_sync(run, limiter=gate.threads)
-        finally:
-            gate.admission.release()
+        result = await served.query_pool.run_async(
+            checked.text, media_type=chosen.value, max_rows=settings.sparql_max_rows, deadline=deadline,
+            default_graphs=dataset[0], named_graphs=dataset[1], base_iri=_endpoint(request))
     finally:
-        gate.in_flight[client] -= 1
-        if not gate.in_flight[client]:
-            del gate.in_flight[client]
+        gate.admission.release()
     headers = {"X-Result-Rows": str(result.rows), "Vary": "Accept"}
     if result.truncated:  # a header and a link: the body stays a document every parser accepts
         headers["X-Result-Truncated"] = f"true; limit={settings.sparql_max_rows}"
         headers["Link"] = LIMITS_LINK
     media = result.media_type + ("; charset=utf-8" if result.media_type.startswith("text/") else "")
     return Response(result.body, media_type=media, headers=headers)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _endpoint(request: Request) -> str:
@@ -175,7 +166,8 @@ async def sparql_get(request: Request, served: ServedDep, settings: SettingsDep,
     query = _one(params, "query")
     if query is None:
         return _describe(request, served, settings)
-    return await _run(request, served, settings, gate, query, params, _first(params, "format"))
+    with gate.client_slot(_client(request)):
+        return await _run(request, served, settings, gate, query, params, _first(params, "format"))
 
 
 @router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)", response_class=Response,
@@ -193,23 +185,24 @@ async def sparql_post(request: Request, served: ServedDep, settings: SettingsDep
         raise QueryError(f"unsupported Content-Type {ctype!r}: use {_FORM} or {_DIRECT}")
     if charset not in ("utf-8", "utf8"):
         raise QueryError(f"charset {charset!r} is not supported: send UTF-8")
-    body = await _read_body(request, settings.sparql_max_body)
-    try:
-        decoded = body.decode("utf-8", errors="strict")
-    except UnicodeDecodeError as exc:
-        raise QueryError(f"request body is not UTF-8 (byte {exc.start} cannot be decoded)") from None
-    if ctype == _DIRECT:
-        if _all(url_params, "query"):
-            raise QueryError("a direct POST carries the query in its body, not also in a 'query' parameter")
-        return await _run(request, served, settings, gate, decoded, url_params, _first(url_params, "format"))
-    form = _params(decoded)
-    if _all(form, "update"):
-        raise QueryError(_READ_ONLY)
-    params = url_params + form
-    query = _one(params, "query")  # in the body or the URL, but once
-    if query is None:
-        raise QueryError("missing 'query' parameter")
-    return await _run(request, served, settings, gate, query, params, _first(params, "format"))
+    with gate.client_slot(_client(request)):  # before the body is read: a refusal costs nothing more
+        body = await _read_body(request, settings.sparql_max_body)
+        try:
+            decoded = body.decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"request body is not UTF-8 (byte {exc.start} cannot be decoded)") from None
+        if ctype == _DIRECT:
+            if _all(url_params, "query"):
+                raise QueryError("a direct POST carries the query in its body, not also in a 'query' parameter")
+            return await _run(request, served, settings, gate, decoded, url_params, _first(url_params, "format"))
+        form = _params(decoded)
+        if _all(form, "update"):
+            raise QueryError(_READ_ONLY)
+        params = url_params + form
+        query = _one(params, "query")  # in the body or the URL, but once
+        if query is None:
+            raise QueryError("missing 'query' parameter")
+        return await _run(request, served, settings, gate, query, params, _first(params, "format"))
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)

@@ -1,0 +1,87 @@
+"""The query pool's event-loop path (``QueryPool.run_async``) and the frames workers answer in.
+
+Real worker processes on the real release; nothing here is about how fast anything is.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import anyio
+import pytest
+
+from api import queryworker
+from api.querypool import QueryPool
+from graph.build import current_release
+from graph.errors import QueryError, QueryTimeoutError
+
+JSON = "application/sparql-results+json"
+# thousands of rows: an answer far larger than a pipe holds at once (64 KiB)
+MANY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 5000"
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_frame_written_in_pieces_is_read_whole():
+    """The reader waits for the rest of a frame instead of returning part of it."""
+    from multiprocessing import Pipe
+
+    reader, writer = Pipe(duplex=False)
+    payload = bytes(range(256)) * 4096  # 1 MiB
+    framed = len(payload).to_bytes(4, "big") + payload
+
+    def write_slowly() -> None:
+        for i in range(0, len(framed), 100_003):
+            os.write(writer.fileno(), framed[i:i + 100_003])
+            time.sleep(0.01)  # pacing only: the reader must wait, whatever the timing
+
+    thread = threading.Thread(target=write_slowly)
+    thread.start()
+    assert anyio.run(queryworker.read_frame, reader.fileno()) == payload
+    thread.join()
+    assert os.get_blocking(reader.fileno())  # the pipe is left as it was found
+
+
+def test_a_reply_frame_round_trips_header_and_body():
+    from multiprocessing import Pipe
+
+    reader, writer = Pipe(duplex=False)
+    queryworker.reply(writer, ("ok", "text/csv", "SELECT", False, 2), b"a\r\n1\r\n2\r\n")
+    header, body = queryworker.parse(reader.recv_bytes())
+    assert header == ("ok", "text/csv", "SELECT", False, 2) and body == b"a\r\n1\r\n2\r\n"
+
+
+@pytest.fixture(scope="module")
+def pool(built: Path):
+    p = QueryPool(current_release(built), workers=1, backend="oxigraph-memory", queue_timeout=60)
+    assert p.warm()
+    yield p
+    p.close()
+
+
+def _async_run(pool: QueryPool, text: str, *, seconds: float = 60, media_type: str = JSON):
+    async def go():
+        return await pool.run_async(text, media_type=media_type, max_rows=10_000,
+                                    deadline=time.monotonic() + seconds)
+
+    return anyio.run(go)
+
+
+def test_large_answer_on_the_event_loop_equals_the_blocking_path(pool):
+    awaited = _async_run(pool, MANY)
+    blocking = pool.run(MANY, media_type=JSON, max_rows=10_000, timeout=60)
+    assert len(awaited.body) > 1 << 16 and awaited.rows == 5000
+    assert awaited.body == blocking.body
+
+
+def test_bad_query_and_timeout_on_the_event_loop(pool):
+    with pytest.raises(QueryError):
+        _async_run(pool, "SELECT * WHERE { ?s ?p }")
+    timeouts = pool.stats["timeouts"]
+    with pytest.raises(QueryTimeoutError, match="query stopped"):
+        _async_run(pool, PATHOLOGICAL, seconds=1)
+    assert pool.stats["timeouts"] == timeouts + 1
+    # the worker was replaced (killed mid-query): the next query is answered
+    assert _async_run(pool, "ASK { ?s ?p ?o }", media_type="text/csv").body.strip() == b"true"
