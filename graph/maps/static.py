@@ -141,13 +141,14 @@ def save_png(fig: Any, target: Target, *, dpi: int = DPI, title: str = "", credi
     the pixels afterwards (matplotlib's tight box costs a second layout of every label first), and
     RGB with fast zlib settings encodes in about half the time of matplotlib's RGBA."""
     import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
 
     fig.set_dpi(dpi)
     fig.patch.set_facecolor("white")
-    canvas = FigureCanvasAgg(fig)
+    from graph.maps.agg_text import LineCanvas
+
+    canvas = LineCanvas(fig)  # text drawn a line at a time (graph.maps.agg_text)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     height, width = rgba.shape[:2]
