@@ -57,16 +57,20 @@ class Credit:
         """``CC-BY-4.0`` as people write it: ``CC BY 4.0``."""
         return self.licence.replace("-", " ") if self.licence.upper().startswith("CC-") else self.licence
 
-    def cite(self) -> str:
+    def cite(self, lang: str = "en") -> str:
         """How to cite the release, short form."""
-        return (f"{self.publisher}, {self.title}, version {self.version} (release {self.release}), "
-                f"{self.homepage}")
+        from graph.maps.words import word
 
-    def line(self, as_of: object) -> str:
-        """The footer: release, as-of date, licence and how to cite."""
+        return word(lang, "cite", publisher=self.publisher, title=self.title, version=self.version,
+                    release=self.release, homepage=self.homepage)
+
+    def line(self, as_of: object, lang: str = "en") -> str:
+        """The footer: release, as-of date, licence and how to cite, in ``lang`` (``en``, ``fr``, ``es``)."""
+        from graph.maps.words import word
+
         when = str(as_of) if as_of is not None else self.release_date
-        return (f"Source: iscm-graph release {self.version} ({self.release}), as of {when}, "
-                f"{self.licence_label} — cite as: {self.cite()}")
+        return word(lang, "credit", version=self.version, release=self.release, when=when,
+                    licence=self.licence_label, cite=self.cite(lang))
 
 
 #: what an image without a release says (a map drawn from a graph held in memory)

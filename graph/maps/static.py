@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from graph.maps.credit import NO_RELEASE
 from graph.maps.spec import _MARKERS, EDGE_STYLES, MapSpec, curves, wrap_label
+from graph.maps.words import word
 
 _MPL_LOCK = threading.Lock()
 Target = str | PathLike[str] | BinaryIO
@@ -90,7 +91,7 @@ def _legend(fig: Any, spec: MapSpec) -> None:
                                   label=entry.label))
     if handles:
         legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.76, 0.86), fontsize=8,
-                            frameon=False, title="Legend", title_fontsize=9, alignment="left")
+                            frameon=False, title=word(spec.lang, "legend"), title_fontsize=9, alignment="left")
         for text in legend.get_texts():
             text.set_parse_math(False)
 
@@ -128,11 +129,11 @@ def figure(spec: MapSpec) -> Any:
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
         ax.set_ylim(min(ys) - pad * 1.5, max(ys) + pad)
     else:
-        ax.text(0.5, 0.5, "no nodes match the filters", ha="center", transform=ax.transAxes, parse_math=False)
+        ax.text(0.5, 0.5, word(spec.lang, "empty"), ha="center", transform=ax.transAxes, parse_math=False)
     ax.set_aspect("equal", adjustable="box")
     _legend(fig, spec)
     frame(fig, spec.title, spec.subtitle, spec.credit,
-          note=f"{len(spec.nodes)} nodes, {len(spec.edges)} relations")
+          note=word(spec.lang, "counts", nodes=len(spec.nodes), edges=len(spec.edges)))
     return fig
 
 
