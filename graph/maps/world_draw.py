@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import textwrap
+from functools import cache
 from typing import Any
 
 from graph.maps.credit import NO_RELEASE
@@ -34,14 +35,24 @@ def _lines(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
+@cache
+def _local_names(lang: str) -> dict[str, str]:
+    """Country names in ``lang`` from CLDR (the outlines' own names in English)."""
+    from graph.countries import local_names
+
+    return local_names(lang) if lang != "en" else {}
+
+
 def _country_svg(wm: WorldMap, data: dict[str, Any]) -> list[str]:
     out = []
+    local = _local_names(wm.lang)
     for iso, shape in sorted(world_shapes().items()):
         c = data.get(iso)
         fill = wm.colour(c.key) if c else NO_DATA
-        tip = c.tip if c else f"{shape.name}: no data"
+        name = local.get(iso, shape.name)
+        tip = c.tip if c else word(wm.lang, "pair", a=name, b=word(wm.lang, "w_no_data"))
         cls = c.key if c else "none"
-        parts = [f'<g class="c" data-iso="{iso}" data-name="{_esc(shape.name)}" data-class="{_esc(cls)}" '
+        parts = [f'<g class="c" data-iso="{iso}" data-name="{_esc(name)}" data-class="{_esc(cls)}" '
                  f'fill="{fill}"><title>{_esc(tip)}</title>']
         parts += [f'<path d="{_esc(d)}"/>' for d in shape.paths]
         if shape.dot is not None:
