@@ -45,7 +45,7 @@ def test_every_language_has_every_map_word():
 def test_world_map_images_in_french_and_spanish(app_client, lang):
     want = WORDS[lang]
     info = app_client.get("/api/maps/world", params={"map": "iscm", "iscm": "rabat-process", "lang": lang}).json()
-    assert info["title"].startswith(want["members"])
+    assert info["title"].startswith(want["members"]) and info["file_name"].endswith(f"-{lang}")
     assert info["credit"].startswith(want["footer"])
     names = {c["iso"]: c["name"] for c in info["countries"]}
     assert {iso: names[iso] for iso in want["countries"]} == want["countries"]
@@ -69,6 +69,7 @@ def test_network_map_svg_in_french_and_spanish(app_client, lang):
     info = app_client.get("/api/maps", params={"map": "membership", "iscm": "rabat-process",
                                                "roles": "members,observers", "lang": lang}).json()
     assert info["lang"] == lang and info["title"].startswith(want["members"])
+    assert info["file_name"].endswith(f"-{lang}")
     if want["rabat"]:  # the ISCM's name where a source gives it in that language
         assert want["rabat"] in info["title"]
     svg = app_client.get(info["downloads"]["svg"])

@@ -11,6 +11,8 @@ Source: iscm-graph release 1.0 (1.0-20261206-abc), as of 2015, CC BY 4.0 — cit
 ISCM knowledge graph, version 1.0 (release 1.0-20261206-abc), https://w3id.org/iscm/
 >>> c.line(None).split(", as of ")[1][:10]
 '2026-12-06'
+>>> c.line(2015, "es").split(" — ")[0]
+'Fuente: iscm-graph, versión 1.0 (1.0-20261206-abc), fecha: 2015, CC BY 4.0'
 >>> slug("Rabat Process: members / 2015")
 'rabat-process-members-2015'
 """
@@ -103,4 +105,5 @@ def file_stem(request: Any, spec: Any, release_date: dt.date) -> str:
         what = "-".join(request.iscms) + "-partnerships" if request.iscms else "partnership-network"
     extra = "-".join(k.split("-")[0] for k in request.kinds)  # e.g. "regional-interregional"
     placed = "" if getattr(request, "layout", "spring") == "spring" else request.layout  # the default unsaid
-    return slug("-".join(p for p in (what, extra, placed, when) if p), limit=120)
+    lang = "" if getattr(request, "lang", "en") == "en" else request.lang  # rabat-process-members-2015-fr
+    return slug("-".join(p for p in (what, extra, placed, when, lang) if p), limit=120)

@@ -94,7 +94,7 @@ class WorldMap:
                 "legend": [{"key": c.key, "label": c.label, "colour": c.colour, "min": c.low, "max": c.high}
                            for c in self.legend],
                 "filters": {k: json.loads(v) for k, v in self.filters}, "credit": self.credit,
-                "file_name": self.stem, "listing": list(self.listing),
+                "file_name": self.stem, "listing": list(self.listing), "lang": self.lang,
                 "countries": [{"iso": c.iso, "name": c.name, "class": c.key, "value": c.value, "roles": list(c.roles),
                                "title": c.tip} for c in self.countries]}
 
@@ -201,6 +201,8 @@ def _finish(cat: Catalogue, req: WorldRequest, **kw: Any) -> WorldMap:
     text = describe_text(filters, req.lang)
     subtitle = " · ".join(p for p in (kw.pop("subtitle"), _when(req, cat), text) if p)
     when = str(req.as_of) if req.as_of is not None else cat.g.release_date.isoformat()
+    if req.lang != "en":  # a French download does not take an English one's name
+        when = f"{when}-{req.lang}"
     return WorldMap(lang=req.lang, subtitle=subtitle, filters=tuple((k, json.dumps(v)) for k, v in filters.items()),
                     credit=Credit.of(cat.g).line(req.as_of, req.lang), stem=slug(f"{kw.pop('stem')}-{when}", 120), **kw)
 
