@@ -11,12 +11,19 @@ path. Only PNG uses it: SVG and PDF keep their text as text.
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 
+try:
+    from matplotlib.ft2font import Kerning
+except ImportError:  # matplotlib before 3.10, which draws a line at once anyway
+    Kerning = None
+
 #: matplotlib versions before 3.11 draw a line at once already
-PER_GLYPH = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
+PER_GLYPH = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes") and Kerning is not None
 
 
 class LineRenderer(RendererAgg):
@@ -29,15 +36,14 @@ class LineRenderer(RendererAgg):
         self._lines: dict[tuple[str, Any], tuple[Any, float, float, float, float, float]] = {}
 
     def _line(self, s: str, prop: Any) -> tuple[Any, float, float, float, float, float]:
-        """The line's bitmap, its offset (x, y), descent, width and height, in pixels."""
+        """The line's bitmap, its offset (x, y), descent, width and height, in pixels, put together
+        from glyphs rendered once per font and size (FreeType loads a glyph in ~25 µs, and a large
+        map's labels repeat the same hundred characters thousands of times)."""
         key = (s, prop)
         if key not in self._lines:
             font = self._prepare_font(prop)
-            font.set_text(s, 0, flags=get_hinting_flag())
-            font.draw_glyphs_to_bitmap(antialiased=True)
-            xo, yo = font.get_bitmap_offset()
-            w, h = font.get_width_height()
-            self._lines[key] = (font.get_image(), xo / 64.0, yo / 64.0, font.get_descent() / 64.0, w / 64.0, h / 64.0)
+            face = (font.fname, prop.get_size_in_points(), self.dpi, get_hinting_flag())
+            self._lines[key] = _compose(font, face, s) if _simple(s) else _shaped(font, s)
         return self._lines[key]
 
     def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
@@ -56,6 +62,75 @@ class LineRenderer(RendererAgg):
         x += xo + descent * math.sin(math.radians(angle))
         y += yo + descent * math.cos(math.radians(angle))
         self._renderer.draw_text_image(image, round(x), round(y) + 1, angle, gc)
+
+
+#: (font file, size, dpi, hinting, character) → (bitmap, left offset, descent, height, advance) in pixels,
+#: what one character drawn alone gives; kept for the process (a few hundred small arrays)
+_GLYPHS: dict[tuple[Any, ...], tuple[Any, float, float, float, float]] = {}
+_GLYPHS_LOCK = threading.Lock()
+
+
+def _glyph(font: Any, face: tuple[Any, ...], char: str) -> tuple[Any, float, float, float, float]:
+    key = (*face, char)
+    found = _GLYPHS.get(key)
+    if found is None:
+        flags = get_hinting_flag()
+        font.set_text(char, 0, flags=flags)
+        font.draw_glyphs_to_bitmap(antialiased=True)
+        _w, h = font.get_width_height()
+        # the unhinted advance (16.16): hinted ones, rounded to whole pixels glyph by glyph, space letters unevenly
+        advance = font.load_char(ord(char), flags=flags).linearHoriAdvance / 65536.0
+        found = (font.get_image().copy(), font.get_bitmap_offset()[0] / 64.0, font.get_descent() / 64.0,
+                 h / 64.0, advance)
+        with _GLYPHS_LOCK:
+            _GLYPHS[key] = found
+    return found
+
+
+def _simple(s: str) -> bool:
+    """Text whose glyphs simply follow one another: Latin, Greek, Cyrillic and common punctuation,
+    precomposed. Arabic, Hebrew, Indic scripts or combining marks need shaping (joined forms, right to
+    left, marks placed on letters), which only FreeType's own layout of the whole line gives."""
+    return all(ord(c) < 0x0300 or 0x0370 <= ord(c) < 0x0590 or 0x1E00 <= ord(c) < 0x20D0 for c in s)
+
+
+def _shaped(font: Any, s: str) -> tuple[Any, float, float, float, float, float]:
+    """The line laid out and rasterised by FreeType at once (shaped; one call)."""
+    font.set_text(s, 0, flags=get_hinting_flag())
+    font.draw_glyphs_to_bitmap(antialiased=True)
+    xo, yo = font.get_bitmap_offset()
+    w, h = font.get_width_height()
+    return font.get_image(), xo / 64.0, yo / 64.0, font.get_descent() / 64.0, w / 64.0, h / 64.0
+
+
+def _compose(font: Any, face: tuple[Any, ...], s: str) -> tuple[Any, float, float, float, float, float]:
+    """A line as FreeType would draw it glyph by glyph at whole pixels: each glyph's bitmap where
+    drawing it alone at its pen position would put it, on one bitmap whose bottom is the line's
+    lowest descent; the pen moves by the glyph's advance and the font's kerning."""
+    glyphs = [_glyph(font, face, c) for c in s]
+    if not glyphs:
+        return np.zeros((1, 1), np.uint8), 0.0, 0.0, 0.0, 0.0, 0.0
+    pens, pen, previous = [], 0.0, 0
+    for c, g in zip(s, glyphs, strict=True):
+        index = font.get_char_index(ord(c))
+        if previous and index:
+            pen += font.get_kerning(previous, index, Kerning.DEFAULT) / 64.0
+        pens.append(pen)
+        pen += g[4]
+        previous = index
+    descent = max(g[2] for g in glyphs)
+    height = max(g[3] - g[2] for g in glyphs) + descent
+    lefts = [round(p + g[1]) for p, g in zip(pens, glyphs, strict=True)]
+    bottoms = [round(descent - g[2]) for g in glyphs]  # rows between a glyph's bottom and the line's
+    base = min(lefts)
+    cols = max(left + g[0].shape[1] for left, g in zip(lefts, glyphs, strict=True)) - base
+    rows = max(b + g[0].shape[0] for b, g in zip(bottoms, glyphs, strict=True))
+    image = np.zeros((rows, cols), np.uint8)
+    for left, bottom, g in zip(lefts, bottoms, glyphs, strict=True):
+        r, c = g[0].shape
+        window = image[rows - bottom - r:rows - bottom, left - base:left - base + c]
+        np.maximum(window, g[0], out=window)
+    return image, float(base), 0.0, descent, pen, height
 
 
 class LineCanvas(FigureCanvasAgg):
