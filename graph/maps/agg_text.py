@@ -1,11 +1,13 @@
-"""A PNG canvas whose text costs one FreeType call per line instead of a Python loop per glyph.
+"""A PNG canvas whose text comes from glyphs rendered once, not loaded again for every letter.
 
-matplotlib 3.11 draws Agg text glyph by glyph from Python (set the size, set a transform, render,
-blit: ~100 µs a glyph); the partnership network's ~30,000 label glyphs at 300 dpi took about
-4.5 s of a 7–9 s export. :class:`LineCanvas` draws each line of plain text as earlier matplotlib
-releases did: FreeType lays out and rasterises the whole line (kerning included) into one bitmap,
-blitted once. Mathematical text, and matplotlib versions that still draw that way, keep the stock
-path. Only PNG uses it: SVG and PDF keep their text as text.
+matplotlib 3.11 draws Agg text glyph by glyph from Python (set the size and a transform, have
+FreeType load and render the glyph — it keeps no glyph cache —, blit: ~100 µs a glyph), and lays
+each line out twice (to measure it, then to draw it). The partnership network's ~30,000 label
+glyphs at 300 dpi took most of a 5–9 s export. :class:`LineCanvas` lays a line out once, when it is
+measured, from a process-wide cache of glyph bitmaps (per font file, size, dpi and character) and
+blits it in one call. Text that needs shaping (Arabic, combining marks) is laid out by FreeType
+as a whole line instead; mathematical text, and matplotlib versions before 3.11, take matplotlib's
+own path. Only PNG uses this: SVG and PDF keep their text as text. docs/maps.md, *Export speed*.
 """
 
 from __future__ import annotations
@@ -27,9 +29,8 @@ PER_GLYPH = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes") and Kerning is n
 
 
 class LineRenderer(RendererAgg):
-    """:class:`RendererAgg` drawing a plain text line as one bitmap. Laying a line out is the costly
-    step (FreeType loads every glyph), and matplotlib does it twice (to measure the line, then to
-    draw it): the bitmap made when measuring is kept for the drawing."""
+    """:class:`RendererAgg` drawing a text line as one bitmap, made when the line is measured and
+    kept for its drawing (matplotlib measures each line before it draws it)."""
 
     def __init__(self, width: float, height: float, dpi: float) -> None:
         super().__init__(width, height, dpi)

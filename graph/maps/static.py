@@ -149,7 +149,7 @@ def save_png(fig: Any, target: Target, *, dpi: int = DPI, title: str = "", credi
     fig.patch.set_facecolor("white")
     from graph.maps.agg_text import LineCanvas
 
-    canvas = LineCanvas(fig)  # text drawn a line at a time (graph.maps.agg_text)
+    canvas = LineCanvas(fig)  # text from glyphs rendered once (graph.maps.agg_text)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     height, width = rgba.shape[:2]
