@@ -100,7 +100,8 @@ def frame(fig: Any, title: str, subtitle: str, credit: str, *, note: str = "") -
     """Title and subtitle on top, the footer (credit) at the bottom, wrapped to the figure's width;
     shared with the world maps."""
     width = fig.get_figwidth()
-    fig.text(0.01, 0.985, textwrap.fill(title, int(width * 9)), fontsize=14, weight="bold", va="top",
+    # ~8 bold 14 pt characters an inch: a longer line would run off the figure (and be cut with it)
+    fig.text(0.01, 0.985, textwrap.fill(title, int(width * 8)), fontsize=14, weight="bold", va="top",
              parse_math=False)
     fig.text(0.01, 0.925, textwrap.fill(subtitle, int(width * 15)), fontsize=9, color="#444444", va="top",
              parse_math=False)
