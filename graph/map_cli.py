@@ -12,6 +12,7 @@ Examples::
     iscm map world --kind regional-consultative-process --kind interregional-forum --out count.png
     iscm map world --map iscm --iscm rabat-process --out rabat-world.svg
     iscm map world --map state --state MAR --as-of 2015 --out morocco.pdf
+    iscm map world --map iscm --iscm rabat-process --lang fr --out rabat-monde.svg   # French words and names
     iscm map choropleth --iscm rabat-process --out world.png   # = world --map count, or --map iscm with --iscm
 
 Every image (PNG at 300 dpi, SVG with live text, PDF) has a title, a legend and a footer naming the
@@ -85,6 +86,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "ring per step away) or geographic (States at their country's centroid, ISCMs at the mean "
                         "of their members)")
     m.add_argument("--seed", type=int, default=42, help="layout seed (same seed, same picture)")
+    m.add_argument("--lang", choices=["en", "fr", "es"], default="en",
+                   help="language of titles, legend, tooltips, footer and country and ISCM names (default en)")
     m.add_argument("--build", help="build folder (default: $ISCM_BUILD_DIR or ./build)")
     m.set_defaults(func=cmd_map)
     return m
@@ -149,7 +152,7 @@ def _draw(args: argparse.Namespace, cat: Any, out: Path, fmt: str, step: Callabl
                               types=_split(args.types), relations=tuple(args.relations),
                               min_jaccard=args.min_jaccard, seed=args.seed, kinds=tuple(args.kinds),
                               statuses=tuple(args.statuses), derivation=args.derivation,
-                              colour_by=args.colour_by, layout=args.layout)
+                              colour_by=args.colour_by, layout=args.layout, lang=args.lang)
     spec = maps.build_spec(cat, request)
     step(f"drawing and writing {fmt}")
     written: list[Path] = []
@@ -184,7 +187,7 @@ def _world(args: argparse.Namespace, cat: Any, out: Path, fmt: str, iscms: tuple
     name = args.world or ("iscm" if iscms else "state" if args.state else "count")
     req = WorldRequest(map=name, iscm=iscms[0] if iscms else None, state=args.state, as_of=args.as_of,
                        roles=args.roles, kinds=tuple(args.kinds), statuses=tuple(args.statuses),
-                       derivation=args.derivation)
+                       derivation=args.derivation, lang=args.lang)
     wm = world_map(cat, req)
     step(f"writing {out}")
     # SVG to a file is the report image (live text); the page's interactive SVG comes from the API

@@ -123,3 +123,35 @@ def test_layout_chosen_in_the_builder_is_kept_in_the_url_and_drawn_as_exported(h
     page.locator("#map-frame").scroll_into_view_if_needed()
     page.locator("#map-frame").screenshot(path=str(ARTIFACTS / f"map-layout-{layout}.png"))
     clean(guarded)
+
+
+def test_builder_in_spanish_draws_spanish_maps(http_server, guarded):
+    """``?lang=es``: the network map's labels, legend, title and footer, and the world map's country
+    names, are Spanish (CLDR names; the builder asks the API in the page's language)."""
+    page = guarded.page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(http_server.base_url + "/?lang=es&map=membership&iscms=" + quote("Rabat Process"))
+    page.wait_for_selector("#map-status[data-drawn]")
+    frame = page.frame_locator("#map-frame")
+    labels = frame.locator("#map").evaluate("() => window.iscmMap.body.data.nodes.get().map((n) => n.label)")
+    flat = {label.replace("\n", " ") for label in labels}
+    assert {"Marruecos", "Alemania", "Senegal", "España"} <= flat, sorted(flat)[:10]
+    assert not {"Morocco", "Germany", "Spain"} & flat
+    assert frame.locator("#legend h2").first.inner_text() == "Leyenda"
+    assert frame.locator("#head h1").inner_text().startswith("Miembros de")
+    assert frame.locator("#credit").inner_text().startswith("Fuente: iscm-graph, versión")
+    for link in page.locator("#map-downloads a").all():
+        assert "/maps/" in link.get_attribute("href")
+    png = page.get_attribute("#map-downloads a[data-format=png]", "href")
+    assert maps.MapRequest.from_key(png.split("/maps/")[1].split(".")[0]).lang == "es"
+    page.locator("#map-frame").scroll_into_view_if_needed()
+    page.locator("#map-frame").screenshot(path=str(ARTIFACTS / "map-labels-es.png"))
+    # the world map of the same ISCM: Spanish country names on hover and in the legend
+    page.goto(http_server.base_url + "/?lang=es&world=iscm&wiscm=" + quote("Rabat Process"))
+    page.wait_for_selector("#world-status[data-ready]")
+    world = page.frame_locator("#world-frame")
+    assert world.locator("g[data-iso=MAR]").get_attribute("data-name") == "Marruecos"
+    assert world.locator("g[data-iso=MAR] title").text_content().startswith("Marruecos")
+    assert world.locator("[data-legend=member]").text_content() == "miembro"
+    page.locator("#world-frame").screenshot(path=str(ARTIFACTS / "world-map-es.png"))
+    clean(guarded)

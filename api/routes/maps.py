@@ -25,6 +25,7 @@ from cachetools import LRUCache
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
+from api import i18n
 from api.deps import AsOf, CatalogueDep, FiltersDep, Status, served_of
 from api.models import PROBLEMS
 from graph import maps
@@ -93,6 +94,16 @@ def _cache(request: Request) -> MapCache:
             if cache is None:
                 cache = state.map_cache = MapCache()
     return cache
+
+
+MapLang = Annotated[str | None, Query(pattern="^(en|fr|es)$", description=(
+    "language of titles, legend, tooltips, footer and names: en, fr or es (default: the best of Accept-Language, "
+    "else English)"))]
+
+
+def _lang(request: Request, lang: str | None) -> str:
+    """``lang=`` when given, else the page's rule: the best of ``Accept-Language``, else English."""
+    return i18n.pick(lang, request.headers.get("accept-language"))
 
 
 def _catalogue(request: Request) -> Catalogue:
@@ -175,6 +186,7 @@ def map_info(
         "where nodes go: spring (force-directed), concentric (the chosen ISCMs or the ego actor in the middle, "
         "a ring per step away) or geographic (States at their country's centroid, ISCMs at their members' mean); "
         "the page and every export draw the same positions"))] = "spring",
+    lang: MapLang = None,
 ) -> dict[str, Any]:
     kinds = list(kind or [])
     names = [k for k in kinds if k in maps.KINDS] + ([map_] if map_ else [])
@@ -186,7 +198,7 @@ def map_info(
                               as_of=as_of, size_by=size_by, regions=tuple(region or ()), roles=_split(roles) or None,
                               types=_split(type), relations=_split(relation), min_jaccard=min_jaccard, seed=seed,
                               kinds=tuple(k for k in kinds if k not in maps.KINDS), statuses=tuple(status or ()),
-                              derivation=derivation, colour_by=colour_by, layout=layout)
+                              derivation=derivation, colour_by=colour_by, layout=layout, lang=_lang(request, lang))
     except maps.MapParameterError as exc:
         raise _invalid(exc) from exc
     key, spec = _spec(request, req)
@@ -264,13 +276,13 @@ WorldRoles = Annotated[list[str] | None, Query(max_length=6, description=(
 
 
 def _world_request(name: str, iscm: str | None, state: str | None, as_of: str | None, roles: list[str] | None,
-                   filters: Any) -> Any:
+                   filters: Any, lang: str = "en") -> Any:
     from graph.maps.world import WorldRequest
 
     try:
         return WorldRequest(map=name, iscm=iscm, state=state.upper() if state else None, as_of=as_of,
                             roles=_split(roles) or None, kinds=filters.kinds or (), statuses=filters.statuses or (),
-                            derivation=filters.derivation)
+                            derivation=filters.derivation, lang=lang)
     except maps.MapParameterError as exc:
         raise _invalid(exc) from exc
 
@@ -296,6 +308,7 @@ def _world_query(req: Any) -> str:
     pairs += [("roles", req.roles)] + [("kind", k) for k in req.kinds] + [("status", s) for s in req.statuses]
     if req.derivation != "all":
         pairs.append(("derivation", req.derivation))
+    pairs.append(("lang", req.lang))  # the image says what the description says, whatever the browser asks
     return urlencode(pairs)
 
 
@@ -305,8 +318,9 @@ def _world_query(req: Any) -> str:
     "the URLs /api/maps/world.svg (page map: hover titles, data-iso on each country), .png (300 dpi), "
     ".image.svg (live text) and .pdf"))
 def world_info(request: Request, filters: FiltersDep, name: WorldMapName = "count", iscm: WorldIscm = None,
-               state: WorldState = None, as_of: AsOf = None, roles: WorldRoles = None) -> dict[str, Any]:
-    req = _world_request(name, iscm, state, as_of, roles, filters)
+               state: WorldState = None, as_of: AsOf = None, roles: WorldRoles = None,
+               lang: MapLang = None) -> dict[str, Any]:
+    req = _world_request(name, iscm, state, as_of, roles, filters, _lang(request, lang))
     wm = _world(request, req)
     query = _world_query(req)
     downloads = {fmt.replace(".", "_"): f"/api/maps/world.{fmt}?{query}&download=1" for fmt in WORLD_FORMATS}
@@ -320,11 +334,11 @@ def world_info(request: Request, filters: FiltersDep, name: WorldMapName = "coun
 def world_file(request: Request, filters: FiltersDep,
                fmt: Annotated[str, Path(pattern="^(svg|png|image\\.svg|pdf)$", description="output format")],
                name: WorldMapName = "count", iscm: WorldIscm = None, state: WorldState = None, as_of: AsOf = None,
-               roles: WorldRoles = None,
+               roles: WorldRoles = None, lang: MapLang = None,
                download: Annotated[bool, Query(description="as an attachment")] = False) -> Response:
     from graph.maps.world_draw import world_bytes
 
-    req = _world_request(name, iscm, state, as_of, roles, filters)
+    req = _world_request(name, iscm, state, as_of, roles, filters, _lang(request, lang))
     wm = _world(request, req)
     key = ("world-file", repr(req) + fmt)
     cached = _cache(request).get(key)
@@ -335,4 +349,6 @@ def world_file(request: Request, filters: FiltersDep,
                "Content-Disposition": f'{"attachment" if download else "inline"}; filename="{wm.stem}.{ext}"'}
     if media == "image/svg+xml":
         headers["Content-Security-Policy"] = SVG_CSP
+    if lang is None:  # the language came from the browser's Accept-Language
+        headers["Vary"] = "Accept-Language"
     return Response(cached[0], media_type=media, headers=headers)

@@ -85,6 +85,8 @@
       if ($("map-colour").value) { params.set("colour_by", $("map-colour").value); }
       // the layout is part of the map: the page and every download draw the same positions
       if ($("map-layout").value) { params.set("layout", $("map-layout").value); }
+      // titles, legend, tooltips, footer and names in the page's language (the map key keeps it)
+      params.set("lang", I.lang);
       const info = await I.getJSON("/api/maps?" + params.toString());
       status.textContent = t("m_result", {nodes: info.nodes, edges: info.edges});
       status.setAttribute("data-nodes", String(info.nodes));
@@ -188,6 +190,7 @@
       if ($("world-status-filter").value) { params.set("status", $("world-status-filter").value); }
       if ($("world-year").value) { params.set("as_of", $("world-year").value); }
       // the numbered legend, the filters and the report downloads come with the map's description
+      params.set("lang", I.lang);
       const info = await I.getJSON("/api/maps/world?" + params.toString());
       frame.src = info.svg;
       frame.scrollIntoView({block: "nearest"});

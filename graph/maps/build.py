@@ -15,6 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from graph import views
+from graph.countries import region_names
 from graph.errors import UnknownEntityError
 from graph.maps.layout import measure, place, simple, sizes
 from graph.maps.spec import (
@@ -33,10 +34,7 @@ from graph.maps.spec import (
     cell_text,
     edge_style,
 )
-
-_SIZE_LABELS = {"degree": "links in the map", "betweenness": "betweenness", "closeness": "closeness",
-                "eigenvector": "eigenvector centrality", "pagerank": "PageRank", "members": "relations in the data",
-                "uniform": "uniform"}
+from graph.maps.words import count_iscms, join, maybe, when, word
 
 
 def _edge(u: str, v: str, relation: str, role: str | None, *, sources: Sequence[str] = (), start: str | None = None,
@@ -115,47 +113,50 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.3f}"
 
 
-def _edge_title(e: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+def _edge_title(e: Mapping[str, Any], labels: Mapping[str, str], lang: str) -> str:
     lines = [f"{labels[e['u']]} — {labels[e['v']]}"]
     if e["relation"] == "overlap":
         lines += e["extra"]
     else:
-        lines.append(f"{e['relation']}: {e['role']}" if e["role"] else e["relation"])
+        relation = maybe(lang, "relation_", e["relation"])
+        lines.append(word(lang, "pair", a=relation, b=maybe(lang, "role_", e["role"])) if e["role"] else relation)
         lines += e["extra"]
-        period = " · ".join(p for p in (f"since {e['start']}" if e["start"] else "",
-                                         f"until {e['end']}" if e["end"] else "") if p)
+        period = " · ".join(p for p in (word(lang, "since", d=e["start"]) if e["start"] else "",
+                                         word(lang, "until", d=e["end"]) if e["end"] else "") if p)
         if period:
             lines.append(period)
         if e["as_of"]:
-            lines.append(f"as of {e['as_of']}")
-        if e["sources"]:
-            lines.append("source: " + "; ".join(e["sources"]))
-        else:
-            lines.append("source: not recorded")
+            lines.append(word(lang, "as_of", when=e["as_of"]))
+        lines.append(word(lang, "source_x", x="; ".join(e["sources"])) if e["sources"] else word(lang, "source_none"))
     return "\n".join(lines)
 
 
 def _finish(kind: str, draft: Draft, *, anchors: Sequence[str], size_by: str, seed: int, title: str,
             subtitle: str, source_degree: Mapping[str, int], node_lines: Mapping[str, Sequence[str]] | None = None,
-            params: Mapping[str, Any] | None = None, arrange: str = "spring") -> MapSpec:
+            params: Mapping[str, Any] | None = None, arrange: str = "spring", lang: str = "en",
+            names: Mapping[str, str] | None = None) -> MapSpec:
     if size_by not in SIZE_MEASURES:
         raise MapParameterError(f"size_by must be one of {', '.join(SIZE_MEASURES)}, got {size_by!r}")
+    for n, d in draft.nodes.items():  # names in the map's language (States from CLDR, ISCMs from alt_names)
+        d["label"] = (names or {}).get(n, d["label"])
     H = simple(draft)
     values = measure(H, size_by, source_degree, seed)
     scaled = sizes(values)
     pos = place(H, seed, anchors, arrange)
     labels = {n: d["label"] for n, d in draft.nodes.items()}
     anchor_set = set(anchors)
+    regions = region_names(lang) if lang != "en" else {}
     nodes = []
     for n in sorted(draft.nodes):
         d = draft.nodes[n]
         ntype = d["type"]
-        where = " / ".join(p for p in (d["region"], d["subregion"]) if p)
+        where = " / ".join(regions.get(p, p) for p in (d["region"], d["subregion"]) if p)
         lines = [f"{d['label']} ({n})" if d["label"] != n else n,
-                 TYPE_LABELS.get(ntype, ntype) + (f" · {where}" if where else "")]
+                 maybe(lang, "type_", ntype) + (f" · {where}" if where else "")]
         lines += list((node_lines or {}).get(n, ()))
-        lines.append(f"{_SIZE_LABELS[size_by]}: {_fmt(values[n])}" if size_by != "uniform" else
-                     f"links in the map: {H.degree(n)}")
+        measure_name = word(lang, f"size_{size_by}" if size_by != "uniform" else "size_degree")
+        lines.append(word(lang, "pair", a=measure_name,
+                          b=_fmt(values[n]) if size_by != "uniform" else H.degree(n)))
         nodes.append(MapNode(
             id=n, label=d["label"], type=ntype, size=scaled[n] + (4.0 if n in anchor_set else 0.0),
             colour=TYPE_COLOURS.get(ntype, "#7f7f7f"), shape=TYPE_SHAPES.get(ntype, "dot"), title="\n".join(lines),
@@ -171,32 +172,28 @@ def _finish(kind: str, draft: Draft, *, anchors: Sequence[str], size_by: str, se
             source=e["sources"][0] if e["sources"] else None, start=e["start"], end=e["end"], as_of=e["as_of"],
             weight=None if e["weight"] is None else round(float(e["weight"]), 6), style=style.key,
             colour=style.colour, dashes=style.dashes, width=width, arrows=style.arrows,
-            title=_edge_title(e, labels)))
-    legend = [LegendEntry("node", t, TYPE_LABELS[t], TYPE_COLOURS[t], shape=TYPE_SHAPES[t])
-              for t in ENTITY_TYPES if any(n.type == t for n in nodes)]
+            title=_edge_title(e, labels, lang)))
+    legend = [LegendEntry("node", t, maybe(lang, "type_", t) if lang != "en" else TYPE_LABELS[t], TYPE_COLOURS[t],
+                          shape=TYPE_SHAPES[t]) for t in ENTITY_TYPES if any(n.type == t for n in nodes)]
     legend += [LegendEntry("node", t, TYPE_LABELS.get(t, t), TYPE_COLOURS.get(t, "#7f7f7f"), shape="dot")
                for t in sorted({n.type for n in nodes} - set(ENTITY_TYPES))]
     used = {e.style for e in edges}
-    legend += [LegendEntry("edge", s.key, s.label, s.colour, dashes=s.dashes, width=s.width)
-               for s in EDGE_STYLES.values() if s.key in used]
+    legend += [LegendEntry("edge", s.key, maybe(lang, "edge_", s.key) if lang != "en" else s.label, s.colour,
+                           dashes=s.dashes, width=s.width) for s in EDGE_STYLES.values() if s.key in used]
     if size_by != "uniform":
-        sized = f"node size: {_SIZE_LABELS[size_by]}"
+        sized = word(lang, "node_size", m=word(lang, f"size_{size_by}"))
         subtitle = f"{subtitle} · {sized}" if subtitle else sized
     canon = tuple(sorted((str(k), json.dumps(v, sort_keys=True, default=str)) for k, v in (params or {}).items()))
     return MapSpec(kind=kind, title=title, subtitle=subtitle, nodes=tuple(nodes), edges=tuple(edges),
-                   legend=tuple(legend), size_by=size_by, seed=seed, params=canon)
+                   legend=tuple(legend), size_by=size_by, seed=seed, params=canon, lang=lang)
 
 
-def _names(labels: Sequence[str], *, many: str) -> str:
-    if len(labels) == 1:
-        return labels[0]
-    if len(labels) <= 3:
-        return ", ".join(labels[:-1]) + " and " + labels[-1]
-    return many
+def _names(labels: Sequence[str], *, many: str, lang: str = "en") -> str:
+    return join(lang, labels) if len(labels) <= 3 else many
 
 
-def _when(as_of: int | str | None) -> str:
-    return f"as of {as_of}" if as_of is not None else "current"
+def _when(as_of: int | str | None, lang: str = "en") -> str:
+    return when(lang, as_of)
 
 
 def _degrees(G: nx.Graph) -> dict[str, int]:
@@ -207,7 +204,7 @@ def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | 
                    regions: Iterable[str] | None = None, types: Iterable[str] | None = None,
                    size_by: str = "degree", seed: int = 42, as_of: int | str | None = None,
                    memberships: pd.DataFrame | None = None, title: str | None = None,
-                   layout: str = "spring") -> MapSpec:
+                   layout: str = "spring", lang: str = "en", names: Mapping[str, str] | None = None) -> MapSpec:
     """The chosen ISCMs and their members (an edge per role held).
 
     Parameters
@@ -233,6 +230,10 @@ def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | 
     layout : str
         ``spring`` (default), ``concentric`` (the ISCMs in the middle, their members around them) or
         ``geographic`` (States at their country's centroid, ISCMs at the mean of their members).
+    lang : str
+        ``en``, ``fr`` or ``es``: the language of the title, legend and tooltips (:mod:`graph.maps.words`).
+    names : mapping, optional
+        Node id → the name to show (names in ``lang``: :func:`graph.maps.words.local_names`).
 
     Returns
     -------
@@ -264,17 +265,19 @@ def membership_map(B: nx.Graph, *, iscms: Sequence[str], roles: Iterable[str] | 
     draft = _membership_draft(B, chosen)
     _enrich(draft, memberships)
     draft = _filter(draft, anchors=chosen, regions=regions, types=types, roles=roles, relations=None)
-    node_lines = {i: [f"members in this map: {sum(1 for e in draft.edges if e['v'] == i)}"] for i in chosen}
+    node_lines = {i: [word(lang, "members_in_map", n=sum(1 for e in draft.edges if e["v"] == i))] for i in chosen}
     for n, d in draft.nodes.items():
         if n not in chosen:
             d["label"] = _country_label(n, d["label"])
-    names = [B.nodes[i].get("label") or i for i in sorted(chosen)]
-    subtitle = " · ".join(p for p in (_when(as_of), f"regions: {', '.join(sorted(regions))}" if regions else "",
-                                      f"roles: {', '.join(sorted(roles))}" if roles else "") if p)
+    shown = [(names or {}).get(i) or B.nodes[i].get("label") or i for i in sorted(chosen)]
+    subtitle = " · ".join(p for p in (
+        _when(as_of, lang), word(lang, "regions_x", x=", ".join(sorted(regions))) if regions else "",
+        word(lang, "roles_x", x=", ".join(maybe(lang, "role_", r) for r in sorted(roles))) if roles else "") if p)
     return _finish("membership", draft, anchors=chosen, size_by=size_by, seed=seed,
-                   title=title or "Members of " + _names(names, many=f"{len(names)} ISCMs"), subtitle=subtitle,
-                   source_degree=_degrees(B), node_lines=node_lines,
-                   params={"iscms": sorted(chosen), "as_of": as_of}, arrange=layout)
+                   title=title or word(lang, "title_members", names=_names(shown, many=count_iscms(lang, len(shown)),
+                                                                           lang=lang)),
+                   subtitle=subtitle, source_degree=_degrees(B), node_lines=node_lines,
+                   params={"iscms": sorted(chosen), "as_of": as_of}, arrange=layout, lang=lang, names=names)
 
 
 def _membership_draft(B: nx.Graph, chosen: list[str]) -> Draft:
@@ -321,7 +324,8 @@ def _from_multigraph(G: nx.MultiGraph) -> Draft:
 def ego_map(P: nx.MultiGraph, actor: str, *, depth: int = 1, relations: Iterable[str] | None = None,
             roles: Iterable[str] | None = None, regions: Iterable[str] | None = None,
             types: Iterable[str] | None = None, size_by: str = "degree", seed: int = 42, as_of: int | str | None = None,
-            memberships: pd.DataFrame | None = None, title: str | None = None, layout: str = "spring") -> MapSpec:
+            memberships: pd.DataFrame | None = None, title: str | None = None, layout: str = "spring",
+            lang: str = "en", names: Mapping[str, str] | None = None) -> MapSpec:
     """An actor and everything within ``depth`` relations of it in the partnership multigraph.
 
     Parameters
@@ -334,7 +338,7 @@ def ego_map(P: nx.MultiGraph, actor: str, *, depth: int = 1, relations: Iterable
         How many relations away (0-3).
     relations, roles, regions, types : iterables of str, optional
         Keep only these relation types, membership roles, regions of actors and entity types.
-    size_by, seed, as_of, memberships, title
+    size_by, seed, as_of, memberships, title, lang, names
         As in :func:`membership_map`.
     layout : str
         ``spring`` (default), ``concentric`` (the actor in the middle, a ring per relation away) or
@@ -365,17 +369,19 @@ def ego_map(P: nx.MultiGraph, actor: str, *, depth: int = 1, relations: Iterable
     draft = _from_multigraph(E)
     _enrich(draft, memberships)
     draft = _filter(draft, anchors=[actor], regions=regions, types=types, roles=roles, relations=relations)
-    label = str(P.nodes[actor].get("label") or actor)
-    subtitle = " · ".join(p for p in (f"within {depth} relation{'s' if depth != 1 else ''}", _when(as_of),
-                                      f"relations: {', '.join(sorted(relations))}" if relations else "") if p)
+    label = (names or {}).get(actor) or str(P.nodes[actor].get("label") or actor)
+    within = word(lang, "within_1") if depth == 1 else word(lang, "within_n", n=depth)
+    subtitle = " · ".join(p for p in (within, _when(as_of, lang), word(lang, "relations_x", x=", ".join(
+        maybe(lang, "relation_", r) for r in sorted(relations))) if relations else "") if p)
     return _finish("ego", draft, anchors=[actor], size_by=size_by, seed=seed,
-                   title=title or f"Partnerships of {label}", subtitle=subtitle, source_degree=_degrees(P),
-                   params={"actor": actor, "depth": depth, "as_of": as_of}, arrange=layout)
+                   title=title or word(lang, "title_ego", name=label), subtitle=subtitle, source_degree=_degrees(P),
+                   params={"actor": actor, "depth": depth, "as_of": as_of}, arrange=layout, lang=lang, names=names)
 
 
 def overlap_map(B: nx.Graph, *, min_jaccard: float = 0.1, iscms: Sequence[str] | None = None,
                 size_by: str = "members", seed: int = 42, as_of: int | str | None = None,
-                title: str | None = None, layout: str = "spring") -> MapSpec:
+                title: str | None = None, layout: str = "spring", lang: str = "en",
+                names: Mapping[str, str] | None = None) -> MapSpec:
     """ISCMs linked by their shared members, edge width by Jaccard similarity; weaker links pruned.
 
     Parameters
@@ -389,7 +395,7 @@ def overlap_map(B: nx.Graph, *, min_jaccard: float = 0.1, iscms: Sequence[str] |
         Only these ISCMs (default: all in ``B``).
     size_by : str
         ``members`` (default) sizes an ISCM by its number of members in ``B``.
-    seed, as_of, title, layout
+    seed, as_of, title, layout, lang, names
         As in :func:`membership_map`.
 
     Examples
@@ -419,22 +425,23 @@ def overlap_map(B: nx.Graph, *, min_jaccard: float = 0.1, iscms: Sequence[str] |
         if u in wanted and v in wanted and d["jaccard"] >= min_jaccard:
             a, b = sorted((u, v))
             draft.edges.append(_edge(a, b, "overlap", None, weight=d["jaccard"],
-                                     extra=[f"shared members: {d['weight']}",
-                                            f"Jaccard similarity: {d['jaccard']:.3f}"]))
+                                     extra=[word(lang, "shared_n", n=d["weight"]),
+                                            word(lang, "jaccard_x", x=f"{d['jaccard']:.3f}")]))
     members = _degrees(B)
-    node_lines = {i: [f"members: {members.get(i, 0)}"] for i in chosen}
-    subtitle = f"shared members, Jaccard ≥ {min_jaccard:g} · {_when(as_of)}"
+    node_lines = {i: [word(lang, "members_n", n=members.get(i, 0))] for i in chosen}
+    subtitle = f"{word(lang, 'jaccard', x=f'{min_jaccard:g}')} · {_when(as_of, lang)}"
     return _finish("overlap", draft, anchors=[], size_by=size_by, seed=seed,
-                   title=title or "Overlap between ISCMs", subtitle=subtitle, source_degree=members,
+                   title=title or word(lang, "title_overlap"), subtitle=subtitle, source_degree=members,
                    node_lines=node_lines, params={"min_jaccard": min_jaccard, "iscms": sorted(chosen),
-                                                  "as_of": as_of}, arrange=layout)
+                                                  "as_of": as_of}, arrange=layout, lang=lang, names=names)
 
 
 def partnership_map(P: nx.MultiGraph, *, relations: Iterable[str] | None = None, roles: Iterable[str] | None = None,
                     regions: Iterable[str] | None = None, types: Iterable[str] | None = None,
                     iscms: Sequence[str] | None = None, size_by: str = "degree", seed: int = 42,
                     as_of: int | str | None = None, memberships: pd.DataFrame | None = None,
-                    title: str | None = None, layout: str = "spring") -> MapSpec:
+                    title: str | None = None, layout: str = "spring", lang: str = "en",
+                    names: Mapping[str, str] | None = None) -> MapSpec:
     """Every actor and every relation type: memberships (any role), cooperation, associations,
     successions, capacity building, deployments and meetings.
 
@@ -446,7 +453,7 @@ def partnership_map(P: nx.MultiGraph, *, relations: Iterable[str] | None = None,
         Filters, as in :func:`ego_map`.
     iscms : list of str, optional
         Keep only these ISCMs and the relations that touch them.
-    size_by, seed, as_of, memberships, title, layout
+    size_by, seed, as_of, memberships, title, layout, lang, names
         As in :func:`membership_map`.
 
     Examples
@@ -478,9 +485,10 @@ def partnership_map(P: nx.MultiGraph, *, relations: Iterable[str] | None = None,
     _enrich(draft, memberships)
     draft = _filter(draft, anchors=anchors, regions=regions, types=types, roles=roles, relations=relations)
     subtitle = " · ".join(p for p in (
-        f"relations: {', '.join(sorted(relations))}" if relations else "all relations", _when(as_of),
-        f"regions: {', '.join(sorted(regions))}" if regions else "") if p)
+        word(lang, "relations_x", x=", ".join(maybe(lang, "relation_", r) for r in sorted(relations)))
+        if relations else word(lang, "all_relations"), _when(as_of, lang),
+        word(lang, "regions_x", x=", ".join(sorted(regions))) if regions else "") if p)
     return _finish("partnership", draft, anchors=anchors, size_by=size_by, seed=seed,
-                   title=title or "ISCM partnership network", subtitle=subtitle, source_degree=_degrees(P),
-                   params={"iscms": sorted(anchors), "as_of": as_of}, arrange=layout)
+                   title=title or word(lang, "title_partnership"), subtitle=subtitle, source_degree=_degrees(P),
+                   params={"iscms": sorted(anchors), "as_of": as_of}, arrange=layout, lang=lang, names=names)
 

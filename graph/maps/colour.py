@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from graph.maps.spec import TYPE_SHAPES, LegendEntry, MapParameterError, MapSpec
+from graph.maps.words import word
 
 COLOUR_BY = ("type", "region", "kind")
 
@@ -49,7 +50,7 @@ def recolour(spec: MapSpec, by: str, *, iscm_kinds: Mapping[str, str] | None = N
     if by == "type":
         return spec
     recoloured_type = "state" if by == "region" else "iscm"
-    palette, labels = (REGION_COLOURS, {}) if by == "region" else (KIND_COLOURS, KIND_LABELS)
+    palette, labels = _group_labels(by, spec.lang)
     kinds = iscm_kinds or {}
 
     def group(node: object) -> str | None:
@@ -60,7 +61,7 @@ def recolour(spec: MapSpec, by: str, *, iscm_kinds: Mapping[str, str] | None = N
     present = sorted({group(n) or "" for n in spec.nodes if n.type == recoloured_type},
                      key=lambda g: (g == "", list(palette).index(g) if g in palette else 99, g))
     shape = TYPE_SHAPES[recoloured_type]
-    unknown = "no region recorded" if by == "region" else "kind not recorded"
+    unknown = word(spec.lang, "no_region" if by == "region" else "no_kind")
     by_group = [LegendEntry("node", f"{recoloured_type}:{g or 'none'}", labels.get(g, g) if g else unknown,
                             palette.get(g, OTHER), shape=shape) for g in present]
     legend: list[LegendEntry] = []
@@ -70,3 +71,12 @@ def recolour(spec: MapSpec, by: str, *, iscm_kinds: Mapping[str, str] | None = N
         else:
             legend.append(entry)
     return replace(spec, nodes=nodes, legend=tuple(legend))
+
+
+def _group_labels(by: str, lang: str) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """The palette and legend names of the groups: UN M49 regions (from CLDR) or ISCM kinds, in ``lang``."""
+    if by == "region":
+        from graph.countries import region_names
+
+        return REGION_COLOURS, (region_names(lang) if lang != "en" else {})
+    return KIND_COLOURS, (KIND_LABELS if lang == "en" else {k: word(lang, f"kind_{k}") for k in KIND_LABELS})

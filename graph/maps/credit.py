@@ -11,6 +11,8 @@ Source: iscm-graph release 1.0 (1.0-20261206-abc), as of 2015, CC BY 4.0 — cit
 ISCM knowledge graph, version 1.0 (release 1.0-20261206-abc), https://w3id.org/iscm/
 >>> c.line(None).split(", as of ")[1][:10]
 '2026-12-06'
+>>> c.line(2015, "es").split(" — ")[0]
+'Fuente: iscm-graph, versión 1.0 (1.0-20261206-abc), fecha: 2015, CC BY 4.0'
 >>> slug("Rabat Process: members / 2015")
 'rabat-process-members-2015'
 """
@@ -57,16 +59,20 @@ class Credit:
         """``CC-BY-4.0`` as people write it: ``CC BY 4.0``."""
         return self.licence.replace("-", " ") if self.licence.upper().startswith("CC-") else self.licence
 
-    def cite(self) -> str:
+    def cite(self, lang: str = "en") -> str:
         """How to cite the release, short form."""
-        return (f"{self.publisher}, {self.title}, version {self.version} (release {self.release}), "
-                f"{self.homepage}")
+        from graph.maps.words import word
 
-    def line(self, as_of: object) -> str:
-        """The footer: release, as-of date, licence and how to cite."""
+        return word(lang, "cite", publisher=self.publisher, title=self.title, version=self.version,
+                    release=self.release, homepage=self.homepage)
+
+    def line(self, as_of: object, lang: str = "en") -> str:
+        """The footer: release, as-of date, licence and how to cite, in ``lang`` (``en``, ``fr``, ``es``)."""
+        from graph.maps.words import word
+
         when = str(as_of) if as_of is not None else self.release_date
-        return (f"Source: iscm-graph release {self.version} ({self.release}), as of {when}, "
-                f"{self.licence_label} — cite as: {self.cite()}")
+        return word(lang, "credit", version=self.version, release=self.release, when=when,
+                    licence=self.licence_label, cite=self.cite(lang))
 
 
 #: what an image without a release says (a map drawn from a graph held in memory)
@@ -99,4 +105,5 @@ def file_stem(request: Any, spec: Any, release_date: dt.date) -> str:
         what = "-".join(request.iscms) + "-partnerships" if request.iscms else "partnership-network"
     extra = "-".join(k.split("-")[0] for k in request.kinds)  # e.g. "regional-interregional"
     placed = "" if getattr(request, "layout", "spring") == "spring" else request.layout  # the default unsaid
-    return slug("-".join(p for p in (what, extra, placed, when) if p), limit=120)
+    lang = "" if getattr(request, "lang", "en") == "en" else request.lang  # rabat-process-members-2015-fr
+    return slug("-".join(p for p in (what, extra, placed, when, lang) if p), limit=120)

@@ -72,15 +72,19 @@ def describe(*, as_of: object, roles: str, kinds: Iterable[str], statuses: Itera
             "kinds": kinds or "all", "statuses": statuses or "all", "derivation": derivation}
 
 
-def describe_text(filters: Mapping[str, Any]) -> str:
-    """The filters as one line for a subtitle or a legend (defaults left out)."""
+def describe_text(filters: Mapping[str, Any], lang: str = "en") -> str:
+    """The filters as one line for a subtitle or a legend (defaults left out), in ``lang``."""
+    from graph.maps.words import maybe, word
+
     parts = []
-    for key, label in (("roles", "roles"), ("kinds", "kinds"), ("statuses", "status"), ("derivation", "")):
+    for key, label, prefix in (("roles", "roles_x", "group_"), ("kinds", "kinds_x", "kind_"),
+                               ("statuses", "status_x", "status_"), ("derivation", "", "")):
         value = filters.get(key)
         if value in (None, "all"):
             continue
-        text = ", ".join(value) if isinstance(value, list) else str(value).replace("+", ", ")
-        parts.append(f"{label}: {text}" if label else f"{text} memberships only")
+        values = value if isinstance(value, list) else str(value).split("+")
+        text = ", ".join(maybe(lang, prefix, v).lower() if lang != "en" else v for v in values)
+        parts.append(word(lang, label, x=text) if label else word(lang, f"derivation_{value}"))
     return " · ".join(parts)
 
 

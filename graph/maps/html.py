@@ -15,6 +15,7 @@ from importlib.resources import files
 from typing import Any
 
 from graph.maps.spec import LegendEntry, MapSpec, curves, wrap_label
+from graph.maps.words import maybe, word
 
 
 @cache
@@ -128,8 +129,10 @@ def _swatch_edge(entry: LegendEntry) -> str:
 
 
 def _legend_html(spec: MapSpec) -> str:
-    parts = ['<aside id="legend" aria-label="Legend"><h2>Legend</h2>']
-    for kind, heading in (("node", "Nodes"), ("edge", "Relations")):
+    lang = spec.lang
+    legend = html.escape(word(lang, "legend"))
+    parts = [f'<aside id="legend" aria-label="{legend}"><h2>{legend}</h2>']
+    for kind, heading in (("node", word(lang, "nodes")), ("edge", word(lang, "relations"))):
         entries = [e for e in spec.legend if e.kind == kind]
         if not entries:
             continue
@@ -139,16 +142,27 @@ def _legend_html(spec: MapSpec) -> str:
             parts.append(f'<li data-legend="{html.escape(e.key)}">{swatch}<span>{html.escape(e.label)}</span></li>')
         parts.append("</ul>")
     if spec.filters:  # which filters produced the map, as the REST lists say it
-        parts.append('<h2>Filters</h2><ul id="filters">')
+        parts.append(f'<h2>{html.escape(word(lang, "filters"))}</h2><ul id="filters">')
         for key, value in spec.filters:
-            shown = json.loads(value)
-            shown = ", ".join(shown) if isinstance(shown, list) else str(shown)
-            parts.append(f'<li data-filter="{html.escape(key)}">{html.escape(key.replace("_", " "))}: '
-                         f"{html.escape(shown)}</li>")
+            shown = _filter_text(lang, key, json.loads(value))
+            name = word(lang, f"filter_{key}") if lang != "en" else key.replace("_", " ")
+            parts.append(f'<li data-filter="{html.escape(key)}">{html.escape(word(lang, "pair", a=name, b=shown))}'
+                         "</li>")
         parts.append("</ul>")
-    parts.append(f"<p>{len(spec.nodes)} nodes, {len(spec.edges)} relations. Hover for roles, dates and sources."
-                 "</p></aside>")
+    counts = word(lang, "counts", nodes=len(spec.nodes), edges=len(spec.edges))
+    parts.append(f"<p>{html.escape(counts)}. {html.escape(word(lang, 'hover'))}</p></aside>")
     return "".join(parts)
+
+
+def _filter_text(lang: str, key: str, value: object) -> str:
+    """A filter's value as the legend shows it (English: as the JSON says it)."""
+    values = value if isinstance(value, list) else [str(value)]
+    if lang == "en":
+        return ", ".join(values)
+    prefix = {"roles": "group_", "kinds": "kind_", "statuses": "status_"}.get(key, "")
+    words = {"release date": word(lang, "release_date"), "all": word(lang, "all")}
+    parts = [w for v in values for w in (v.split("+") if key == "roles" else [v])]
+    return ", ".join(words.get(p) or (maybe(lang, prefix, p) if prefix else p) for p in parts)
 
 
 def _hash(script: str) -> str:
@@ -176,14 +190,14 @@ def render_html(spec: MapSpec) -> RenderedMap:
     title = html.escape(spec.title)
     subtitle = html.escape(spec.subtitle)
     page = (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html>\n<html lang="{spec.lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="iscm-graph maps"><title>{title}</title>'
         f"<style>{css}</style><style>{_asset('map.css')}</style></head>\n"
         f'<body><header id="head"><h1>{title}</h1><p>{subtitle}</p></header>'
         f'<div id="main"><div id="map" role="img" aria-label="{title}"></div>{_legend_html(spec)}</div>'
         f'<footer id="credit">{html.escape(spec.credit)}</footer>'
-        '<noscript><p>The interactive map needs JavaScript; the PNG, SVG and CSV downloads do not.</p></noscript>\n'
+        f'<noscript><p>{html.escape(word(spec.lang, "noscript"))}</p></noscript>\n'
         f"<script>{js}</script>\n<script>{init}</script>\n</body></html>\n"
     )
     return RenderedMap(html=page, script_hashes=(_hash(js), _hash(init)))

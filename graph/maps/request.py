@@ -25,6 +25,7 @@ from graph.maps.filters import (
 )
 from graph.maps.layout import LAYOUTS
 from graph.maps.spec import ENTITY_TYPES, KINDS, RELATIONS, SIZE_MEASURES, MapParameterError, MapSpec
+from graph.maps.words import check_lang, join, local_names, word
 
 if TYPE_CHECKING:
     from graph.profiles import Catalogue
@@ -66,6 +67,7 @@ class MapRequest:
     derivation: str = "all"
     colour_by: str = "type"  # node colour: type, or States by UN region, or ISCMs by kind
     layout: str = "spring"  # where nodes go: spring, concentric or geographic (graph.maps.layout.LAYOUTS)
+    lang: str = "en"  # the language of titles, legend, tooltips, footer and names (graph.maps.words.LANGS)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -105,6 +107,7 @@ class MapRequest:
         check_filters(self.kinds, self.statuses, self.derivation)
         if self.layout not in LAYOUTS:
             raise MapParameterError(f"layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
+        check_lang(self.lang)
         if self.colour_by not in COLOUR_BY:
             raise MapParameterError(f"colour_by must be one of {', '.join(COLOUR_BY)}, got {self.colour_by!r}")
         if any(t not in ENTITY_TYPES for t in self.types):
@@ -163,7 +166,7 @@ class MapRequest:
                 if name in data and data[name] is not None and (isinstance(data[name], bool)
                                                                 or not isinstance(data[name], kind)):
                     raise MapParameterError("not a map key")
-            for name in ("kind", "actor", "size_by", "roles", "derivation", "colour_by", "layout"):
+            for name in ("kind", "actor", "size_by", "roles", "derivation", "colour_by", "layout", "lang"):
                 if name in data and data[name] is not None and not isinstance(data[name], str):
                     raise MapParameterError("not a map key")
             request = cls(**data)
@@ -193,10 +196,11 @@ def build_spec(cat: Catalogue, request: MapRequest) -> MapSpec:
         spec = recolour(spec, request.colour_by, iscm_kinds=dict(zip(iscms["id"], iscms["kind"], strict=True)))
     filters = describe(as_of=request.as_of, roles=request.roles or "members", kinds=request.kinds,
                        statuses=request.statuses, derivation=request.derivation)
-    text = describe_text(filters)
+    text = describe_text(filters, request.lang)
     return replace(spec, subtitle=" · ".join(p for p in (spec.subtitle, text) if p),
                    filters=tuple((k, json.dumps(v)) for k, v in filters.items()),
-                   credit=Credit.of(cat.g).line(request.as_of), stem=file_stem(request, spec, cat.g.release_date))
+                   credit=Credit.of(cat.g).line(request.as_of, request.lang),
+                   stem=file_stem(request, spec, cat.g.release_date))
 
 
 def _draw(cat: Catalogue, request: MapRequest) -> MapSpec:
@@ -205,6 +209,7 @@ def _draw(cat: Catalogue, request: MapRequest) -> MapSpec:
     relations = request.relations or None
     size_by = request.size_by or _DEFAULT_SIZE[request.kind]
     seed, as_of, arrange = request.seed, request.as_of, request.layout
+    words = {"lang": request.lang, "names": local_names(cat, request.lang)}
     filters = {"kinds": request.kinds or None, "statuses": request.statuses or None,
                "derivation": request.derivation}
     if request.kind in ("membership", "overlap"):
@@ -215,37 +220,37 @@ def _draw(cat: Catalogue, request: MapRequest) -> MapSpec:
             if missing:
                 raise UnknownEntityError(f"ISCM with no {roles.replace('+', ' or ')} {_when(as_of)} under these "
                                          "filters", missing[0])
-            title = None if roles == "members" else f"{_role_title(roles)} of " + _names(
-                [str(B.nodes[i].get("label") or i) for i in request.iscms], many=f"{len(request.iscms)} ISCMs")
+            title = None if roles == "members" else _role_title(B, request, roles, words["names"])
             return membership_map(B, iscms=list(request.iscms), regions=regions, types=types, size_by=size_by,
                                   seed=seed, as_of=as_of, memberships=cat.memberships_at(as_of), title=title,
-                                  layout=arrange)
+                                  layout=arrange, **words)
         if regions:
             B = cat.bipartite_at(as_of=as_of, roles=roles_argument(roles), regions=tuple(regions),  # type: ignore[arg-type]
                                  **filters)
         iscms = [i for i in request.iscms if i in B] if request.iscms else None
         return overlap_map(B, min_jaccard=request.min_jaccard, iscms=iscms, size_by=size_by, seed=seed,
-                           as_of=as_of, layout=arrange)
+                           as_of=as_of, layout=arrange, **words)
     P = _partnership(cat, request)
     membership_roles = None if roles == "all" else role_ids(roles)
     if request.kind == "ego":
         assert request.actor is not None
         return ego_map(P, request.actor, depth=request.depth, relations=relations, roles=membership_roles,
                        regions=regions, types=types, size_by=size_by, seed=seed, as_of=as_of,
-                       memberships=cat.memberships_at(as_of), layout=arrange)
+                       memberships=cat.memberships_at(as_of), layout=arrange, **words)
     return partnership_map(P, relations=relations, roles=membership_roles, regions=regions, types=types,
                            iscms=list(request.iscms) or None, size_by=size_by, seed=seed, as_of=as_of,
-                           memberships=cat.memberships_at(as_of), layout=arrange)
+                           memberships=cat.memberships_at(as_of), layout=arrange, **words)
 
 
-def _role_title(roles: str) -> str:
-    """``members+observers`` → "Members and observers"; all five → "Participants"."""
-    if roles == "all":
-        return "Participants"
+def _role_title(B: Any, request: MapRequest, roles: str, names: dict[str, str]) -> str:
+    """"Members and observers of the Rabat Process" (all five roles: "Participants of …"), in the request's language."""
+    lang = request.lang
     order = ["members", "observers", "chairs", "secretariats", "partners"]
-    groups = sorted(roles.split("+"), key=order.index)
-    text = groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " and " + groups[-1]
-    return text[0].upper() + text[1:]
+    groups = ["all"] if roles == "all" else sorted(roles.split("+"), key=order.index)
+    text = join(lang, [word(lang, f"group_{g}") for g in groups])
+    shown = [names.get(i) or str(B.nodes[i].get("label") or i) for i in request.iscms]
+    many = word(lang, "n_iscms", n=len(shown))
+    return word(lang, "title_roles", roles=text[0].upper() + text[1:], names=_names(shown, many=many, lang=lang))
 
 
 def _partnership(cat: Catalogue, request: MapRequest) -> Any:

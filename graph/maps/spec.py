@@ -178,6 +178,8 @@ class MapSpec:
     credit: str = ""
     #: the download's file name without extension, e.g. ``rabat-process-members-2015``
     stem: str = ""
+    #: the language of its words (``en``, ``fr``, ``es``: :mod:`graph.maps.words`)
+    lang: str = "en"
 
     def node(self, node_id: str) -> MapNode:
         for n in self.nodes:
@@ -192,7 +194,7 @@ class MapSpec:
                 "legend": [{"kind": e.kind, "key": e.key, "label": e.label, "colour": e.colour,
                             "shape": e.shape, "dashes": list(e.dashes)} for e in self.legend],
                 "filters": {k: json.loads(v) for k, v in self.filters}, "credit": self.credit,
-                "file_name": self.stem or None}
+                "file_name": self.stem or None, "lang": self.lang}
 
 
 def curves(spec: MapSpec) -> list[dict[str, Any] | bool]:

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from graph.maps.credit import NO_RELEASE
 from graph.maps.spec import _MARKERS, EDGE_STYLES, MapSpec, curves, wrap_label
+from graph.maps.words import word
 
 _MPL_LOCK = threading.Lock()
 Target = str | PathLike[str] | BinaryIO
@@ -90,7 +91,7 @@ def _legend(fig: Any, spec: MapSpec) -> None:
                                   label=entry.label))
     if handles:
         legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.76, 0.86), fontsize=8,
-                            frameon=False, title="Legend", title_fontsize=9, alignment="left")
+                            frameon=False, title=word(spec.lang, "legend"), title_fontsize=9, alignment="left")
         for text in legend.get_texts():
             text.set_parse_math(False)
 
@@ -99,7 +100,8 @@ def frame(fig: Any, title: str, subtitle: str, credit: str, *, note: str = "") -
     """Title and subtitle on top, the footer (credit) at the bottom, wrapped to the figure's width;
     shared with the world maps."""
     width = fig.get_figwidth()
-    fig.text(0.01, 0.985, textwrap.fill(title, int(width * 9)), fontsize=14, weight="bold", va="top",
+    # ~8 bold 14 pt characters an inch: a longer line would run off the figure (and be cut with it)
+    fig.text(0.01, 0.985, textwrap.fill(title, int(width * 8)), fontsize=14, weight="bold", va="top",
              parse_math=False)
     fig.text(0.01, 0.925, textwrap.fill(subtitle, int(width * 15)), fontsize=9, color="#444444", va="top",
              parse_math=False)
@@ -128,11 +130,11 @@ def figure(spec: MapSpec) -> Any:
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
         ax.set_ylim(min(ys) - pad * 1.5, max(ys) + pad)
     else:
-        ax.text(0.5, 0.5, "no nodes match the filters", ha="center", transform=ax.transAxes, parse_math=False)
+        ax.text(0.5, 0.5, word(spec.lang, "empty"), ha="center", transform=ax.transAxes, parse_math=False)
     ax.set_aspect("equal", adjustable="box")
     _legend(fig, spec)
     frame(fig, spec.title, spec.subtitle, spec.credit,
-          note=f"{len(spec.nodes)} nodes, {len(spec.edges)} relations")
+          note=word(spec.lang, "counts", nodes=len(spec.nodes), edges=len(spec.edges)))
     return fig
 
 
@@ -141,13 +143,14 @@ def save_png(fig: Any, target: Target, *, dpi: int = DPI, title: str = "", credi
     the pixels afterwards (matplotlib's tight box costs a second layout of every label first), and
     RGB with fast zlib settings encodes in about half the time of matplotlib's RGBA."""
     import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
 
     fig.set_dpi(dpi)
     fig.patch.set_facecolor("white")
-    canvas = FigureCanvasAgg(fig)
+    from graph.maps.agg_text import LineCanvas
+
+    canvas = LineCanvas(fig)  # text from glyphs rendered once (graph.maps.agg_text)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     height, width = rgba.shape[:2]

@@ -32,6 +32,7 @@ from graph.errors import UnknownEntityError
 from graph.maps.credit import Credit, slug
 from graph.maps.filters import canonical_roles, check_filters, describe, describe_text, role_ids
 from graph.maps.geometry import world_shapes
+from graph.maps.words import check_lang, count_iscms, join, local_names, maybe, word
 
 if TYPE_CHECKING:
     from graph.profiles import Catalogue
@@ -82,6 +83,7 @@ class WorldMap:
     stem: str = "world-map"
     focus: str | None = None
     listing: tuple[str, ...] = field(default=())
+    lang: str = "en"
 
     def colour(self, key: str) -> str:
         return next((c.colour for c in self.legend if c.key == key), NO_DATA)
@@ -92,7 +94,7 @@ class WorldMap:
                 "legend": [{"key": c.key, "label": c.label, "colour": c.colour, "min": c.low, "max": c.high}
                            for c in self.legend],
                 "filters": {k: json.loads(v) for k, v in self.filters}, "credit": self.credit,
-                "file_name": self.stem, "listing": list(self.listing),
+                "file_name": self.stem, "listing": list(self.listing), "lang": self.lang,
                 "countries": [{"iso": c.iso, "name": c.name, "class": c.key, "value": c.value, "roles": list(c.roles),
                                "title": c.tip} for c in self.countries]}
 
@@ -120,10 +122,6 @@ def _label(low: int, high: int) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 @dataclass(frozen=True)
 class WorldRequest:
     """The validated parameters of a world map (what the API and ``iscm map world`` take)."""
@@ -136,6 +134,7 @@ class WorldRequest:
     kinds: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     derivation: str = "all"
+    lang: str = "en"  # words and names in English, French or Spanish (graph.maps.words)
 
     def __post_init__(self) -> None:
         from graph import temporal
@@ -149,6 +148,7 @@ class WorldRequest:
         object.__setattr__(self, "kinds", tuple(sorted(set(self.kinds))))
         object.__setattr__(self, "statuses", tuple(sorted(set(self.statuses))))
         check_filters(self.kinds, self.statuses, self.derivation)
+        check_lang(self.lang)
         if self.map == "iscm" and not self.iscm:
             raise MapParameterError("an ISCM world map needs iscm")
         if self.map == "state" and not self.state:
@@ -171,25 +171,49 @@ def _tenures(cat: Catalogue, req: WorldRequest, roles: str) -> pd.DataFrame:
 
 
 def _when(req: WorldRequest, cat: Catalogue) -> str:
-    return f"as of {req.as_of}" if req.as_of is not None else f"as of {cat.g.release_date.isoformat()} (release date)"
+    if req.as_of is not None:
+        return word(req.lang, "as_of", when=req.as_of)
+    return word(req.lang, "as_of_release", when=cat.g.release_date.isoformat())
+
+
+def _names(cat: Catalogue, req: WorldRequest) -> dict[str, str]:
+    """Country (and ISCM) names in the request's language; the outlines' own names otherwise."""
+    local = local_names(cat, req.lang)
+    return {iso: local.get(iso, shape.name) for iso, shape in world_shapes().items()} | local
+
+
+def _roles_text(req: WorldRequest, sep: str) -> str:
+    groups = str(req.roles).split("+")
+    if req.lang == "en":
+        return sep.join(groups)
+    return sep.join(word(req.lang, f"group_{g}") for g in groups)
+
+
+def _count(lang: str, n: int, what: str) -> str:
+    """"1 member", "3 observers", "2 ISCMs" in ``lang``."""
+    if what == "iscm":
+        return count_iscms(lang, n)
+    return word(lang, f"w_n_{what}_1") if n == 1 else word(lang, f"w_n_{what}", n=n)
 
 
 def _finish(cat: Catalogue, req: WorldRequest, **kw: Any) -> WorldMap:
     filters = req.filters()
-    text = describe_text(filters)
+    text = describe_text(filters, req.lang)
     subtitle = " · ".join(p for p in (kw.pop("subtitle"), _when(req, cat), text) if p)
     when = str(req.as_of) if req.as_of is not None else cat.g.release_date.isoformat()
-    return WorldMap(subtitle=subtitle, filters=tuple((k, json.dumps(v)) for k, v in filters.items()),
-                    credit=Credit.of(cat.g).line(req.as_of), stem=slug(f"{kw.pop('stem')}-{when}", 120), **kw)
+    if req.lang != "en":  # a French download does not take an English one's name
+        when = f"{when}-{req.lang}"
+    return WorldMap(lang=req.lang, subtitle=subtitle, filters=tuple((k, json.dumps(v)) for k, v in filters.items()),
+                    credit=Credit.of(cat.g).line(req.as_of, req.lang), stem=slug(f"{kw.pop('stem')}-{when}", 120), **kw)
 
 
 def count_map(cat: Catalogue, req: WorldRequest) -> WorldMap:
     """Each State shaded by its number of ISCMs, in numbered classes."""
     df = _tenures(cat, req, str(req.roles))
     counts: Mapping[str, int] = df.groupby("actor_id")["organisation_id"].nunique().to_dict()
-    shapes = world_shapes()
+    shapes, names, lang = world_shapes(), _names(cat, req), req.lang
     classes = count_classes(counts.values())
-    legend = [WorldClass("none", "0 (or no data)", NO_DATA, 0, 0)]
+    legend = [WorldClass("none", word(lang, "w_zero"), NO_DATA, 0, 0)]
     picks = [BLUES[round(i * (len(BLUES) - 1) / max(1, len(classes) - 1))] for i in range(len(classes))]
     legend += [WorldClass(f"c{i}", _label(lo, hi), picks[i], lo, hi) for i, (lo, hi) in enumerate(classes)]
     countries = []
@@ -197,11 +221,11 @@ def count_map(cat: Catalogue, req: WorldRequest) -> WorldMap:
         if iso not in shapes:
             continue
         key = next(c.key for c in legend[1:] if c.low is not None and c.high is not None and c.low <= n <= c.high)
-        countries.append(WorldCountry(iso, shapes[iso].name, key, f"{shapes[iso].name}: {_plural(n, 'ISCM')}",
+        countries.append(WorldCountry(iso, names[iso], key, word(lang, "pair", a=names[iso], b=_count(lang, n, "iscm")),
                                       value=int(n)))
-    roles = str(req.roles).replace("+", " or ")
-    return _finish(cat, req, kind="count", title=f"Number of ISCMs each State takes part in ({roles})",
-                   subtitle="legend: number of ISCMs", countries=tuple(countries), legend=tuple(legend),
+    roles = _roles_text(req, " or " if lang == "en" else ", ")
+    return _finish(cat, req, kind="count", title=word(lang, "w_title_count", roles=roles),
+                   subtitle=word(lang, "w_legend_count"), countries=tuple(countries), legend=tuple(legend),
                    stem=f"world-iscm-count-{str(req.roles).replace('+', '-')}-"
                    + "-".join(k.split("-")[0] for k in req.kinds))
 
@@ -212,7 +236,7 @@ def iscm_map(cat: Catalogue, req: WorldRequest) -> WorldMap:
     info = cat.entity(req.iscm, kind="iscm")
     df = _tenures(cat, req, str(req.roles))
     df = df[df["organisation_id"] == req.iscm]
-    shapes = world_shapes()
+    shapes, names, lang = world_shapes(), _names(cat, req), req.lang
     roles_of: dict[str, set[str]] = {}
     for row in df.itertuples(index=False):
         group = "chair" if row.role in ("chair", "co-chair", "presidency-pro-tempore") else row.role
@@ -222,25 +246,27 @@ def iscm_map(cat: Catalogue, req: WorldRequest) -> WorldMap:
         key = next((r for r in ("chair", "member", "observer") if r in held), None)
         if iso not in shapes or key is None:
             continue
-        countries.append(WorldCountry(iso, shapes[iso].name, key, f"{shapes[iso].name}: "
-                                      + ", ".join(r for r in ("chair", "member", "observer") if r in held),
+        held_text = ", ".join(maybe(lang, "role_", r) for r in ("chair", "member", "observer") if r in held)
+        countries.append(WorldCountry(iso, names[iso], key, word(lang, "pair", a=names[iso], b=held_text),
                                       roles=tuple(sorted(held))))
     used = {c.key for c in countries}
-    legend = [WorldClass(k, ROLE_LABELS[k], ROLE_COLOURS[k]) for k in ("member", "observer", "chair") if k in used]
-    legend.append(WorldClass("none", "not taking part (or no data)", NO_DATA))
+    legend = [WorldClass(k, ROLE_LABELS[k] if lang == "en" else word(lang, f"w_{k}"), ROLE_COLOURS[k])
+              for k in ("member", "observer", "chair") if k in used]
+    legend.append(WorldClass("none", word(lang, "w_absent"), NO_DATA))
     counts = {k: sum(1 for c in countries if c.key == k) for k in ("member", "observer", "chair")}
-    title = f"{_role_words(used)} of {info['label']}"
-    summary = ", ".join(_plural(counts[k] + (counts["chair"] if k == "member" else 0), k)
+    name = names.get(req.iscm) or str(info["label"])
+    title = word(lang, "title_roles", roles=_role_words(used, lang), names=name)
+    summary = ", ".join(_count(lang, counts[k] + (counts["chair"] if k == "member" else 0), k)
                         for k in ("member", "observer") if counts[k] or (k == "member" and counts["chair"]))
     return _finish(cat, req, kind="iscm", title=title, subtitle=summary, countries=tuple(countries),
                    legend=tuple(legend), focus=req.iscm,
                    stem=f"world-{req.iscm}-" + _role_words(used).lower().replace(" and ", "-"))
 
 
-def _role_words(used: set[str]) -> str:
+def _role_words(used: set[str], lang: str = "en") -> str:
     words = [w for k, w in (("member", "members"), ("chair", "members"), ("observer", "observers")) if k in used]
     words = list(dict.fromkeys(words)) or ["members"]
-    text = " and ".join(words)
+    text = join(lang, [word(lang, f"group_{w}") for w in words])
     return text[0].upper() + text[1:]
 
 
@@ -249,7 +275,7 @@ def state_map(cat: Catalogue, req: WorldRequest) -> WorldMap:
     assert req.state is not None
     code = req.state.upper()
     info = cat.entity(code, kind="state")
-    shapes = world_shapes()
+    shapes, names, lang = world_shapes(), _names(cat, req), req.lang
     if code not in shapes:
         raise UnknownEntityError("State on the world map", code)
     df = _tenures(cat, req, str(req.roles))
@@ -257,32 +283,33 @@ def state_map(cat: Catalogue, req: WorldRequest) -> WorldMap:
     iscms = set(own["organisation_id"])
     others = df[df["organisation_id"].isin(iscms) & (df["actor_id"] != code)]
     shared = others.groupby("actor_id")["organisation_id"].nunique().to_dict()
-    countries = [WorldCountry(code, shapes[code].name, "state", f"{shapes[code].name}: "
-                              + _plural(len(iscms), "ISCM"), value=len(iscms))]
-    countries += [WorldCountry(iso, shapes[iso].name, "shares", f"{shapes[iso].name}: meets {info['label']} in "
-                               + _plural(int(n), "ISCM"), value=int(n)) for iso, n in sorted(shared.items())
-                  if iso in shapes]
-    listing = tuple(_listing(own))
-    legend = (WorldClass("state", str(info["label"]), HIGHLIGHT),
-              WorldClass("shares", f"takes part in at least one of its ISCMs ({str(req.roles).replace('+', ', ')})",
-                         PARTNER),
-              WorldClass("none", "no shared ISCM (or no data)", NO_DATA))
-    return _finish(cat, req, kind="state", title=f"{info['label']}: {_plural(len(iscms), 'ISCM')}",
+    state = names.get(code) or str(info["label"])
+    total = _count(lang, len(iscms), "iscm")
+    countries = [WorldCountry(code, names[code], "state", word(lang, "pair", a=names[code], b=total), value=len(iscms))]
+    countries += [WorldCountry(iso, names[iso], "shares", word(lang, "w_meets", name=names[iso], state=state,
+                                                               count=_count(lang, int(n), "iscm")), value=int(n))
+                  for iso, n in sorted(shared.items()) if iso in shapes]
+    listing = tuple(_listing(own, lang, names))
+    legend = (WorldClass("state", state, HIGHLIGHT),
+              WorldClass("shares", word(lang, "w_shares", roles=_roles_text(req, ", ")), PARTNER),
+              WorldClass("none", word(lang, "w_no_shared"), NO_DATA))
+    return _finish(cat, req, kind="state", title=word(lang, "pair", a=state, b=total),
                    subtitle="", countries=tuple(countries), legend=legend, focus=code, listing=listing,
                    stem=f"world-{code.lower()}-iscms")
 
 
-def _listing(own: pd.DataFrame) -> list[str]:
-    """"Rabat Process — member (since 2006)", one line per ISCM, roles together."""
+def _listing(own: pd.DataFrame, lang: str = "en", names: Mapping[str, str] | None = None) -> list[str]:
+    """"Rabat Process — member (since 2006)", one line per ISCM, roles together, in ``lang``."""
     from graph import temporal
 
     lines = []
-    for label, rows in own.groupby("organisation_label", sort=True):
+    for (label, iscm), rows in own.groupby(["organisation_label", "organisation_id"], sort=True):
         parts = []
         for row in rows.itertuples(index=False):
             since = temporal.label(row.start, row.start_precision, inferred=bool(row.start_inferred))
-            parts.append(f"{row.role} (since {since})" if since else str(row.role))
-        lines.append(f"{label} — {', '.join(dict.fromkeys(parts))}")
+            role = maybe(lang, "role_", str(row.role)) if lang != "en" else str(row.role)
+            parts.append(word(lang, "w_role_since", role=role, d=since) if since else role)
+        lines.append(f"{(names or {}).get(str(iscm)) or label} — {', '.join(dict.fromkeys(parts))}")
     return lines
 
 

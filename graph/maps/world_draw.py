@@ -11,11 +11,13 @@ from __future__ import annotations
 import html
 import io
 import textwrap
+from functools import cache
 from typing import Any
 
 from graph.maps.credit import NO_RELEASE
 from graph.maps.geometry import VIEWBOX, mpl_path, world_shapes
 from graph.maps.static import _MPL_LOCK, RC, Target, frame, save_figure
+from graph.maps.words import word
 from graph.maps.world import NO_DATA, WorldMap
 
 WIDTH = 1000.0  # the map's width in the SVG, in pixels
@@ -33,14 +35,24 @@ def _lines(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
+@cache
+def _local_names(lang: str) -> dict[str, str]:
+    """Country names in ``lang`` from CLDR (the outlines' own names in English)."""
+    from graph.countries import local_names
+
+    return local_names(lang) if lang != "en" else {}
+
+
 def _country_svg(wm: WorldMap, data: dict[str, Any]) -> list[str]:
     out = []
+    local = _local_names(wm.lang)
     for iso, shape in sorted(world_shapes().items()):
         c = data.get(iso)
         fill = wm.colour(c.key) if c else NO_DATA
-        tip = c.tip if c else f"{shape.name}: no data"
+        name = local.get(iso, shape.name)
+        tip = c.tip if c else word(wm.lang, "pair", a=name, b=word(wm.lang, "w_no_data"))
         cls = c.key if c else "none"
-        parts = [f'<g class="c" data-iso="{iso}" data-name="{_esc(shape.name)}" data-class="{_esc(cls)}" '
+        parts = [f'<g class="c" data-iso="{iso}" data-name="{_esc(name)}" data-class="{_esc(cls)}" '
                  f'fill="{fill}"><title>{_esc(tip)}</title>']
         parts += [f'<path d="{_esc(d)}"/>' for d in shape.paths]
         if shape.dot is not None:
@@ -52,7 +64,8 @@ def _country_svg(wm: WorldMap, data: dict[str, Any]) -> list[str]:
 
 
 def _legend_svg(wm: WorldMap, y: float) -> tuple[list[str], float]:
-    out = [f'<g class="legend"><text class="l" x="12" y="{y + 14:g}" font-weight="bold">Legend</text>']
+    heading = _esc(word(wm.lang, "legend"))
+    out = [f'<g class="legend"><text class="l" x="12" y="{y + 14:g}" font-weight="bold">{heading}</text>']
     x, row = 80.0, y
     for entry in wm.legend:
         w = 30 + 7.0 * len(entry.label)
@@ -132,7 +145,7 @@ def world_figure(wm: WorldMap) -> Any:
     ax.set_aspect("equal")
     handles = [Patch(facecolor=c.colour, edgecolor="#888888", label=c.label) for c in wm.legend]
     legend = fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.075), ncols=min(len(handles), 8),
-                        fontsize=9, frameon=False, title="Legend", title_fontsize=9, alignment="left")
+                        fontsize=9, frameon=False, title=word(wm.lang, "legend"), title_fontsize=9, alignment="left")
     for text in legend.get_texts():
         text.set_parse_math(False)
     if wm.listing:
