@@ -31,6 +31,9 @@ def _machine(res: R) -> str:
             ["RAM", f"{m['ram_gb']} GB"], ["OS", f"{m['os']}, kernel {m['kernel']}"], ["Python", m["python"]],
             ["packages", ", ".join(f"{k} {v}" for k, v in pk.items())], ["wrk", m["wrk"]],
             ["run time", f"{res.get('elapsed_s', 0) / 60:.1f} min (budget {res['options']['budget'] / 60:.0f} min)"]]
+    partial = [n for n in res.get("notes", []) if n.startswith("only ")]
+    if partial:  # a --only run: say at the top which numbers are from this date and which are older
+        rows.append(["sections", partial[0]])
     loads = res.get("load") or []
     if loads:  # the machine is shared: say how busy it was while these numbers were taken
         peak = max(loads, key=lambda x: x[1][0])
