@@ -15,6 +15,7 @@ from importlib.resources import files
 from typing import Any
 
 from graph import countries
+from graph.maps.words import iscm_alt_names
 
 LANGS = ("en", "fr", "es")
 
@@ -69,7 +70,7 @@ def _labels(cat: Any, lang: str) -> dict[str, Any]:
     ents = cat.entities
     local = country_names(lang) if lang != "en" else {}
     states = {str(i): local.get(str(i), str(r["label"])) for i, r in ents[ents["type"] == "state"].iterrows()}
-    alt = _alt_names(cat, lang) if lang != "en" else {}
+    alt = iscm_alt_names(cat, lang) if lang != "en" else {}
     facts = cat.list_iscms().set_index("id")
     iscms = {str(i): {"label": alt.get(str(i), str(r["label"])), "kind": _text(facts, i, "kind"),
                       "status": _text(facts, i, "status")}
@@ -88,16 +89,3 @@ def _text(df: Any, i: str, col: str) -> str | None:
         return None
     value = df.at[i, col]
     return value if isinstance(value, str) and value else None
-
-
-def _alt_names(cat: Any, lang: str) -> dict[str, str]:
-    """An ISCM's name in ``lang`` from its alt_names: the longest (the full name, as the English label is)."""
-    from graph import queries
-
-    result = cat.query(queries.text("profile.iscm-alt-names", lang=lang))
-    out: dict[str, str] = {}
-    for row in result.records():
-        name = str(row["name"])
-        if len(name) > len(out.get(str(row["id"]), "")):
-            out[str(row["id"])] = name
-    return out

@@ -84,13 +84,19 @@ def local_names(cat: Any, lang: str) -> dict[str, str]:
 
 
 def _local_names(cat: Any, lang: str) -> dict[str, str]:
-    from graph import countries, queries
+    from graph import countries
 
-    out = dict(countries.local_names(lang))
-    alt: dict[str, str] = {}
+    return {**countries.local_names(lang), **iscm_alt_names(cat, lang)}
+
+
+def iscm_alt_names(cat: Any, lang: str) -> dict[str, str]:
+    """ISCM id → its name in ``lang`` from its ``alt_names`` (the longest: the full name, as the
+    English label is); the page's labels use it too (:mod:`api.i18n`)."""
+    from graph import queries
+
+    out: dict[str, str] = {}
     for row in cat.query(queries.text("profile.iscm-alt-names", lang=lang)).records():
         name = str(row["name"])
-        if len(name) > len(alt.get(str(row["id"]), "")):
-            alt[str(row["id"])] = name
-    out.update(alt)
+        if len(name) > len(out.get(str(row["id"]), "")):
+            out[str(row["id"])] = name
     return out
