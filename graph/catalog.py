@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 from rdflib import SKOS, Graph, URIRef
 
-from graph.datafiles import format_loc, line_of
+from graph.datafiles import format_loc, line_of, load_yaml
 from graph.errors import DataError
 from graph.namespace import ISCM, KIND, ROLE, STATUS, THEME
 from graph.schema import CollaborationFile, OrganisationRecord
@@ -110,3 +110,24 @@ def display_path(path: Path, data_dir: Path) -> str:
         return str(Path(data_dir.name) / path.relative_to(data_dir))
     except ValueError:
         return str(path)
+
+
+def read_folder(data_dir: Path, folder: str, model: type, errors: Errors) -> list[tuple[Path, str, Any, Any]]:
+    """Every ``folder/*.yaml`` under ``data_dir`` read and checked against ``model``, as
+    (path, the path shown in errors, the raw document, the record); a file that fails adds its
+    located errors to ``errors`` and is left out."""
+    out = []
+    for path in sorted((data_dir / folder).glob("*.yaml")):
+        shown = display_path(path, data_dir)
+        raw: Any = None
+        try:
+            raw = load_yaml(path, display=shown)
+            rec = model.model_validate(raw)
+        except DataError as exc:
+            errors.items.append(exc)
+            continue
+        except PydanticValidationError as exc:
+            errors.from_pydantic(exc, path=shown, doc=raw)
+            continue
+        out.append((path, shown, raw, rec))
+    return out

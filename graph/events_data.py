@@ -17,15 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-from pydantic import ValidationError as PydanticValidationError
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
 from graph import countries
-from graph.catalog import Catalog, Errors, display_path
-from graph.datafiles import load_yaml
+from graph.catalog import Catalog, Errors, read_folder
 from graph.emitter import Emitter
-from graph.errors import DataError
 from graph.namespace import EVENT_LEVEL, ISCM, PROV, entity
 from graph.schema import Slug, SourceRecord, YearOrDate
 
@@ -116,18 +113,8 @@ def load_events(data_dir: Path, cat: Catalog, errors: Errors, docs: list | None 
             if getattr(fact, "type", None) == "event":
                 taken[fact.id] = shown
     out: list[LoadedEvents] = []
-    for path in sorted((data_dir / EVENTS_DIR).glob("*.yaml")):
-        shown = display_path(path, data_dir)
-        try:
-            raw = load_yaml(path, display=shown)
-            rec = EventsFile.model_validate(raw)
-        except DataError as exc:
-            errors.items.append(exc)
-            continue
-        except PydanticValidationError as exc:
-            errors.from_pydantic(exc, path=shown, doc=raw)
-            continue
-        loaded = LoadedEvents(path, shown, raw, rec)
+    for found in read_folder(data_dir, EVENTS_DIR, EventsFile, errors):
+        loaded = LoadedEvents(*found)
         _check_file(loaded, cat, errors, taken)
         out.append(loaded)
     return out

@@ -23,16 +23,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic import ValidationError as PydanticValidationError
 from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib import Literal as Lit
 from rdflib.namespace import DCTERMS, FOAF, XSD
 
 from graph import countries
-from graph.catalog import Catalog, Errors, Vocabulary, digest
-from graph.datafiles import load_yaml
+from graph.catalog import Catalog, Errors, Vocabulary, digest, read_folder
 from graph.emitter import Emitter
-from graph.errors import DataError
 from graph.namespace import ACTION_STATUS, EXPERT_TYPE, ISCM, ORG, ROLE, THEME, entity
 from graph.schema import HttpIri, PartialDate, Slug, SourceRecord, YearOrDate
 
@@ -196,29 +193,8 @@ class Partners:
     programmes: list[LoadedFile]
 
 
-def _display(path: Path, data_dir: Path) -> str:
-    try:
-        return str(Path(data_dir.name) / path.relative_to(data_dir))
-    except ValueError:
-        return str(path)
-
-
 def _read(data_dir: Path, folder: str, model: type, errors: Errors) -> list[LoadedFile]:
-    out = []
-    for path in sorted((data_dir / folder).glob("*.yaml")):
-        shown = _display(path, data_dir)
-        raw: Any = None
-        try:
-            raw = load_yaml(path, display=shown)
-            rec = model.model_validate(raw)
-        except DataError as exc:
-            errors.items.append(exc)
-            continue
-        except PydanticValidationError as exc:
-            errors.from_pydantic(exc, path=shown, doc=raw)
-            continue
-        out.append(LoadedFile(path, shown, raw, rec))
-    return out
+    return [LoadedFile(*found) for found in read_folder(data_dir, folder, model, errors)]
 
 
 def load_partners(data_dir: Path, cat: Catalog, vocab: Vocabulary, errors: Errors,
