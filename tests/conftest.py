@@ -23,6 +23,11 @@ import pytest
 # the browser tests' set-up; browser and guarded are fixtures for any test module that asks for them
 from browsing import ARTIFACTS, browser, guarded  # noqa: F401
 
+# which tests share a pytest-xdist worker
+from xdist_groups import configure as configure_groups
+from xdist_groups import record as record_groups
+from xdist_groups import scheduler as group_scheduler
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 TINY = REPO / "tests" / "fixtures" / "tiny"
@@ -51,7 +56,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # ISCM_TEST_BUILD: a folder kept between runs; unchanged inputs publish nothing, so the fast
     # tier does not rebuild the real data every time (a fresh clone and CI build it once)
     kept = os.environ.get("ISCM_TEST_BUILD")
-    out = Path(kept) if kept else tmp_path_factory.mktemp("build")
+    out = Path(kept) if kept else _shared_dir(tmp_path_factory, "build")
     build(DATA, out)
     return out
 
@@ -60,8 +65,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from graph.build import build
 
-    out = tmp_path_factory.mktemp("tiny-build")
+    out = _shared_dir(tmp_path_factory, "tiny-build")
     build(TINY, out)
+    return out
+
+
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder every pytest-xdist worker of this run shares (the run's own temporary folder without
+    xdist). A build into it holds the build's own lock: the first worker builds, the others then
+    find the same inputs already published and reuse that release."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # each worker's base folder sits in the run's
+    out = root / f"shared-{name}"
+    out.mkdir(exist_ok=True)
     return out
 
 
@@ -123,8 +140,9 @@ def _env_for(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
         return {"ISCM_BACKEND": "remote", **request.getfixturevalue("virtuoso_server")}
     if backend == "rdflib":
         # an rdflib query worker loads the whole release in Python before its first answer (tens of
-        # seconds on a busy machine): a generous limit, so the start is not what a test measures
-        return {"ISCM_BACKEND": backend, "ISCM_SPARQL_TIMEOUT": "120"}
+        # seconds on a busy machine): a generous limit, so the start is not what a test measures, and
+        # one worker (each parses the release on its own; the pool itself is tested on Oxigraph)
+        return {"ISCM_BACKEND": backend, "ISCM_SPARQL_TIMEOUT": "120", "ISCM_SPARQL_WORKERS": "1"}
     return {"ISCM_BACKEND": backend}
 
 
@@ -264,7 +282,9 @@ def http_server(built: Path):
 def server(built: Path, api_backend: str, request: pytest.FixtureRequest):
     """A real uvicorn server (``iscm serve``) on a free loopback port, serving the real data from
     each API backend in turn."""
-    srv = start_server(built, env=_env_for(api_backend, request))
+    # the matrix checks answers, not the time limit (tests/test_security.py does): a whole-store answer
+    # on a loaded 2-core machine can take longer than the default 10 s
+    srv = start_server(built, env={"ISCM_SPARQL_TIMEOUT": "120", **_env_for(api_backend, request)})
     yield srv
     stop_server(srv)
 
@@ -274,6 +294,34 @@ _SLOW_FIXTURES = {"server", "http_server", "oxigraph_server", "virtuoso_server",
                   "strict_server", "strict", "load_server", "changed_server", "browser", "guarded"}
 
 
+# the store or server a test's parameters start, for grouping tests on pytest-xdist workers
+_STORE_GROUPS = {"remote": "oxigraph-server", "oxigraph_server": "oxigraph-server",
+                 "remote-virtuoso": "virtuoso", "virtuoso_server": "virtuoso", "rdflib": "rdflib",
+                 "kg_rdflib": "rdflib"}
+
+
+def worker_group(item: pytest.Item) -> str:
+    """The group of tests that one pytest-xdist worker runs together (``.ci/run`` runs the suite on
+    every core with ``--dist loadgroup``; see ``xdist_groups``): the tests of one store server or
+    backend share it, so each server starts once in the run; the tests on the one real API server
+    (and the browser) share it; every other test stays with its module, whose module-scoped
+    fixtures are then set up once."""
+    names = set(getattr(item, "fixturenames", ()))
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    for value in params.values():
+        if isinstance(value, str) and value in _STORE_GROUPS:
+            return _STORE_GROUPS[value]
+    for name in ("oxigraph_server", "virtuoso_server", "kg_rdflib"):
+        if name in names:
+            return _STORE_GROUPS[name]
+    if "server" in names:
+        return f"server-{params.get('api_backend')}"
+    if names & {"http_server", "browser", "guarded"}:
+        return "http"
+    return item.path.name
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
@@ -281,4 +329,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         other_store = "kg_any" in names and callspec is not None and callspec.params.get("backend") != "oxigraph"
         if names & _SLOW_FIXTURES or other_store:
             item.add_marker(pytest.mark.slow)
+    record_groups(items, worker_group)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    configure_groups(config)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: pytest without xdist never calls it
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if getattr(config.option, "dist", "no") == "loadgroup":
+        return group_scheduler(config, log)
+    return None
 

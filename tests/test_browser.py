@@ -179,7 +179,7 @@ def test_researchers_question_same_numbers_on_the_page_in_rest_and_in_python(htt
 
     rest = httpx.get(http_server.base_url + "/api/analytics/multi-membership",
                      params=[("min_iscms", 5), ("as_of", 2010), ("kind", kinds[0]), ("kind", kinds[1]),
-                             ("limit", 1000)]).json()
+                             ("limit", 1000)], timeout=300).json()
     assert rest["filters"] == {"as_of": "2010", "kinds": sorted(kinds), "statuses": "all", "derivation": "all"}
     assert {r["state"] for r in rest["items"]} == python
 
@@ -228,7 +228,7 @@ def test_api_docs_render_offline(http_server, guarded):
     page = guarded.page
     page.goto(http_server.base_url + "/docs")
     page.wait_for_selector(".opblock")
-    paths = httpx.get(http_server.base_url + "/openapi.json").json()["paths"]
+    paths = httpx.get(http_server.base_url + "/openapi.json", timeout=300).json()["paths"]
     shown = page.locator(".opblock").count()
     operations = sum(len(ops) for ops in paths.values())
     assert shown == operations > 20
@@ -245,7 +245,7 @@ def test_api_docs_render_offline(http_server, guarded):
     ("UK", "GBR", "United Kingdom"), ("Holland", "NLD", "Netherlands"), ("Ivory Coast", "CIV", "Côte d'Ivoire"),
     ("Swaziland", "SWZ", "Eswatini"), ("Türkiye", "TUR", "Türkiye"), ("Turkey", "TUR", "Türkiye")])
 def test_common_country_names_find_the_state(http_server, query, code, name):
-    hits = httpx.get(http_server.base_url + "/api/search", params={"q": query}).json()["hits"]
+    hits = httpx.get(http_server.base_url + "/api/search", params={"q": query}, timeout=300).json()["hits"]
     assert hits[0]["id"] == code and hits[0]["label"] == name, hits[:3]
 
 
@@ -259,7 +259,7 @@ def test_search_no_match_clears_and_every_hit_type_opens(http_server, guarded):
     assert page.inner_text("#profile").strip() == ""
     # an action, a liaison network and a meeting each open with their facts, never "unknown organisation"
     for kind in ("action", "network", "event", "union", "organisation"):
-        hit = httpx.get(http_server.base_url + "/api/search",
+        hit = httpx.get(http_server.base_url + "/api/search", timeout=300,
                         params={"q": {"action": "Nigeria III", "network": "liaison", "event": "ministerial",
                                       "union": "ECOWAS", "organisation": "ICMPD"}[kind], "type": kind}).json()
         first = hit["hits"][0]

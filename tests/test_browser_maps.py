@@ -113,7 +113,7 @@ def test_layout_chosen_in_the_builder_is_kept_in_the_url_and_drawn_as_exported(h
     drawn = page.frame_locator("#map-frame").locator("#map").evaluate(
         "() => window.iscmMap.getPositions()")
     csv_url = page.get_attribute("#map-downloads a[data-format=nodes_csv]", "href")
-    rows = list(csv.DictReader(io.StringIO(httpx.get(base + csv_url).text)))
+    rows = list(csv.DictReader(io.StringIO(httpx.get(base + csv_url, timeout=300).text)))
     assert len(rows) == len(drawn) > 40
     for row in rows:
         pos = drawn[row["id"]]  # vis-network gives whole pixels (cut, not rounded)

@@ -25,7 +25,7 @@ def cited_numbers(page) -> set[int]:
 def test_iscm_profile_reads_like_a_report(http_server, guarded):
     """The Rabat Process: kind and status in words, website, chairs now and before, members sorted by
     name, partners by category, meetings, and every row citing a numbered source with title and publisher."""
-    api = httpx.get(http_server.base_url + "/api/iscms/rabat-process").json()
+    api = httpx.get(http_server.base_url + "/api/iscms/rabat-process", timeout=300).json()
     page = guarded.page
     page.goto(http_server.base_url + "/?view=iscm:rabat-process")
     page.wait_for_selector("#source-list li")
@@ -57,7 +57,7 @@ def test_iscm_profile_reads_like_a_report(http_server, guarded):
     rows = list(csv.DictReader(io.StringIO(table)))
     assert len(rows) == len(api["members"]) and rows[0]["Name"] and rows[0]["Source"].startswith("http")
     # under the table, how to cite it: the release and its licence
-    about = httpx.get(http_server.base_url + "/api/about").json()
+    about = httpx.get(http_server.base_url + "/api/about", timeout=300).json()
     note = next(csv.reader(io.StringIO(footnote)))[0]
     assert note.startswith("Source: ") and about["release"] in note and "CC-BY-4.0" in note
     shot(page, "report-iscm-profile-rabat.png", full_page=True)
@@ -70,7 +70,7 @@ def test_iscm_profile_reads_like_a_report(http_server, guarded):
 
 
 def test_which_iscms_turkiye_joined_and_when_with_sources(http_server, guarded):
-    api = httpx.get(http_server.base_url + "/api/states/TUR").json()
+    api = httpx.get(http_server.base_url + "/api/states/TUR", timeout=300).json()
     page = guarded.page
     page.goto(http_server.base_url + "/")
     page.fill("#search", "Turkey")

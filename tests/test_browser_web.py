@@ -37,7 +37,7 @@ def test_states_in_both_rabat_and_khartoum_as_csv(http_server, guarded):
     API; the URL restores the comparison, as of a past year too."""
     base = http_server.base_url
     api = httpx.get(base + "/api/compare", params={"a": "rabat-process", "b": "khartoum-process",
-                                                   "limit": 1000}).json()
+                                                   "limit": 1000}, timeout=300).json()
     groups = {s: [r for r in api["items"] if r["in"] == s] for s in ("both", "only_a", "only_b")}
     page = guarded.page
     page.goto(base + "/")
@@ -66,7 +66,7 @@ def test_states_in_both_rabat_and_khartoum_as_csv(http_server, guarded):
     page.goto(base + "/?compare=rabat-process,khartoum-process&as_of=2015")
     page.wait_for_selector("#cmp-status[data-counts]")
     past = httpx.get(base + "/api/compare", params={"a": "rabat-process", "b": "khartoum-process",
-                                                    "as_of": "2015", "in": "both", "limit": 1000}).json()
+                                                    "as_of": "2015", "in": "both", "limit": 1000}, timeout=300).json()
     assert page.locator("#cmp-both tbody tr").count() == past["total"]
     assert page.input_value("#cmp-as-of") == "2015" and "2015" in page.inner_text("#cmp-status")
     # a name that is no ISCM clears the old answer and says what to type
@@ -93,7 +93,7 @@ def test_joins_that_are_only_first_evidence_are_marked(http_server, guarded):
     assert page.evaluate(style) == "italic"
     assert page.is_visible("#q-joined-key")
     # a State's timeline: bars whose start is only the first evidence are drawn apart
-    history = httpx.get(base + "/api/states/MAR").json()["history"]
+    history = httpx.get(base + "/api/states/MAR", timeout=300).json()["history"]
     page.goto(base + "/?view=state:MAR")
     page.wait_for_selector("svg.gantt rect")
     assert page.locator("svg.gantt rect.first-evidence").count() == sum(1 for r in history if r["start_inferred"]) > 0
@@ -125,7 +125,7 @@ def test_map_builder_by_name_with_roles_find_and_world_map(http_server, guarded)
     page.wait_for_selector("#map-status[data-nodes]")
     members = int(page.get_attribute("#map-status", "data-nodes"))
     api = httpx.get(base + "/api/maps", params=[("map", "membership"), ("iscm", "khartoum-process"),
-                                                ("iscm", "rabat-process"), ("roles", "members")]).json()
+                                                ("iscm", "rabat-process"), ("roles", "members")], timeout=300).json()
     assert members == api["nodes"]
     page.check("input[name=mrole][value=observers]")
     page.evaluate("document.getElementById('map-status').removeAttribute('data-nodes')")
@@ -173,8 +173,8 @@ def test_printed_fact_sheet_has_title_release_and_citation(http_server, guarded)
     the as-of date and the how-to-cite line on the sheet, on one or two A4 pages; a State's sheet too, and
     the sheet of the ISCM with the most members."""
     base = http_server.base_url
-    about = httpx.get(base + "/api/about").json()
-    iscms = httpx.get(base + "/api/iscms", params={"limit": 1000}).json()["items"]
+    about = httpx.get(base + "/api/about", timeout=300).json()
+    iscms = httpx.get(base + "/api/iscms", params={"limit": 1000}, timeout=300).json()["items"]
     largest = max(iscms, key=lambda i: i["members"] or 0)
     page = guarded.page
     for view, name, label in (("iscm:rabat-process&as_of=2015", "rabat-process", "Rabat Process"),
@@ -269,9 +269,9 @@ def changed_server(tmp_path_factory):
 
 def test_what_changed_in_this_release_is_on_the_page(changed_server, guarded):
     base = changed_server.base_url
-    releases = httpx.get(base + "/api/releases").json()
+    releases = httpx.get(base + "/api/releases", timeout=300).json()
     served = next(r for r in releases["releases"] if r["name"] == releases["served"])
-    changes = httpx.get(base + "/api/changes", params={"limit": 10}).json()
+    changes = httpx.get(base + "/api/changes", params={"limit": 10}, timeout=300).json()
     assert changes["total"] >= 1
     page = guarded.page
     page.goto(base + "/")
@@ -283,7 +283,7 @@ def test_what_changed_in_this_release_is_on_the_page(changed_server, guarded):
     assert rows.count() == len(changes["items"])
     assert "ITA" in page.inner_text("#whats-new-table") or "Ital" in page.inner_text("#whats-new-table")
     assert page.get_attribute("#changelog-link", "href") == "/dumps/CHANGELOG.md"
-    assert httpx.get(base + "/dumps/CHANGELOG.md").status_code == 200
+    assert httpx.get(base + "/dumps/CHANGELOG.md", timeout=300).status_code == 200
     shot(page, "web-whats-new.png", full_page=True)
     clean(guarded)
 
