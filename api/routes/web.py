@@ -8,9 +8,11 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from api import i18n
 from api.deps import GraphDep, OpenAPI30Dep
 from api.pages import home_page
+from graph.loader import ISCMGraph
 from graph.stats import headline
 
 router = APIRouter(include_in_schema=False)
+HEADLINE_KEY = ("headline",)  # where the home page's numbers are remembered with the release
 
 DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>iscm-graph API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -20,13 +22,18 @@ DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, cat: GraphDep) -> HTMLResponse:
-    # the same numbers, with the same words, as /stats, `iscm stats` and the README
-    h = cat.memo(("headline",), lambda: headline(
-        cat.tenures, list(cat.entities.index[cat.entities["type"] == "iscm"]), claims=len(cat.memberships)))
+    h = home_headline(cat)
     lang = i18n.pick(request.query_params.get("lang"), request.headers.get("accept-language"))
     return HTMLResponse(home_page(h, release_date=cat.release_date.isoformat(), lang=lang,
                                   cite=cat.manifest.get("citation")),
                         headers={"Content-Language": lang, "Vary": "Accept-Language"})
+
+
+def home_headline(cat: ISCMGraph) -> dict:
+    """The home page's numbers, once per release: the same numbers, with the same words, as /stats,
+    `iscm stats` and the README."""
+    return cat.memo(HEADLINE_KEY, lambda: headline(
+        cat.tenures, list(cat.entities.index[cat.entities["type"] == "iscm"]), claims=len(cat.memberships)))
 
 
 @router.get("/docs", response_class=HTMLResponse)

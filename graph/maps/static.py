@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from os import PathLike
 from typing import Any, BinaryIO
 
@@ -232,23 +233,62 @@ def to_pdf(spec: MapSpec, target: Target) -> None:
     _save(spec, target, "pdf")
 
 
-def warm() -> None:
-    """Load what a process's first export would otherwise pay for: matplotlib's PNG, SVG and PDF
-    writers with their fonts, and the world geometry (outlines, matplotlib paths, centroids). The
-    server calls this in its background warm-up, so the first download is as quick as the next."""
+def warm_steps() -> list[tuple[str, Callable[[], None]]]:
+    """What a process's first export would otherwise pay for, in steps of a fraction of a second
+    (so that a server's warm-up can step aside for requests between them):
+    matplotlib's PNG, SVG and PDF writers with their fonts, and the world geometry (outlines,
+    matplotlib paths, centroids). The server runs them in its background warm-up (api.warmup), so
+    the first download is as quick as the next."""
     import io
 
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure
+    def writer(fmt: str) -> Callable[[], None]:
+        def step() -> None:
+            from matplotlib import rc_context
+            from matplotlib.figure import Figure
 
-    from graph.maps.geometry import centroids, mpl_path, world_shapes
+            with _MPL_LOCK, rc_context(RC):
+                fig = Figure(figsize=(2.0, 1.0))
+                fig.text(0.1, 0.5, "Aa Éé", fontsize=8, parse_math=False)
+                fig.text(0.1, 0.2, "Aa", fontsize=14, weight="bold", parse_math=False)
+                save_figure(fig, io.BytesIO(), fmt, dpi=72)
+        return step
 
-    for iso in world_shapes():
-        mpl_path(iso)
-    centroids()
-    with _MPL_LOCK, rc_context(RC):
-        fig = Figure(figsize=(2.0, 1.0))
-        fig.text(0.1, 0.5, "Aa Éé", fontsize=8, parse_math=False)
-        fig.text(0.1, 0.2, "Aa", fontsize=14, weight="bold", parse_math=False)
-        for fmt in ("png", "svg", "pdf"):
-            save_figure(fig, io.BytesIO(), fmt, dpi=72)
+    def load() -> None:
+        import importlib
+
+        for module in ("matplotlib.figure", "matplotlib.backends.backend_agg"):
+            importlib.import_module(module)
+
+    def fonts() -> None:
+        from matplotlib import font_manager, rc_context
+
+        with rc_context(RC):
+            for weight in ("normal", "bold"):
+                font_manager.findfont(font_manager.FontProperties(family=RC["font.family"], weight=weight))
+
+    def shapes(part: list[str]) -> Callable[[], None]:
+        def step() -> None:
+            from graph.maps.geometry import mpl_path
+
+            for iso in part:
+                mpl_path(iso)
+        return step
+
+    def centres() -> None:
+        from graph.maps.geometry import centroids
+
+        centroids()
+
+    from graph.maps.geometry import world_shapes
+
+    codes = sorted(world_shapes())
+    outlines = [(f"world outlines {i // 25 + 1}", shapes(codes[i:i + 25])) for i in range(0, len(codes), 25)]
+    return [("matplotlib", load), ("fonts", fonts),
+            *((f"map {fmt} writer", writer(fmt)) for fmt in ("png", "svg", "pdf")),
+            *outlines, ("country centroids", centres)]
+
+
+def warm() -> None:
+    """Every step of :func:`warm_steps` at once."""
+    for _name, step in warm_steps():
+        step()
