@@ -4,9 +4,10 @@ than the next ones.
 Started after start-up (``/health`` answers first: a warm-up running beside start-up made it answer
 3-4x later). Two parts:
 
-* **here**, in a thread, a step of a fraction of a second at a time, each step waiting (briefly)
-  while a request is in flight (:class:`Activity`): the home page's numbers and names, a first
-  profile (which computes the tables every profile shares), then matplotlib, its fonts and the
+* **here**, in a thread, a step of a fraction of a second at a time, each started only once no
+  request has been in flight for half a second (:class:`Activity`; after 5 s it starts anyway):
+  the home page's numbers and names, a first profile (which computes the tables every profile
+  shares), a small map's page (the layout code, vis-network), then matplotlib, its fonts and the
   world geometry (:func:`graph.maps.static.warm_steps`) — what only this process can load;
 * **in a child process** at low CPU priority (``nice`` 10), so that it neither holds this process's
   interpreter lock nor takes the CPU from requests: every ISCM's profile and timelines, the names
@@ -126,7 +127,7 @@ def warm(served: Any, activity: Activity) -> None:
         receiver.start()
     here = [(name, compute) for name, key, compute in steps(cat) if name in FIRST]
     first_iscm = next((n, c) for n, _k, c in steps(cat) if n.startswith("profile of "))
-    for name, compute in [*here, first_iscm, *warm_steps()]:
+    for name, compute in [*here, first_iscm, ("map page", lambda: _map_page(cat)), *warm_steps()]:
         if served.retired:
             break
         activity.wait_quiet(QUIET_S, YIELD_S)
@@ -138,6 +139,15 @@ def warm(served: Any, activity: Activity) -> None:
             activity.wait_quiet(QUIET_S, YIELD_S)
             _step(name, lambda k=key, c=compute: cat.memo(k, c))
     log.info("warm-up done in %.1f s", time.perf_counter() - t)
+
+
+def _map_page(cat: Any) -> None:
+    """Describe and render a small map once: the map builder's first map then finds the layout code,
+    the page's scripts (vis-network, read from its package) and their hashes loaded."""
+    from graph import maps
+
+    iscm = sorted(cat.entities.index[cat.entities["type"] == "iscm"])[0]
+    maps.render_html(maps.build_spec(cat, maps.MapRequest(kind="membership", iscms=(iscm,))))
 
 
 def _step(name: str, compute: Callable[[], Any]) -> None:

@@ -127,3 +127,11 @@ def test_the_map_drawing_warms_in_steps():
         step()
     # every outline is ready (cached) once the steps have run
     assert mpl_path.cache_info().currsize >= len(world_shapes())
+
+
+def test_the_map_page_step_loads_the_page_scripts(fresh):
+    from graph.maps import html
+
+    html._vis_assets.cache_clear()
+    warmup._map_page(fresh)
+    assert html._vis_assets.cache_info().currsize == 1
