@@ -266,11 +266,11 @@ def warm_steps() -> list[tuple[str, Callable[[], None]]]:
             for weight in ("normal", "bold"):
                 font_manager.findfont(font_manager.FontProperties(family=RC["font.family"], weight=weight))
 
-    def shapes(part: list[str]) -> Callable[[], None]:
-        def step() -> None:
-            from graph.maps.geometry import mpl_path
+    def shapes(i: int) -> Callable[[], None]:
+        def step() -> None:  # every tenth outline: the file is read (once) by the first step
+            from graph.maps.geometry import mpl_path, world_shapes
 
-            for iso in part:
+            for iso in sorted(world_shapes())[i::10]:
                 mpl_path(iso)
         return step
 
@@ -279,10 +279,7 @@ def warm_steps() -> list[tuple[str, Callable[[], None]]]:
 
         centroids()
 
-    from graph.maps.geometry import world_shapes
-
-    codes = sorted(world_shapes())
-    outlines = [(f"world outlines {i // 25 + 1}", shapes(codes[i:i + 25])) for i in range(0, len(codes), 25)]
+    outlines = [(f"world outlines {i + 1}", shapes(i)) for i in range(10)]
     return [("matplotlib", load), ("fonts", fonts),
             *((f"map {fmt} writer", writer(fmt)) for fmt in ("png", "svg", "pdf")),
             *outlines, ("country centroids", centres)]
