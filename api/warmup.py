@@ -5,7 +5,7 @@ Started after start-up (``/health`` answers first: a warm-up running beside star
 3-4x later). Two parts:
 
 * **here**, in a thread, a step of a fraction of a second at a time, each started only once no
-  request has been in flight for half a second (:class:`Activity`; after 5 s it starts anyway):
+  request has been in flight for a second (:class:`Activity`; after 5 s it starts anyway):
   the home page's numbers and names, a first profile (which computes the tables every profile
   shares), a small map's page (the layout code, vis-network), then matplotlib, its fonts and the
   world geometry (:func:`graph.maps.static.warm_steps`) — what only this process can load;
@@ -36,7 +36,7 @@ log = logging.getLogger("iscm.api")
 Step = tuple[str, tuple, Callable[[], Any]]  # name, the route's memo key, compute the answer
 #: a step here starts once no request has been in flight for QUIET_S, or after YIELD_S whatever
 #: the traffic (under steady traffic the warm-up still goes on, a step at a time)
-QUIET_S = 0.5
+QUIET_S = 1.0
 YIELD_S = 5.0
 NICE = 10  # the child's CPU priority below the server's
 START_S = 120.0  # a child loads the release in seconds
