@@ -15,7 +15,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import problems, security, serving
+from api import problems, security, serving, warmup
 from api.admission import Gate
 from api.config import Settings, get_settings
 from api.routes import (
@@ -60,6 +60,8 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
         # serve only once the workers can answer: the query time limit counts a worker's start
         await anyio.to_thread.run_sync(serving.warm, served, settings)
         serving.install(app, served)
+        if settings.precompute:  # only now: beside start-up it made /health answer 4x later
+            warmup.start(served, app.state.activity)
         app.state.sparql_gate = Gate(settings.sparql_workers, settings.sparql_per_client)
         app.state.reload_lock = asyncio.Lock()
         app.state.retiring = set()
@@ -80,8 +82,10 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     app = FastAPI(title="ISCM graph API", version="0.1.0", lifespan=lifespan, description=DESCRIPTION,
                   docs_url=None, redoc_url=None, openapi_tags=[{"name": t} for t in TAGS])
     app.state.settings = settings
+    app.state.activity = warmup.Activity()  # requests in flight: the warm-up steps aside meanwhile
     problems.install(app)
     security.install(app, settings.cors_origins)
+    app.add_middleware(warmup.CountRequests, activity=app.state.activity)
     app.include_router(health.router)
     # /sparql next: a request is matched against the routers in this order, and matching it as the
     # tenth cost ~0.5 ms per query (the document keeps its order through TAGS)

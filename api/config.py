@@ -48,8 +48,9 @@ class Settings(BaseSettings):
                                                  "parameters (default: the SPARQL timeout)")
     analytics_workers: int = Field(1, ge=0, description="analytics worker processes (0: none)")
     cache_mb: int = Field(256, ge=0, description="MB of answers kept per release (profiles, tables, pages)")
-    precompute: bool = Field(True, description="compute the heavy default analytics in the background "
-                                               "after start-up (0: on first request)")
+    precompute: bool = Field(True, description="compute the profiles, the page's names and the heavy "
+                                               "default analytics in the background once the server "
+                                               "answers (0: on first request)")
     admin_token: SecretStr = Field(SecretStr(""), description="bearer token for POST /admin/reload "
                                                               "(empty: reload only by SIGHUP)")
 

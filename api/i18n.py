@@ -63,7 +63,12 @@ def country_names(lang: str) -> dict[str, str]:
 
 def labels(cat: Any, lang: str) -> dict[str, Any]:
     """Names the page shows, in ``lang``: States, ISCMs (with kind and status) and other organisations."""
-    return cat.memo(("labels", lang), lambda: _labels(cat, lang))
+    return cat.memo(labels_key(lang), lambda: _labels(cat, lang))
+
+
+def labels_key(lang: str) -> tuple:
+    """Where the names in ``lang`` are remembered with the release."""
+    return ("labels", lang)
 
 
 def _labels(cat: Any, lang: str) -> dict[str, Any]:

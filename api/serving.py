@@ -13,14 +13,13 @@ import contextlib
 import gc
 import logging
 import signal
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from api import warmup
 from api.config import Settings
 from api.querypool import QueryPool
 from graph.loader import ISCMGraph
@@ -96,8 +95,6 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
                                        queue_timeout=settings.sparql_queue_timeout)
     served = Served(g, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
                     pool, lease, analytics_pool)
-    if settings.precompute:
-        threading.Thread(target=_warm, args=(served,), name="iscm-warm", daemon=True).start()
     return served
 
 
@@ -108,28 +105,6 @@ def warm(served: Served, settings: Settings) -> None:
     walled = served.query_pool.warm()
     if not walled and settings.backend != "remote":
         log.warning("query workers run without the network wall (needs Linux seccomp)")
-
-
-def _warm(served: Served) -> None:
-    """Load the map drawing (matplotlib, fonts, world geometry), then compute the heavy default
-    analytics once, heaviest first, while the server already answers (a request for one of them
-    meanwhile waits for this computation instead of repeating it)."""
-    from graph import analytics
-    from graph.maps.static import warm as warm_maps
-
-    t = time.perf_counter()
-    try:  # first: about a second, and the first map download no longer pays for it
-        warm_maps()
-    except Exception:
-        log.exception("warming the map drawing failed; the first export does it instead")
-    for name, p in analytics.warm_list():
-        if served.retired:
-            return
-        try:
-            served.graph.memo(("analytics", name, p), lambda n=name, q=p: analytics.compute(served.graph, n, q))
-        except Exception:
-            log.exception("warming %s failed; it is computed on first request instead", name)
-    log.info("default analytics ready in %.1f s", time.perf_counter() - t)
 
 
 def _load(release: Path, settings: Settings) -> ISCMGraph:
@@ -173,6 +148,8 @@ async def reload(app: FastAPI) -> dict[str, str | bool | None]:
         new = await run_in_threadpool(open_served, settings)
         await run_in_threadpool(warm, new, settings)
         install(app, new)
+        if settings.precompute:
+            warmup.start(new, app.state.activity)
         gc.collect()
         grace = settings.sparql_timeout + settings.sparql_queue_timeout + 5
         task = asyncio.get_running_loop().create_task(_retire_later(old, grace))

@@ -162,6 +162,23 @@ def _three_ways(client, built) -> None:
     assert len(python_states) > 20
 
 
+@pytest.mark.parametrize(("lang", "title"), [("en", "iscm-graph API"), ("fr", "API d'iscm-graph"),
+                                           ("es", "API de iscm-graph")])
+def test_api_docs_say_what_they_are_in_the_page_language(client, lang, title):
+    import html
+
+    from api import i18n
+
+    r = client.get(f"/docs?lang={lang}")
+    assert r.headers["content-language"] == lang
+    assert f'<html lang="{lang}">' in r.text and f"<title>{html.escape(title)}</title>" in r.text
+    assert i18n.t(lang, "docs_intro") in html.unescape(r.text)  # says the reference itself is English
+    assert f'href="/?lang={lang}"' in r.text
+    # the page's own link carries its language; without one, Accept-Language decides
+    assert f'href="/docs?lang={lang}"' in client.get(f"/?lang={lang}").text
+    assert '<html lang="es">' in client.get("/docs", headers={"Accept-Language": "es-MX,es;q=0.9"}).text
+
+
 def test_openapi_and_docs_are_offline(client):
     spec = client.get("/openapi.json").json()
     assert "/api/states/{code}" in spec["paths"] and "/sparql" in spec["paths"]

@@ -114,6 +114,56 @@ def test_file_names_say_what_is_drawn(rabat, cat):
     assert now.stem == f"rabat-process-members-{cat.g.release_date.isoformat()}"
 
 
+def _crowd(spec, n: int):
+    """``spec`` with ``n`` made-up nodes of growing size on a grid (node 0, the smallest, chosen)."""
+    from dataclasses import replace
+
+    proto = spec.nodes[-1]
+    nodes = tuple(replace(proto, id=f"n{i}", label=f"Node {i:03d}", size=8 + i / 10, highlight=i == 0,
+                          x=(i % 20) * 60.0, y=(i // 20) * 60.0) for i in range(n))
+    return replace(spec, nodes=nodes, edges=())
+
+
+@pytest.mark.parametrize("fn", [maps.to_svg, maps.to_pdf])
+def test_a_large_map_names_its_largest_nodes_and_says_so(rabat, fn):
+    crowd = _crowd(rabat, static.MAX_LABELS + 50)
+    named = static.named(crowd)
+    assert len(named) == static.MAX_LABELS
+    # the chosen node first, then the largest: the 49 smallest others are left unnamed
+    assert {g.label for g in named} == {"Node 000"} | {f"Node {i:03d}" for i in range(51, 200)}
+    if fn is maps.to_svg:
+        texts = svg_texts(render(fn, crowd))
+        assert sorted(t for t in texts if t.startswith("Node ")) == sorted(g.label for g in named)
+        assert any(f"names shown for the {static.MAX_LABELS} largest nodes" in t for t in texts)
+    else:
+        assert render(fn, crowd).startswith(b"%PDF")
+    # a map of MAX_LABELS nodes or fewer names every node, and its note does not say otherwise
+    few = _crowd(rabat, static.MAX_LABELS)
+    texts = svg_texts(render(maps.to_svg, few))
+    assert len([t for t in texts if t.startswith("Node ")]) == static.MAX_LABELS
+    assert not any("names shown" in t for t in texts)
+
+
+@pytest.mark.parametrize("text", [{"Title": "Processus de Rabat", "Source": "Source : iscm-graph"},
+                                  {"Title": "Rabat", "Source": "Source — \u0627\u0644\u0631\u0628\u0627\u0637"}])
+def test_the_png_writer_keeps_pixels_dpi_and_text(text):
+    import numpy as np
+    from PIL import Image
+
+    from graph.maps import png
+
+    rgb = np.random.default_rng(7).integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    rgb[:5] = 255  # some white rows, as on a map
+    im = Image.open(io.BytesIO(png.encode(rgb, dpi=300, text=text)))
+    im.load()  # reads every chunk and checks each CRC
+    assert im.mode == "RGB" and im.size == (53, 37)
+    assert np.array_equal(np.asarray(im), rgb)
+    assert [round(d) for d in im.info["dpi"]] == [300, 300]
+    assert {k: im.info[k] for k in text} == text
+    with pytest.raises(ValueError, match="RGB uint8"):
+        png.encode(np.zeros((2, 2, 4), dtype=np.uint8), dpi=300)
+
+
 # ------------------------------------------------------------------------------------ filters
 
 def test_iscm_kind_filter_drops_other_kinds(cat):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
@@ -25,25 +25,36 @@ def state_profile(cat: GraphDep, code: Annotated[str, Path(min_length=1, max_len
                   as_of: AsOf = None) -> Response:
     if not looks_alpha3(actor_key(code)):
         raise UnknownEntityError("ISO 3166-1 alpha-3 code", code)
-    return _profile(cat, StateProfile, ("state", code.upper(), as_of),
-                    lambda: details.with_sources(cat, cat.state_profile(code, as_of=as_of)))
+    return Response(profile_json(cat, "state", code, as_of), media_type="application/json")
 
 
 @router.get("/iscms/{iscm_id}", response_model=ISCMProfile,
             summary="An ISCM: kind, status, members, observers, chairs, secretariat, partners, themes, sources")
 def iscm_profile(cat: GraphDep, iscm_id: str, as_of: AsOf = None) -> Response:
-    return _profile(cat, ISCMProfile, ("iscm", iscm_id, as_of),
-                    lambda: details.with_sources(cat, cat.iscm_profile(iscm_id, as_of=as_of)))
+    return Response(profile_json(cat, "iscm", iscm_id, as_of), media_type="application/json")
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationProfile,
             summary="An organisation or union: its roles in ISCMs and its members")
 def organisation_profile(cat: GraphDep, org_id: str, as_of: AsOf = None) -> Response:
-    return _profile(cat, OrganisationProfile, ("organisation", org_id, as_of),
-                    lambda: details.with_sources(cat, cat.organisation_profile(org_id, as_of=as_of)))
+    return Response(profile_json(cat, "organisation", org_id, as_of), media_type="application/json")
 
 
-def _profile(cat: ISCMGraph, model: type[BaseModel], key: tuple, compute: Callable[[], dict]) -> Response:
-    # validated against the response model and serialised once per release, not on every request
-    body = cat.memo(("json", *key), lambda: model.model_validate(compute()).model_dump_json())
-    return Response(body, media_type="application/json")
+_PROFILES: dict[str, tuple[type[BaseModel], Callable[..., dict]]] = {
+    "state": (StateProfile, ISCMGraph.state_profile),
+    "iscm": (ISCMProfile, ISCMGraph.iscm_profile),
+    "organisation": (OrganisationProfile, ISCMGraph.organisation_profile),
+}
+
+
+def profile_key(kind: str, ident: str, as_of: Any = None) -> tuple:
+    """Where a profile's JSON is remembered with the release."""
+    return ("json", kind, ident.upper() if kind == "state" else ident, as_of)
+
+
+def profile_json(cat: ISCMGraph, kind: str, ident: str, as_of: Any = None) -> str:
+    """A profile's JSON, validated against its response model and serialised once per release, not
+    on every request (the server's start-up warm-up fills it for every entity: api.warmup)."""
+    model, compute = _PROFILES[kind]
+    return cat.memo(profile_key(kind, ident, as_of), lambda: model.model_validate(
+        details.with_sources(cat, compute(cat, ident, as_of=as_of))).model_dump_json())

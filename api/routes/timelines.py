@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Path, Query, Request
 
 from api.deps import FiltersDep, GraphDep, PageDep
 from api.models import PROBLEMS, Table
 from api.tables import CSV_TABLE, Format, table
 from graph import panels, temporal
+from graph.loader import ISCMGraph
 
 router = APIRouter(prefix="/api", responses=PROBLEMS)
 
@@ -19,12 +21,25 @@ router = APIRouter(prefix="/api", responses=PROBLEMS)
 def iscm_timeline(request: Request, cat: GraphDep, page: PageDep, iscm_id: str, format: Format = None,
                   changes: Annotated[bool, Query(description="joins and leaves instead of counts")] = False) -> Any:
     cat.entity(iscm_id, kind="iscm")
-    if changes:
-        roles = ("member", "observer", *temporal.ROTATING_ROLES)
-        df = panels.changes(cat.tenures, organisation_id=iscm_id, roles=roles)
-    else:
-        df = panels.counts_per_year(cat.tenures, organisation_id=iscm_id, last_year=cat.release_date.year)
+    df = iscm_timeline_table(cat, iscm_id, changes)
     return table(df, request, page, format, cache=(cat, ("iscm-timeline", iscm_id, changes)))
+
+
+def iscm_timeline_table(cat: ISCMGraph, iscm_id: str, changes: bool) -> pd.DataFrame:
+    """The whole timeline table, once per release (each page of it is rendered and kept apart; the
+    profile page asks for two, and the start-up warm-up computes them for every ISCM: api.warmup)."""
+    def compute() -> pd.DataFrame:
+        if changes:
+            roles = ("member", "observer", *temporal.ROTATING_ROLES)
+            return panels.changes(cat.tenures, organisation_id=iscm_id, roles=roles)
+        return panels.counts_per_year(cat.tenures, organisation_id=iscm_id, last_year=cat.release_date.year)
+
+    return cat.memo(timeline_key(iscm_id, changes), compute)
+
+
+def timeline_key(iscm_id: str, changes: bool) -> tuple:
+    """Where an ISCM's whole timeline table is remembered with the release."""
+    return ("iscm-timeline-table", iscm_id, changes)
 
 
 @router.get("/states/{code}/timeline", response_model=Table, responses=CSV_TABLE, tags=["timelines"],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from os import PathLike
 from typing import Any, BinaryIO
 
@@ -37,23 +38,45 @@ def _segment(x0: float, y0: float, x1: float, y1: float, smooth: Any) -> list[tu
              (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y1) for t in (i / 12 for i in range(13))]
 
 
-def _draw_edges(ax: Any, spec: MapSpec, pos: dict[str, tuple[float, float]]) -> None:
+def _draw_edges(ax: Any, spec: MapSpec, pos: dict[str, tuple[float, float]], *, vector: bool) -> None:
+    import numpy as np
     from matplotlib.collections import LineCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
 
-    by_style: dict[str, list[Any]] = defaultdict(list)
-    widths: dict[str, list[float]] = defaultdict(list)
+    groups: dict[tuple[str, float], list[list[tuple[float, float]]]] = defaultdict(list)
     for e, smooth in zip(spec.edges, curves(spec), strict=True):
-        by_style[e.style].append(_segment(*pos[e.u], *pos[e.v], smooth))
-        widths[e.style].append(e.width * 0.6)
-    for key, segs in by_style.items():
+        groups[(e.style, e.width)].append(_segment(*pos[e.u], *pos[e.v], smooth))
+    for (key, width), segs in groups.items():
         style = EDGE_STYLES[key]
-        ls = (0, tuple(d * 0.6 for d in style.dashes)) if style.dashes else "solid"
-        ax.add_collection(LineCollection(segs, colors=style.colour, linewidths=widths[key], linestyles=ls,
-                                         alpha=0.6, zorder=1))
+        look = {"linewidth": width * 0.6, "alpha": 0.6, "zorder": 1,
+                "linestyle": (0, tuple(d * 0.6 for d in style.dashes)) if style.dashes else "solid"}
+        if not vector:  # Agg strokes many small paths faster than one large one
+            ax.add_collection(LineCollection(segs, colors=style.colour, **look), autolim=False)
+            continue
+        # SVG and PDF: one compound path per style and width, so the writers write a dozen paths, not
+        # one per edge (thousands on the whole partnership network); add_artist skips the data limits
+        codes = np.concatenate([[Path.MOVETO] + [Path.LINETO] * (len(seg) - 1) for seg in segs])
+        path = Path(np.concatenate([np.asarray(seg, dtype=float) for seg in segs]), codes.astype(np.uint8))
+        ax.add_artist(PathPatch(path, fill=False, edgecolor=style.colour, capstyle="round", **look))
 
 
 def _label_size(n: int) -> float:
     return 8.0 if n <= 60 else 6.0 if n <= 150 else 4.5
+
+
+#: names drawn on a static image at most: a larger map names its most-linked nodes (and the chosen
+#: ones), and its note says so. Hundreds of names at 4.5 pt are unreadable in print and cost most of
+#: the export's time; every name stays in the interactive map and the nodes CSV.
+MAX_LABELS = 150
+
+
+def named(spec: MapSpec) -> list[Any]:
+    """The nodes whose names an image draws: all, or the MAX_LABELS largest (highlighted first)."""
+    if len(spec.nodes) <= MAX_LABELS:
+        return list(spec.nodes)
+    ranked = sorted(spec.nodes, key=lambda g: (not g.highlight, -g.size, g.label, g.id))
+    return ranked[:MAX_LABELS]
 
 
 def _draw_nodes(ax: Any, spec: MapSpec, pos: dict[str, tuple[float, float]]) -> None:
@@ -65,9 +88,10 @@ def _draw_nodes(ax: Any, spec: MapSpec, pos: dict[str, tuple[float, float]]) -> 
                    s=[(g.size * scale) ** 2 for g in group], c=[g.colour for g in group],
                    marker=_MARKERS.get(shape, "o"), edgecolors=["#222222" if g.highlight else "white" for g in group],
                    linewidths=[2.0 if g.highlight else 0.5 for g in group], zorder=2)
-    # every node is named, in full: wrapped on several lines rather than cut
-    size = _label_size(n)
-    for g in spec.nodes:
+    # named nodes in full: wrapped on several lines rather than cut
+    labels = named(spec)
+    size = _label_size(len(labels))
+    for g in labels:
         # just below the marker, whatever the zoom: the offset is in points, like the marker's size
         ax.annotate(wrap_label(g.label, 22), pos[g.id], xytext=(0, -(g.size * scale / 2 + 1.5)),
                     textcoords="offset points", fontsize=size, ha="center", va="top", zorder=3, linespacing=1.0,
@@ -111,8 +135,9 @@ def frame(fig: Any, title: str, subtitle: str, credit: str, *, note: str = "") -
     fig.text(0.01, 0.005, footer, fontsize=7, color="#444444", ha="left", va="bottom", parse_math=False)
 
 
-def figure(spec: MapSpec) -> Any:
-    """The matplotlib figure of ``spec`` (positions from the spec, y pointing down as on screen)."""
+def figure(spec: MapSpec, *, vector: bool = True) -> Any:
+    """The matplotlib figure of ``spec`` (positions from the spec, y pointing down as on screen);
+    ``vector=False`` draws the edges the way the PNG writer draws fastest."""
     from matplotlib.figure import Figure
 
     n = len(spec.nodes)
@@ -121,7 +146,7 @@ def figure(spec: MapSpec) -> Any:
     ax = fig.add_axes((0.01, 0.07, 0.74, 0.80))
     ax.set_axis_off()
     pos = {node.id: (node.x, -node.y) for node in spec.nodes}
-    _draw_edges(ax, spec, pos)
+    _draw_edges(ax, spec, pos, vector=vector)
     _draw_nodes(ax, spec, pos)
     if spec.nodes:
         xs = [p[0] for p in pos.values()]
@@ -133,23 +158,24 @@ def figure(spec: MapSpec) -> Any:
         ax.text(0.5, 0.5, word(spec.lang, "empty"), ha="center", transform=ax.transAxes, parse_math=False)
     ax.set_aspect("equal", adjustable="box")
     _legend(fig, spec)
-    frame(fig, spec.title, spec.subtitle, spec.credit,
-          note=word(spec.lang, "counts", nodes=len(spec.nodes), edges=len(spec.edges)))
+    note = word(spec.lang, "counts", nodes=len(spec.nodes), edges=len(spec.edges))
+    if len(spec.nodes) > MAX_LABELS:
+        note += " · " + word(spec.lang, "names_shown", shown=MAX_LABELS)
+    frame(fig, spec.title, spec.subtitle, spec.credit, note=note)
     return fig
 
 
 def save_png(fig: Any, target: Target, *, dpi: int = DPI, title: str = "", credit: str = "") -> None:
     """Write a figure as an RGB PNG, cropped to what is drawn. One drawing pass: the crop comes from
     the pixels afterwards (matplotlib's tight box costs a second layout of every label first), and
-    RGB with fast zlib settings encodes in about half the time of matplotlib's RGBA."""
+    the file is written by :mod:`graph.maps.png` (unfiltered rows, zlib level 1)."""
     import numpy as np
-    from PIL import Image
-    from PIL.PngImagePlugin import PngInfo
+
+    from graph.maps import png
+    from graph.maps.agg_text import LineCanvas
 
     fig.set_dpi(dpi)
     fig.patch.set_facecolor("white")
-    from graph.maps.agg_text import LineCanvas
-
     canvas = LineCanvas(fig)  # text from glyphs rendered once (graph.maps.agg_text)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
@@ -158,27 +184,25 @@ def save_png(fig: Any, target: Target, *, dpi: int = DPI, title: str = "", credi
     ink = rgba.view(np.uint32).reshape(height, width) != np.uint32(0xFFFFFFFF)
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     pad = int(0.15 * dpi)
-    box = (0, 0, width, height) if not len(rows) else (
+    x0, y0, x1, y1 = (0, 0, width, height) if not len(rows) else (
         max(int(cols[0]) - pad, 0), max(int(rows[0]) - pad, 0), min(int(cols[-1]) + pad + 1, width),
         min(int(rows[-1]) + pad + 1, height))
-    image = Image.frombuffer("RGBA", (width, height), rgba.tobytes(), "raw", "RGBA", 0, 1)
-    info = PngInfo()
-    info.add_text("Title", title)
-    info.add_text("Source", credit or NO_RELEASE)
-    # zlib level 1: 3x faster than the default 6, files a little larger
-    image.crop(box).convert("RGB").save(target, format="PNG", dpi=(dpi, dpi), pnginfo=info, compress_level=1)
+    # the background is opaque white, so the colour channels are the picture
+    png.write(target, rgba[y0:y1, x0:x1, :3], dpi=dpi, text={"Title": title, "Source": credit or NO_RELEASE})
 
 
 def save_figure(fig: Any, target: Target, fmt: str, *, dpi: int = DPI, title: str = "", credit: str = "") -> None:
     """Write a figure as PNG, SVG or PDF, cropped to what is drawn, without run-dependent metadata."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     if fmt == "png":
         save_png(fig, target, dpi=dpi, title=title, credit=credit)
         return
 
-    # the crop box from one cheap layout pass, instead of matplotlib's full extra draw at full dpi
-    bbox = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer()).padded(0.15)
+    from graph.maps.agg_text import LineCanvas
+
+    # the crop box from one cheap layout pass, instead of matplotlib's full extra draw at full dpi;
+    # text measured from cached glyphs (graph.maps.agg_text), the same widths to a pixel or two
+    bbox = fig.get_tightbbox(LineCanvas(fig).get_renderer()).padded(0.15)
     meta: dict[str, Any] = {
         "svg": {"Date": None, "Creator": None, "Title": title, "Description": credit or NO_RELEASE},
         "pdf": {"CreationDate": None, "Creator": None, "Producer": None, "Title": title,
@@ -191,7 +215,7 @@ def _save(spec: MapSpec, target: Target, fmt: str, dpi: int = DPI) -> None:
     from matplotlib import rc_context
 
     with _MPL_LOCK, rc_context(RC):
-        save_figure(figure(spec), target, fmt, dpi=dpi, title=spec.title, credit=spec.credit)
+        save_figure(figure(spec, vector=fmt != "png"), target, fmt, dpi=dpi, title=spec.title, credit=spec.credit)
 
 
 def to_png(spec: MapSpec, target: Target, *, dpi: int = DPI) -> None:
@@ -209,23 +233,59 @@ def to_pdf(spec: MapSpec, target: Target) -> None:
     _save(spec, target, "pdf")
 
 
-def warm() -> None:
-    """Load what a process's first export would otherwise pay for: matplotlib's PNG, SVG and PDF
-    writers with their fonts, and the world geometry (outlines, matplotlib paths, centroids). The
-    server calls this in its background warm-up, so the first download is as quick as the next."""
+def warm_steps() -> list[tuple[str, Callable[[], None]]]:
+    """What a process's first export would otherwise pay for, in steps of a fraction of a second
+    (so that a server's warm-up can step aside for requests between them):
+    matplotlib's PNG, SVG and PDF writers with their fonts, and the world geometry (outlines,
+    matplotlib paths, centroids). The server runs them in its background warm-up (api.warmup), so
+    the first download is as quick as the next."""
     import io
 
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure
+    def writer(fmt: str) -> Callable[[], None]:
+        def step() -> None:
+            from matplotlib import rc_context
+            from matplotlib.figure import Figure
 
-    from graph.maps.geometry import centroids, mpl_path, world_shapes
+            with _MPL_LOCK, rc_context(RC):
+                fig = Figure(figsize=(2.0, 1.0))
+                fig.text(0.1, 0.5, "Aa Éé", fontsize=8, parse_math=False)
+                fig.text(0.1, 0.2, "Aa", fontsize=14, weight="bold", parse_math=False)
+                save_figure(fig, io.BytesIO(), fmt, dpi=72)
+        return step
 
-    for iso in world_shapes():
-        mpl_path(iso)
-    centroids()
-    with _MPL_LOCK, rc_context(RC):
-        fig = Figure(figsize=(2.0, 1.0))
-        fig.text(0.1, 0.5, "Aa Éé", fontsize=8, parse_math=False)
-        fig.text(0.1, 0.2, "Aa", fontsize=14, weight="bold", parse_math=False)
-        for fmt in ("png", "svg", "pdf"):
-            save_figure(fig, io.BytesIO(), fmt, dpi=72)
+    def load() -> None:
+        import importlib
+
+        for module in ("matplotlib.figure", "matplotlib.backends.backend_agg"):
+            importlib.import_module(module)
+
+    def fonts() -> None:
+        from matplotlib import font_manager, rc_context
+
+        with rc_context(RC):
+            for weight in ("normal", "bold"):
+                font_manager.findfont(font_manager.FontProperties(family=RC["font.family"], weight=weight))
+
+    def shapes(i: int) -> Callable[[], None]:
+        def step() -> None:  # every tenth outline: the file is read (once) by the first step
+            from graph.maps.geometry import mpl_path, world_shapes
+
+            for iso in sorted(world_shapes())[i::10]:
+                mpl_path(iso)
+        return step
+
+    def centres() -> None:
+        from graph.maps.geometry import centroids
+
+        centroids()
+
+    outlines = [(f"world outlines {i + 1}", shapes(i)) for i in range(10)]
+    return [("matplotlib", load), ("fonts", fonts),
+            *((f"map {fmt} writer", writer(fmt)) for fmt in ("png", "svg", "pdf")),
+            *outlines, ("country centroids", centres)]
+
+
+def warm() -> None:
+    """Every step of :func:`warm_steps` at once."""
+    for _name, step in warm_steps():
+        step()
