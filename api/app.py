@@ -34,6 +34,7 @@ from api.routes import (
     timelines,
     web,
 )
+from api.sparql_front import SparqlFront
 from graph.loader import ISCMGraph
 
 log = logging.getLogger("iscm.api")
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
                   docs_url=None, redoc_url=None, openapi_tags=[{"name": t} for t in TAGS])
     app.state.settings = settings
     problems.install(app)
+    # innermost of our middleware: queries skip FastAPI's routing, yet keep the headers, CORS and HEAD
+    app.add_middleware(SparqlFront)
     security.install(app, settings.cors_origins)
     app.include_router(health.router)
     # /sparql next: a request is matched against the routers in this order, and matching it as the
