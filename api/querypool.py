@@ -67,7 +67,7 @@ class _Worker(Worker):
         super().__init__(ctx, queryworker.worker, (str(release), backend, memory), log_prefix="iscm-query-worker-")
         self.walled = False
 
-    def _got_ready(self, frame: bytes) -> None:
+    def _got_ready(self, frame: bytes | memoryview) -> None:
         header, _ = queryworker.parse(frame)
         if header[0] != "ready":
             raise RuntimeError(f"the query worker failed to start: {header!r}")
@@ -181,7 +181,8 @@ class QueryPool(WorkerPool):
                 worker = await anyio.to_thread.run_sync(self._take, deadline)
             if not worker.proc.is_alive():
                 worker = await anyio.to_thread.run_sync(self._alive, worker)
-            replace, frame, phase = False, None, "starting"
+            replace, phase = False, "starting"
+            frame: memoryview | None = None
             try:
                 with anyio.move_on_after(max(deadline - time.monotonic(), 0)):
                     await worker.wait_ready_async()

@@ -45,43 +45,42 @@ def reply(conn: Connection, header: tuple[object, ...], body: bytes = b"") -> No
     conn.send_bytes(_HEAD.pack(len(head)) + head + body)
 
 
-def parse(frame: bytes) -> tuple[tuple[object, ...], bytes]:
-    """A frame's header and body."""
+def parse(frame: bytes | memoryview) -> tuple[tuple[object, ...], bytes]:
+    """A frame's header and body (the body's one copy out of the frame's buffer)."""
     (n,) = _HEAD.unpack_from(frame)
-    return tuple(json.loads(frame[_HEAD.size:_HEAD.size + n])), frame[_HEAD.size + n:]
+    view = memoryview(frame)
+    return tuple(json.loads(bytes(view[_HEAD.size:_HEAD.size + n]))), bytes(view[_HEAD.size + n:])
 
 
-async def read_frame(fd: int) -> bytes:
+async def read_frame(fd: int) -> memoryview:
     """One multiprocessing frame from the pipe ``fd``, read on the event loop: it waits for the pipe to
-    be readable and never blocks on a partly written frame. The worker sends nothing after a frame
-    until it is asked again, so reading ahead never takes bytes of the next one."""
-    buf = bytearray()
-
-    async def fill(n: int) -> None:
-        while len(buf) < n:
-            try:
-                chunk = os.read(fd, max(n - len(buf), 1 << 16))
-            except BlockingIOError:
-                await anyio.wait_readable(fd)
-                continue
-            if not chunk:
-                raise EOFError("the query worker closed its pipe")
-            buf.extend(chunk)
-
+    be readable and never blocks on a partly written frame. The frame is read straight into one buffer
+    of its length (no growing buffer, no slices copied out of it). The worker sends nothing after a
+    frame until it is asked again, so nothing of a next frame is ever read."""
     blocking = os.get_blocking(fd)
     os.set_blocking(fd, False)
     try:
-        await fill(_LEN.size)
-        (n,) = _LEN.unpack_from(buf)
-        start = _LEN.size
+        (n,) = _LEN.unpack(await _read_into(fd, bytearray(_LEN.size)))
         if n == -1:  # over 2 GiB: an 8-byte length follows
-            await fill(start + _LEN8.size)
-            (n,) = _LEN8.unpack_from(buf, start)
-            start += _LEN8.size
-        await fill(start + n)
-        return bytes(buf[start:start + n])
+            (n,) = _LEN8.unpack(await _read_into(fd, bytearray(_LEN8.size)))
+        return memoryview(await _read_into(fd, bytearray(n)))
     finally:
         os.set_blocking(fd, blocking)
+
+
+async def _read_into(fd: int, buf: bytearray) -> bytearray:
+    """Fill ``buf`` from the non-blocking ``fd``, waiting on the event loop when nothing is there."""
+    view, got = memoryview(buf), 0
+    while got < len(buf):
+        try:
+            k = os.readv(fd, [view[got:]])
+        except BlockingIOError:
+            await anyio.wait_readable(fd)
+            continue
+        if not k:
+            raise EOFError("the query worker closed its pipe")
+        got += k
+    return buf
 
 
 def _detach_from_fork_server() -> None:  # pragma: no cover - runs in a child
