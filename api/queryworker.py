@@ -12,6 +12,7 @@ import json
 import multiprocessing as mp
 import os
 import struct
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from graph.workers import serve
 PRELOAD = ["__main__", "pyoxigraph", "graph.store", "graph.namespace", "graph.results", "graph.sandbox",
            "api.negotiation", "api.serialisers", "api.queryworker"]
 NICE = 10  # below the server (see the note in worker())
+FULL_PRIORITY_S = 0.05  # a query runs at the server's priority this long, then below it (NICE)
 _HEAD = struct.Struct("!I")
 _LEN, _LEN8 = struct.Struct("!i"), struct.Struct("!Q")  # multiprocessing's own frame lengths
 
@@ -102,28 +104,62 @@ def worker(conn: Connection, release: str, backend: str, memory: int | None,
 
     _detach_from_fork_server()
     sandbox.die_with_parent()
-    # below the server before any work, loading included: a query that burns a core for its whole
-    # time limit, or a replacement loading the store, must not slow /health and REST. Not nice 19:
-    # on a busy machine the scheduler then gives the worker's CPU share to other programs, and every
-    # light query took ~1.5x as long (measured side by side with a bare Oxigraph server)
-    with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, 0, NICE)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
-    walled = backend != "remote" and sandbox.block_network()
+    walled = backend != "remote" and sandbox.block_network()  # threads started after this inherit it
     from graph.store import open_store
 
-    store = open_store(Path(release), backend=backend)
+    # Priority, per thread (Linux keeps a nice value per thread, and a new thread starts with its
+    # creator's): loading the store, and any query past its first FULL_PRIORITY_S, run at nice 10, so a
+    # replacement loading or a query burning a core for its whole time limit does not slow /health and
+    # REST. A query's first 50 ms run at the server's own priority: on a machine shared with other
+    # programs, a light query at nice 10 waited for the CPU (every query of the request-path mix took
+    # 1.2-1.5x the bare Oxigraph server's time). Not nice 19 for the rest: the scheduler then gives
+    # the CPU share to other programs, and even light queries took ~1.5x as long.
+    store = _in_thread(lambda: open_store(Path(release), backend=backend), full_priority_s=None)
     if memory:
         sandbox.cap_memory(memory)
     reply(conn, ("ready", walled))
     serve(conn, lambda msg: _reply_to(conn, store, backend, msg))
 
 
+def _in_thread(fn: Any, *, full_priority_s: float | None) -> Any:  # pragma: no cover - runs in a child
+    """``fn()`` in a thread of its own, at this thread's priority for ``full_priority_s`` seconds and
+    at nice :data:`NICE` after that (None: at NICE from the start); its value, or its exception raised
+    here. A query cannot be interrupted, so the thread is only ever waited for (a query past its time
+    limit ends with the process)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        if full_priority_s is None:
+            _lower(0)
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # MemoryError, RecursionError and the rest: the caller decides
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="iscm-query", daemon=True)
+    thread.start()
+    thread.join(full_priority_s)
+    if thread.is_alive():
+        if thread.native_id:
+            _lower(thread.native_id)
+        thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def _lower(thread_id: int) -> None:  # pragma: no cover - runs in a child
+    """Put a thread (0: the calling one) at nice :data:`NICE`, below the server."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, thread_id, NICE)
+
+
 def _reply_to(conn: Connection, store: Any, backend: str, msg: tuple) -> bool:  # pragma: no cover - in a child
     """Answer one query in one frame; False when the worker must be replaced."""
     try:
-        header, body = _answer(store, backend, *msg)
+        header, body = _in_thread(lambda: _answer(store, backend, *msg), full_priority_s=FULL_PRIORITY_S)
         reply(conn, header, body)
     except QueryError as exc:
         reply(conn, ("query-error", str(exc)))

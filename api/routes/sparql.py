@@ -6,8 +6,12 @@ time limit, a memory cap and a row cap (:mod:`api.querypool`). The dataset is th
 graph unless the request names graphs of the release (``default-graph-uri`` / ``named-graph-uri``,
 which override the query's ``FROM`` / ``FROM NAMED``). Results are written by the engine in the
 format ``Accept`` asks for (``format=`` counts only without a preference); a capped answer says so
-in ``X-Result-Truncated`` and a ``Link`` to the limits. A query-less request gets the service
-description (RDF) or the query page (HTML). docs/sparql.md lists each protocol point and its test.
+in ``X-Result-Truncated`` and a ``Link`` to the limits. Complete answers are kept per release
+(:mod:`api.sparqlcache`): the same request again runs no worker; GET answers carry an ``ETag`` and
+``If-None-Match`` gets 304. Queries reach :func:`query_get` / :func:`query_post` through
+:mod:`api.sparql_front`, before FastAPI's routing; the routes below answer what it passes on. A
+query-less request gets the service description (RDF) or the query page (HTML). docs/sparql.md lists
+each protocol point and its test.
 
 Waiting never holds a thread that REST and ``/health`` need: admission to the workers and the
 worker's answer are both awaited on the event loop (:meth:`api.querypool.QueryPool.run_async`). Each client
