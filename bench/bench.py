@@ -230,7 +230,7 @@ def mixed_requests(iscm_id: str) -> tuple[list[load.Request], list[float]]:
     reqs = [load.Request("rest", p, p) for p in REST_ENDPOINTS]
     weights = [1.0] * len(reqs)
     for name, text in queries.mix(1, iscm_id=iscm_id).items():
-        reqs.append(load.Request("sparql", f"sparql:{name}", "/sparql?query=" + quote(text), SPARQL_JSON))
+        reqs.append(load.Request("sparql", f"sparql:{name}", "/sparql?query=" + quote(text), SPARQL_JSON, vary=True))
         weights.append(len(REST_ENDPOINTS) / 4 * 0.25)  # 80 % REST, 20 % SPARQL
     return reqs, weights
 
