@@ -14,12 +14,12 @@ R = dict[str, Any]
 Add = Callable[[str, str, "bool | None", str], None]
 RATIO_CAP, GEOMEAN_CAP = 1.3, 1.15
 ATTACK_FACTOR = 5.0
-PATH_COST = ("What our request adds to the bare server's, on a new query text: uvicorn's HTTP handling in "
-             "Python (FastAPI's routing is skipped for /sparql queries), the guard tokenising the new text, "
-             "admission, and the hand-off to a query worker process and back — two process wake-ups, which wait "
-             "for a core on a busy machine; the engine writes the bytes in both. That is about 1 ms per request "
-             "(breakdown: bench/README.md, \"The request path\"): on a query the bare server answers in 2-3 ms it "
-             "is the ratio, on heavy queries the ratio tends to 1. The same text again is answered from the "
+PATH_COST = ("What our request adds to the bare server's, on a new query text: uvicorn's HTTP handling in Python"
+             " (FastAPI's routing is skipped for /sparql queries), the guard tokenising the new text, admission,"
+             " and the hand-off to a query worker process and back — two process wake-ups, which wait for a core"
+             " on a busy machine; the engine writes the bytes in both. That is 1.3-1.7 ms per request at a load "
+             "average of 3-5 (bench/README.md, \"The request path\"): on a query the bare server answers in 2-3 ms"
+             " it is the ratio, on heavy queries the ratio tends to 1. The same text again is answered from the "
              "release's answer cache, faster than the bare server (see 3c); reaching 1.3× on new light queries "
              "would need the hand-off gone (queries run in the server process, losing the kill-on-timeout and "
              "memory walls) or a compiled front — not done.")
