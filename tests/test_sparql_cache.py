@@ -171,3 +171,14 @@ def test_tags_follow_the_release_and_the_request():
     assert etag("r1", key) != etag("r1", (*key[:4], 99, key[5]))
     assert matches(etag("r1", key), etag("r1", key)) and not matches(None, etag("r1", key))
     assert not matches('W/"abc"', etag("r1", key))
+
+
+def test_only_local_stores_keep_answers_and_tag_them(server, api_backend):
+    """A remote store may be given a newer release before the API reloads: its answers are neither
+    kept nor tagged. The release's own stores (in memory, on disk, rdflib) are immutable."""
+    with server.client() as c:
+        r = c.get("/sparql", params={"query": "ASK { ?s ?p ?o } # which backends tag"}, headers={"Accept": JSON})
+        stats = c.get("/stats").json()["sparql"]
+    local = not api_backend.startswith("remote")
+    assert r.status_code == 200
+    assert ("etag" in r.headers) is local and ("result_cache_entries" in stats) is local
