@@ -12,6 +12,7 @@ import json
 import multiprocessing as mp
 import os
 import struct
+import sys
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -29,6 +30,7 @@ PRELOAD = ["__main__", "pyoxigraph", "graph.store", "graph.namespace", "graph.re
            "api.negotiation", "api.serialisers", "api.queryworker"]
 NICE = 10  # below the server (see the note in worker())
 FULL_PRIORITY_S = 0.05  # a query runs at the server's priority this long, then below it (NICE)
+PER_THREAD_NICE = sys.platform.startswith("linux")  # setpriority() on a thread id: Linux only
 _HEAD = struct.Struct("!I")
 _LEN, _LEN8 = struct.Struct("!i"), struct.Struct("!Q")  # multiprocessing's own frame lengths
 
@@ -113,9 +115,12 @@ def worker(conn: Connection, release: str, backend: str, memory: int | None,
     # creator's): loading the store, and any query past its first FULL_PRIORITY_S, run at nice 10, so a
     # replacement loading or a query burning a core for its whole time limit does not slow /health and
     # REST. A query's first 50 ms run at the server's own priority: on a machine shared with other
-    # programs, a light query at nice 10 waited for the CPU (every query of the request-path mix took
-    # 1.2-1.5x the bare Oxigraph server's time). Not nice 19 for the rest: the scheduler then gives
-    # the CPU share to other programs, and even light queries took ~1.5x as long.
+    # programs, a query at nice 10 waited for the CPU (the heavier ISCM queries of bench/ 3b took
+    # 1.2-1.6x the bare Oxigraph server's time at a load of 5; 0.7-0.9x like this). Not nice 19 for the
+    # rest: the scheduler then gives the CPU share to other programs, and even light queries took ~1.5x
+    # as long. Elsewhere than Linux the whole worker runs at nice 10, as before.
+    if not PER_THREAD_NICE:
+        _lower(0)
     store = _in_thread(lambda: open_store(Path(release), backend=backend), full_priority_s=None)
     if memory:
         sandbox.cap_memory(memory)
@@ -128,6 +133,8 @@ def _in_thread(fn: Any, *, full_priority_s: float | None) -> Any:  # pragma: no 
     at nice :data:`NICE` after that (None: at NICE from the start); its value, or its exception raised
     here. A query cannot be interrupted, so the thread is only ever waited for (a query past its time
     limit ends with the process)."""
+    if not PER_THREAD_NICE:  # the process is at NICE already (see worker())
+        return fn()
     box: dict[str, Any] = {}
 
     def run() -> None:
