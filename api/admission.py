@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import anyio
 
 from api.querypool import QueryPool
+from api.sparqlcache import ResultCache
 from graph.errors import ISCMError
 from graph.sparql import GuardCache
 
@@ -50,11 +51,15 @@ class Gate:
                 del self.in_flight[client]
 
 
-def stats(gate: Gate | None, pool: QueryPool | None) -> dict[str, int]:
-    """SPARQL counters for /stats: requests, refusals, timeouts, crashes, memory-limit stops."""
+def stats(gate: Gate | None, pool: QueryPool | None, cache: ResultCache | None = None) -> dict[str, int]:
+    """SPARQL counters for /stats: requests, refusals, timeouts, crashes, memory-limit stops, and the
+    answer cache of the release served (hits, misses, entries, bytes held)."""
     out: dict[str, int] = dict(gate.stats) if gate else {}
     if pool is not None:
         out.update({f"worker_{k}": v for k, v in pool.stats.items()})
     out["in_flight"] = sum(gate.in_flight.values()) if gate else 0
     out["guard_cache_hits"] = GUARD.hits
+    if cache is not None:
+        out.update(result_cache_hits=cache.hits, result_cache_misses=cache.misses, result_cache_entries=len(cache),
+                   result_cache_bytes=cache.size)
     return out

@@ -34,6 +34,7 @@ from api.routes import (
     timelines,
     web,
 )
+from api.sparql_front import SparqlFront
 from graph.loader import ISCMGraph
 
 log = logging.getLogger("iscm.api")
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
     app.state.settings = settings
     app.state.activity = warmup.Activity()  # requests in flight: the warm-up steps aside meanwhile
     problems.install(app)
+    # innermost of our middleware: queries skip FastAPI's routing, yet keep the headers, CORS and HEAD
+    app.add_middleware(SparqlFront)
     security.install(app, settings.cors_origins)
     app.add_middleware(warmup.CountRequests, activity=app.state.activity)
     app.include_router(health.router)

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # memory a query may allocate in its worker, beyond what the worker holds after loading
     sparql_memory_mb: int = Field(1024, ge=1, description="MB a SPARQL query may allocate in its worker")
     sparql_per_client: int = Field(2, ge=1, description="SPARQL requests one client (IP) may have in flight")
+    # the release is immutable, so a kept answer is exact; 0 keeps none
+    sparql_cache_mb: int = Field(64, ge=0, description="MB of /sparql answers kept per release (0: none)")
     analytics_timeout: float = Field(None, ge=0, validate_default=False,  # type: ignore[arg-type]
                                      description="seconds for analytics with other than the default "
                                                  "parameters (default: the SPARQL timeout)")

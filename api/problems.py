@@ -46,15 +46,36 @@ STATUS: dict[type[Exception], tuple[int, str, int | None]] = {
 }
 
 
+_HTTP_TITLES = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 413: "Too large",
+                415: "Unsupported media type", 400: "Bad request"}
+
+
+def for_error(exc: Exception, path: str) -> JSONResponse | None:
+    """The problem document for a domain error or an ``HTTPException``; None for anything else
+    (unexpected: the caller lets it reach the generic 500 handler). Shared by the exception handlers
+    and the ``/sparql`` front (:mod:`api.sparql_front`), which answers outside FastAPI's handlers."""
+    if isinstance(exc, StarletteHTTPException):
+        resp = problem(exc.status_code, _HTTP_TITLES.get(exc.status_code, "Error"), str(exc.detail), instance=path)
+        for k, v in (exc.headers or {}).items():
+            resp.headers[k] = v
+        return resp
+    entry = next((STATUS[c] for c in type(exc).__mro__ if c in STATUS), None)
+    if entry is None:
+        return None
+    status, title, retry = entry
+    if status == 500:
+        log.error("%s on %s: %s", title, path, exc)
+    extra = {"available": [f.value for f in exc.offered]} if isinstance(exc, NotAcceptableError) else {}
+    resp = problem(status, title, str(exc), instance=path, **extra)
+    if retry is not None:
+        resp.headers["Retry-After"] = str(retry)
+    return resp
+
+
 def install(app: FastAPI) -> None:
     async def _domain(request: Request, exc: Exception) -> JSONResponse:
-        status, title, retry = next(STATUS[c] for c in type(exc).__mro__ if c in STATUS)
-        if status == 500:
-            log.error("%s on %s: %s", title, request.url.path, exc)
-        extra = {"available": [f.value for f in exc.offered]} if isinstance(exc, NotAcceptableError) else {}
-        resp = problem(status, title, str(exc), instance=request.url.path, **extra)
-        if retry is not None:
-            resp.headers["Retry-After"] = str(retry)
+        resp = for_error(exc, request.url.path)
+        assert resp is not None  # registered for the families of STATUS only
         return resp
 
     for family in STATUS:
@@ -68,12 +89,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 413: "Too large",
-                  415: "Unsupported media type", 400: "Bad request"}
-        resp = problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail),
-                       instance=request.url.path)
-        for k, v in (exc.headers or {}).items():
-            resp.headers[k] = v
+        resp = for_error(exc, request.url.path)
+        assert resp is not None
         return resp
 
     @app.exception_handler(Exception)

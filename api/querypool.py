@@ -8,15 +8,16 @@ worker, then gets :class:`PoolBusyError`. The time limit is a deadline for the w
 for a worker that is still starting (a replacement loads the store again) counts too.
 
 Each worker is walled in (:mod:`graph.sandbox`): no Internet sockets (local backends), a memory cap
-(:class:`QueryMemoryError` when a query passes it), death with the server, and a lower CPU
-priority than the server (nice 10, from before it loads), so busy or loading workers do not starve
-REST and ``/health``. Workers are forked from a fork server that has their modules imported: a replacement
-costs no import burst at the server's priority (which stalled ``/health`` for up to a second under
-attack). A worker that dies otherwise is a :class:`WorkerCrashError` — the server's fault, never
-reported as a bad query. Workers serialise the result themselves: the embedded engine writes the
-answer's bytes (:func:`api.serialisers.engine_bytes`), which cross the pipe as raw bytes in one
-frame and become the response body as they are. :meth:`QueryPool.run_async` waits for that frame on
-the event loop (no thread per waiting query); :meth:`QueryPool.run` blocks, for callers off the loop.
+(:class:`QueryMemoryError` when a query passes it), death with the server, and a lower CPU priority than
+the server (nice 10) while it loads and for any query past its first 50 ms, so busy or loading workers
+do not starve REST and ``/health`` (:mod:`api.queryworker`). Workers are forked from a fork server that
+has their modules imported: a replacement costs no import burst at the server's priority (which stalled
+``/health`` for up to a second under attack). A worker that dies otherwise is a
+:class:`WorkerCrashError` — the server's fault, never reported as a bad query. Workers serialise the
+result themselves: the embedded engine writes the answer's bytes (:func:`api.serialisers.engine_bytes`),
+which cross the pipe as raw bytes in one frame and become the response body as they are.
+:meth:`QueryPool.run_async` waits for that frame on the event loop (no thread per waiting query);
+:meth:`QueryPool.run` blocks, for callers off the loop.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class _Worker(Worker):
         super().__init__(ctx, queryworker.worker, (str(release), backend, memory), log_prefix="iscm-query-worker-")
         self.walled = False
 
-    def _got_ready(self, frame: bytes) -> None:
+    def _got_ready(self, frame: bytes | memoryview) -> None:
         header, _ = queryworker.parse(frame)
         if header[0] != "ready":
             raise RuntimeError(f"the query worker failed to start: {header!r}")
@@ -181,7 +182,8 @@ class QueryPool(WorkerPool):
                 worker = await anyio.to_thread.run_sync(self._take, deadline)
             if not worker.proc.is_alive():
                 worker = await anyio.to_thread.run_sync(self._alive, worker)
-            replace, frame, phase = False, None, "starting"
+            replace, phase = False, "starting"
+            frame: memoryview | None = None
             try:
                 with anyio.move_on_after(max(deadline - time.monotonic(), 0)):
                     await worker.wait_ready_async()

@@ -12,6 +12,8 @@ import json
 import multiprocessing as mp
 import os
 import struct
+import sys
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,8 @@ from graph.workers import serve
 PRELOAD = ["__main__", "pyoxigraph", "graph.store", "graph.namespace", "graph.results", "graph.sandbox",
            "api.negotiation", "api.serialisers", "api.queryworker"]
 NICE = 10  # below the server (see the note in worker())
+FULL_PRIORITY_S = 0.05  # a query runs at the server's priority this long, then below it (NICE)
+PER_THREAD_NICE = sys.platform.startswith("linux")  # setpriority() on a thread id: Linux only
 _HEAD = struct.Struct("!I")
 _LEN, _LEN8 = struct.Struct("!i"), struct.Struct("!Q")  # multiprocessing's own frame lengths
 
@@ -45,43 +49,42 @@ def reply(conn: Connection, header: tuple[object, ...], body: bytes = b"") -> No
     conn.send_bytes(_HEAD.pack(len(head)) + head + body)
 
 
-def parse(frame: bytes) -> tuple[tuple[object, ...], bytes]:
-    """A frame's header and body."""
+def parse(frame: bytes | memoryview) -> tuple[tuple[object, ...], bytes]:
+    """A frame's header and body (the body's one copy out of the frame's buffer)."""
     (n,) = _HEAD.unpack_from(frame)
-    return tuple(json.loads(frame[_HEAD.size:_HEAD.size + n])), frame[_HEAD.size + n:]
+    view = memoryview(frame)
+    return tuple(json.loads(bytes(view[_HEAD.size:_HEAD.size + n]))), bytes(view[_HEAD.size + n:])
 
 
-async def read_frame(fd: int) -> bytes:
+async def read_frame(fd: int) -> memoryview:
     """One multiprocessing frame from the pipe ``fd``, read on the event loop: it waits for the pipe to
-    be readable and never blocks on a partly written frame. The worker sends nothing after a frame
-    until it is asked again, so reading ahead never takes bytes of the next one."""
-    buf = bytearray()
-
-    async def fill(n: int) -> None:
-        while len(buf) < n:
-            try:
-                chunk = os.read(fd, max(n - len(buf), 1 << 16))
-            except BlockingIOError:
-                await anyio.wait_readable(fd)
-                continue
-            if not chunk:
-                raise EOFError("the query worker closed its pipe")
-            buf.extend(chunk)
-
+    be readable and never blocks on a partly written frame. The frame is read straight into one buffer
+    of its length (no growing buffer, no slices copied out of it). The worker sends nothing after a
+    frame until it is asked again, so nothing of a next frame is ever read."""
     blocking = os.get_blocking(fd)
     os.set_blocking(fd, False)
     try:
-        await fill(_LEN.size)
-        (n,) = _LEN.unpack_from(buf)
-        start = _LEN.size
+        (n,) = _LEN.unpack(await _read_into(fd, bytearray(_LEN.size)))
         if n == -1:  # over 2 GiB: an 8-byte length follows
-            await fill(start + _LEN8.size)
-            (n,) = _LEN8.unpack_from(buf, start)
-            start += _LEN8.size
-        await fill(start + n)
-        return bytes(buf[start:start + n])
+            (n,) = _LEN8.unpack(await _read_into(fd, bytearray(_LEN8.size)))
+        return memoryview(await _read_into(fd, bytearray(n)))
     finally:
         os.set_blocking(fd, blocking)
+
+
+async def _read_into(fd: int, buf: bytearray) -> bytearray:
+    """Fill ``buf`` from the non-blocking ``fd``, waiting on the event loop when nothing is there."""
+    view, got = memoryview(buf), 0
+    while got < len(buf):
+        try:
+            k = os.readv(fd, [view[got:]])
+        except BlockingIOError:
+            await anyio.wait_readable(fd)
+            continue
+        if not k:
+            raise EOFError("the query worker closed its pipe")
+        got += k
+    return buf
 
 
 def _detach_from_fork_server() -> None:  # pragma: no cover - runs in a child
@@ -103,28 +106,67 @@ def worker(conn: Connection, release: str, backend: str, memory: int | None,
 
     _detach_from_fork_server()
     sandbox.die_with_parent()
-    # below the server before any work, loading included: a query that burns a core for its whole
-    # time limit, or a replacement loading the store, must not slow /health and REST. Not nice 19:
-    # on a busy machine the scheduler then gives the worker's CPU share to other programs, and every
-    # light query took ~1.5x as long (measured side by side with a bare Oxigraph server)
-    with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, 0, NICE)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
-    walled = backend != "remote" and sandbox.block_network()
+    walled = backend != "remote" and sandbox.block_network()  # threads started after this inherit it
     from graph.store import open_store
 
-    store = open_store(Path(release), backend=backend)
+    # Priority, per thread (Linux keeps a nice value per thread, and a new thread starts with its
+    # creator's): loading the store, and any query past its first FULL_PRIORITY_S, run at nice 10, so a
+    # replacement loading or a query burning a core for its whole time limit does not slow /health and
+    # REST. A query's first 50 ms run at the server's own priority: on a machine shared with other
+    # programs, a query at nice 10 waited for the CPU (the heavier ISCM queries of bench/ 3b took
+    # 1.2-1.6x the bare Oxigraph server's time at a load of 5; 0.7-0.9x like this). Not nice 19 for the
+    # rest: the scheduler then gives the CPU share to other programs, and even light queries took ~1.5x
+    # as long. Elsewhere than Linux the whole worker runs at nice 10, as before.
+    if not PER_THREAD_NICE:
+        _lower(0)
+    store = _in_thread(lambda: open_store(Path(release), backend=backend), full_priority_s=None)
     if memory:
         sandbox.cap_memory(memory)
     reply(conn, ("ready", walled))
     serve(conn, lambda msg: _reply_to(conn, store, backend, msg))
 
 
+def _in_thread(fn: Any, *, full_priority_s: float | None) -> Any:  # pragma: no cover - runs in a child
+    """``fn()`` in a thread of its own, at this thread's priority for ``full_priority_s`` seconds and
+    at nice :data:`NICE` after that (None: at NICE from the start); its value, or its exception raised
+    here. A query cannot be interrupted, so the thread is only ever waited for (a query past its time
+    limit ends with the process)."""
+    if not PER_THREAD_NICE:  # the process is at NICE already (see worker())
+        return fn()
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        if full_priority_s is None:
+            _lower(0)
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # MemoryError, RecursionError and the rest: the caller decides
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="iscm-query", daemon=True)
+    thread.start()
+    thread.join(full_priority_s)
+    if thread.is_alive():
+        if thread.native_id:
+            _lower(thread.native_id)
+        thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def _lower(thread_id: int) -> None:  # pragma: no cover - runs in a child
+    """Put a thread (0: the calling one) at nice :data:`NICE`, below the server."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, thread_id, NICE)
+
+
 def _reply_to(conn: Connection, store: Any, backend: str, msg: tuple) -> bool:  # pragma: no cover - in a child
     """Answer one query in one frame; False when the worker must be replaced."""
     try:
-        header, body = _answer(store, backend, *msg)
+        header, body = _in_thread(lambda: _answer(store, backend, *msg), full_priority_s=FULL_PRIORITY_S)
         reply(conn, header, body)
     except QueryError as exc:
         reply(conn, ("query-error", str(exc)))

@@ -105,6 +105,7 @@ class _Budget:
 # strings (JSON) and quoted fields (CSV) can hold any character, so they are blanked before counting
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _CSV_QUOTED = re.compile(rb'"[^"]*"')
+_JSON_ROW_START = re.compile(rb'\},\{"[^,}]')
 
 
 def count_rows(body: bytes, fmt: ResultFormat) -> int:
@@ -118,10 +119,19 @@ def count_rows(body: bytes, fmt: ResultFormat) -> int:
     if fmt is ResultFormat.XML:
         return body.count(b"<result>") + body.count(b"<result/>")
     if fmt is ResultFormat.CSV:
+        if b'"' not in body:  # no quoted field: every line end ends a row
+            return body.count(b"\r\n") - 1
         return _CSV_QUOTED.sub(b"", body).count(b"\r\n") - 1
     if fmt is ResultFormat.JSON:
         if body.endswith(b"[]}}"):  # "bindings":[] — a row would end in "}]}}"
             return 0
+        # every row boundary is a `},{`; when each is followed by a quote and a name's first character
+        # (a row with a binding: a string's closing quote is followed by `,` or `}`), none is in a
+        # string and no row is empty, and counting them is enough. Blanking every string first took
+        # 3-6 ms for 500 rows of labels
+        named = len(_JSON_ROW_START.findall(body))
+        if named == body.count(b"},{"):
+            return named + 1
         return _JSON_STRING.sub(b"", body).count(b"},{") + 1  # rows are the only objects side by side
     raise ValueError(f"not a solutions format: {fmt}")
 

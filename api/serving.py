@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from api import warmup
 from api.config import Settings
 from api.querypool import QueryPool
+from api.sparqlcache import ResultCache
 from graph.loader import ISCMGraph
 from graph.releases import QUADS_FILE, RELEASES, STORE_DIR, Lease, current_release
 from graph.workpool import AnalyticsPool
@@ -38,6 +39,8 @@ class Served:
     query_pool: QueryPool | None
     lease: Lease | None
     analytics_pool: AnalyticsPool | None = None
+    # answers of /sparql for this release (None: off); a reload brings a new, empty one
+    sparql_cache: ResultCache | None = None
     retired: bool = field(default=False)
 
     @property
@@ -48,6 +51,13 @@ class Served:
     @property
     def release_name(self) -> str | None:
         return self.graph.release.name if self.graph.release else None
+
+    @property
+    def immutable(self) -> bool:
+        """Whether the answers come from the release's own files (local stores), so the same request
+        always has the same answer. A remote store may be given a newer release before this process
+        reloads: its answers are neither kept nor tagged."""
+        return self.graph.release is not None and self.graph.store.name != "remote"
 
     def retire(self) -> None:
         """Stop the query workers and give up the lease (the release may be pruned after this)."""
@@ -93,8 +103,10 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
         local = "oxigraph" if (g.release / STORE_DIR).is_dir() else settings.backend
         analytics_pool = AnalyticsPool(g.release, workers=settings.analytics_workers, backend=local,
                                        queue_timeout=settings.sparql_queue_timeout)
+    local = g.release is not None and settings.backend != "remote"  # see Served.immutable
+    cache = ResultCache(settings.sparql_cache_mb * 2**20) if settings.sparql_cache_mb and local else None
     served = Served(g, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
-                    pool, lease, analytics_pool)
+                    pool, lease, analytics_pool, cache)
     return served
 
 

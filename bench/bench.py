@@ -30,26 +30,25 @@ import load
 import pages
 import queries
 import report
+import sparql_http
 import synth
 from common import (
     BENCH,
     PYTHON,
     ROOT,
-    Server,
+    analytics_default_paths,
     api_server,
     free_port,
     last_json,
-    load_oxigraph_memory,
     log,
     machine_info,
     median,
     merge_previous,
-    oxigraph_server,
     package_fingerprint,
     percentile,
     run_child,
     serving,
-    timed_runs,
+    warm_paths,
 )
 from options import parse_args
 
@@ -198,12 +197,6 @@ def cold_start(run: Run, scales: list[int]) -> dict:
     return out
 
 
-def _warm(base: str, paths: list[str]) -> None:
-    for path in paths:
-        with urllib.request.urlopen(base + path, timeout=60) as resp:  # 127.0.0.1 only
-            resp.read()
-
-
 def rest_wrk(run: Run) -> dict:
     """Hot endpoints on the real data's release: capacity at a fixed connection count, the latency of
     one connection (service time), and, where capacity allows, latency at a paced 1,000 req/s."""
@@ -212,7 +205,7 @@ def rest_wrk(run: Run) -> dict:
     out: dict = {"connections": a.wrk_connections, "seconds": a.wrk_seconds, "endpoints": {}}
     with serving(server):
         server.wait_ready("/health", timeout=120)
-        _warm(server.base, REST_ENDPOINTS)
+        warm_paths(server.base, REST_ENDPOINTS)
         out["rss_start_mb"] = round(server.rss_mb(), 1)
         for path in REST_ENDPOINTS:
             url = server.base + path
@@ -237,7 +230,7 @@ def mixed_requests(iscm_id: str) -> tuple[list[load.Request], list[float]]:
     reqs = [load.Request("rest", p, p) for p in REST_ENDPOINTS]
     weights = [1.0] * len(reqs)
     for name, text in queries.mix(1, iscm_id=iscm_id).items():
-        reqs.append(load.Request("sparql", f"sparql:{name}", "/sparql?query=" + quote(text), SPARQL_JSON))
+        reqs.append(load.Request("sparql", f"sparql:{name}", "/sparql?query=" + quote(text), SPARQL_JSON, vary=True))
         weights.append(len(REST_ENDPOINTS) / 4 * 0.25)  # 80 % REST, 20 % SPARQL
     return reqs, weights
 
@@ -308,102 +301,6 @@ def sparql_direct(run: Run, scale: int, backends: list[str]) -> dict:
     return out
 
 
-def _query_http(client: httpx.Client, base: str, text: str) -> int:
-    """Rows in the answer (parsed; not timed)."""
-    return len(json.loads(_fetch(client, base, text))["results"]["bindings"])
-
-
-def _fetch(client: httpx.Client, base: str, text: str) -> bytes:
-    """One request, the whole body read: what is timed (parsing the answer is the client's cost)."""
-    path = "/query" if "/query" in base else "/sparql"
-    r = client.get(base.replace("/query", "") + path, params={"query": text}, headers={"Accept": SPARQL_JSON})
-    if r.status_code != 200:
-        raise RuntimeError(f"{base} answered {r.status_code}: {r.text[:300]}")
-    return r.content
-
-
-def default_backend() -> str:
-    """The store ``iscm serve`` uses when started as the benchmark starts it (settings + environment)."""
-    from api.config import Settings
-
-    return Settings().backend
-
-
-def sparql_http(run: Run, scale: int | str) -> dict:
-    """Over HTTP, side by side in one run: our /sparql as deployed (default store backend) and with the
-    other embedded backend, a bare Oxigraph server on each of the same two storages, and rdflib-endpoint,
-    all serving the same release. The ISCM mix goes to every engine; the request-path mix (the
-    per-query comparison with the bare engine) to all but rdflib-endpoint, which does not finish the
-    all-pairs query in minutes."""
-    rel = run.release(scale)
-    logs = OUT / "logs"
-    tag = "real" if scale == "real" else f"{scale}x"
-    default = default_backend()
-    alt = "oxigraph" if default == "oxigraph-memory" else "oxigraph-memory"
-    ours = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-{tag}.log")
-    other = api_server(run.build_dir(scale), free_port(), log_path=logs / f"sparql-ours-{alt}-{tag}.log",
-                       backend=alt)
-    bare_mem = oxigraph_server(rel, free_port(), memory=True, log_path=logs / f"sparql-oxigraph-mem-{tag}.log")
-    bare_disk = oxigraph_server(rel, free_port(), memory=False, log_path=logs / f"sparql-oxigraph-disk-{tag}.log")
-    port = free_port()
-    endpoint = Server([PYTHON, str(BENCH / "endpoint_app.py"), str(rel / "iscm.nq"), "--port", str(port)], port,
-                      name="rdflib-endpoint", log_path=logs / f"sparql-rdflib-endpoint-{tag}.log")
-    bare = {"oxigraph-memory": "bare-memory", "oxigraph": "bare-disk"}
-    out: dict = {"servers": {}, "queries": {}, "engine_queries": {}, "backends": {"ours": default, "ours-alt": alt},
-                 "pairs": {"ours": bare[default], "ours-alt": bare[alt]}}
-    engines = {"ours": ours, "ours-alt": other, "bare-memory": bare_mem, "bare-disk": bare_disk,
-               "rdflib-endpoint": endpoint}
-    bases = {k: (s.base + "/query" if k.startswith("bare") else s.base) for k, s in engines.items()}
-    iscm_id = queries.REAL_ISCM_ID if scale == "real" else queries.ISCM_ID
-    with serving(ours), serving(other), serving(bare_mem), serving(bare_disk), serving(endpoint):
-        out["servers"] = _ready(engines, rel)
-        with httpx.Client(timeout=300) as client:
-            for key in engines:  # spawn the query workers, open the stores, before timing anything
-                _query_http(client, bases[key], queries.PREFIXES + "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
-            mixes = [("queries", queries.mix(1 if scale == "real" else scale, iscm_id=iscm_id), list(engines)),
-                     ("engine_queries", queries.engine_mix(), [k for k in engines if k != "rdflib-endpoint"])]
-            for kind, mix, keys in mixes:
-                for name, text in mix.items():
-                    row = {key: _timed_query(run, client, bases[key], text, scale, slow=key == "rdflib-endpoint",
-                                             engine=kind == "engine_queries")
-                           for key in keys}
-                    out[kind][name] = row
-                    log(f"http {tag} {name}: " + ", ".join(
-                        f"{k} {v['median'] * 1000:.1f} ms" if "median" in v else f"{k} failed" for k, v in row.items()))
-        for key, server in engines.items():
-            out["servers"][key]["rss_mb"] = round(server.rss_mb(), 1)
-    return out
-
-
-def _ready(engines: dict[str, Server], rel: Path) -> dict[str, dict]:
-    """Seconds until each server answers (the bare in-memory one: until the release is loaded too)."""
-    servers = {}
-    for key, server in engines.items():
-        path = "/sparql" if key == "rdflib-endpoint" else "/query?query=ASK%7B%7D" if key.startswith(
-            "bare") else "/health"
-        ready = server.wait_ready(path, timeout=300)
-        if key == "bare-memory":
-            t = time.perf_counter()
-            load_oxigraph_memory(server, rel / "iscm.nq")
-            ready += time.perf_counter() - t
-        servers[key] = {"ready_s": round(ready, 2)}
-    return servers
-
-
-def _timed_query(run: Run, client: httpx.Client, base: str, text: str, scale: int | str, *, slow: bool,
-                 engine: bool = False) -> dict:
-    """One query's timings on one engine, with its row count, or the error it gave."""
-    reps = (run.args.rdflib_reps_1x if scale in (1, "real") else 1) if slow else \
-        run.args.engine_reps if engine else run.args.reps
-    last: list[bytes] = []  # the last answer, its rows counted after the timing
-    try:
-        timing = timed_runs(lambda: last.append(_fetch(client, base, text)), reps=reps, cap_s=30.0 if slow else 5.0)
-    except (RuntimeError, httpx.HTTPError) as exc:  # e.g. our 10 s limit: a result, not a crash
-        return {"error": str(exc)[:300]}
-    timing["rows"] = len(json.loads(last[-1])["results"]["bindings"])
-    return timing
-
-
 # ----------------------------------------------------------------------------------- under attack
 
 ATTACKS = ("slow_sparql", "analytics", "deep_nesting", "large_body")
@@ -433,16 +330,6 @@ def _probe(base: str, seconds: float, rate: float) -> dict:
                 "max_ms": round(max(v) * 1000, 2), "errors": errors[k]} for k, v in samples.items()}
 
 
-def _analytics_defaults() -> list[str]:
-    """The analytics tables a server warms at start (graph.analytics.warm_list), as request paths."""
-    from urllib.parse import urlencode
-
-    from graph.analytics import SPECS, warm_list
-
-    names = dict.fromkeys(name for name, _ in warm_list())  # its order: heaviest first
-    return [f"/api/analytics/{name}?{urlencode(light)}" for name in names for light in SPECS[name].precompute]
-
-
 def under_attack(run: Run) -> dict:
     """The same server, quiet and then under each attack (bench/attack.py), one after the other:
     /health and a REST profile p50/p99 beside the quiet figures (issue 18)."""
@@ -453,7 +340,7 @@ def under_attack(run: Run) -> dict:
         server.wait_ready("/health", timeout=120)
         # the server computes its default analytics in the background after start; asking for them
         # waits for that, so the quiet figures are not taken while it still works
-        _warm(server.base, [*_analytics_defaults(), *PROBE_PATHS.values()])
+        warm_paths(server.base, [*analytics_default_paths(), *PROBE_PATHS.values()])
         out["phases"]["quiet"] = _probe(server.base, a.attack_seconds, a.probe_rps)
         for kind in filter(None, a.attacks.split(",")):
             ramp = 2.0
@@ -565,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     do("pages", lambda: pages_section(run), needs=240)
     do("rest_wrk", lambda: rest_wrk(run), needs=90)
     do("mixed_load", lambda: mixed_load(run), needs=args.mixed_seconds + 20)
-    do("sparql_http", lambda: {"real": sparql_http(run, "real"), **{f"{s}x": sparql_http(run, s) for s in small}},
+    do("sparql_http", lambda: {"real": sparql_http.section(run, "real", OUT),
+                               **{f"{s}x": sparql_http.section(run, s, OUT) for s in small}},
        needs=120)
     do("under_attack", lambda: under_attack(run), needs=6 * args.attack_seconds + 40)
     do("sparql_direct", lambda: {f"{s}x": sparql_direct(run, s, ["oxigraph", "oxigraph-memory", "rdflib"])

@@ -308,3 +308,20 @@ def merge_previous(results: dict, only: set[str], previous: Path) -> str | None:
     results["section_seconds"] = {k: v for k, v in old.get("section_seconds", {}).items() if k not in only}
     when = old.get("machine", {}).get("date", "an earlier run")
     return f"only {', '.join(sorted(only))} measured in this run; the other sections are from the run of {when}"
+
+
+def warm_paths(base: str, paths: list[str]) -> None:
+    """GET each path once (the answer read and dropped): what a server computes on first use is done."""
+    for path in paths:
+        with urllib.request.urlopen(base + path, timeout=60) as resp:  # 127.0.0.1 only
+            resp.read()
+
+
+def analytics_default_paths() -> list[str]:
+    """The analytics tables a server warms at start (graph.analytics.warm_list), as request paths."""
+    from urllib.parse import urlencode
+
+    from graph.analytics import SPECS, warm_list
+
+    names = dict.fromkeys(name for name, _ in warm_list())  # its order: heaviest first
+    return [f"/api/analytics/{name}?{urlencode(light)}" for name in names for light in SPECS[name].precompute]

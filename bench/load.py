@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import random
 import re
 import subprocess
@@ -102,6 +103,12 @@ class Request:
     name: str
     path: str
     accept: str = "application/json"
+    # a SPARQL path ending in its query: each request adds a comment of its own, so the server's answer
+    # cache never answers it (the load stays what it was before there was one)
+    vary: bool = False
+
+
+_SENT = itertools.count()
 
 
 @dataclass
@@ -151,7 +158,8 @@ class _Conn:
 
 async def _fetch(conn: _Conn, host: str, port: int, req: Request) -> tuple[int, bool]:
     """One HTTP/1.1 keep-alive GET; returns (status, connection still usable)."""
-    head = (f"GET {req.path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {req.accept}\r\n"
+    path = req.path + f"%0A%23%20{next(_SENT)}" if req.vary else req.path
+    head = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {req.accept}\r\n"
             "User-Agent: iscm-bench\r\n\r\n")
     conn.writer.write(head.encode())
     await conn.writer.drain()

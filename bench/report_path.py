@@ -14,22 +14,27 @@ R = dict[str, Any]
 Add = Callable[[str, str, "bool | None", str], None]
 RATIO_CAP, GEOMEAN_CAP = 1.3, 1.15
 ATTACK_FACTOR = 5.0
-PATH_COST = ("What our request adds to the bare server's: Python's HTTP stack (uvicorn, FastAPI, middleware), the "
-             "guard (cached per text), admission, and the hand-off to a query worker process and back (two "
-             "process switches, which wait for a core on a busy machine); the engine writes the bytes in both. On a "
-             "query the bare server answers in a few ms that fixed cost is the ratio; on heavy queries the ratio "
-             "tends to 1. Reaching 1.3× on the lightest queries would need the hand-off gone (queries run in the "
-             "server process, losing the kill-on-timeout and memory walls) or a compiled front — not done.")
+PATH_COST = ("What our request adds to the bare server's, on a new query text: uvicorn's HTTP handling in Python"
+             " (FastAPI's routing is skipped for /sparql queries), the guard tokenising the new text, admission,"
+             " and the hand-off to a query worker process and back — two process wake-ups, which wait for a core"
+             " on a busy machine; the engine writes the bytes in both. That is 1.3-1.7 ms per request at a load "
+             "average of 3-5 (bench/README.md, \"The request path\"): on a query the bare server answers in 2-3 ms"
+             " it is the ratio, on heavy queries the ratio tends to 1. The same text again is answered from the "
+             "release's answer cache, faster than the bare server (see 3c); reaching 1.3× on new light queries "
+             "would need the hand-off gone (queries run in the server process, losing the kill-on-timeout and "
+             "memory walls) or a compiled front — not done.")
+MISS_LABEL = "a new query text per request: our answer cache misses"
 ATTACK_LABELS = {"slow_sparql": "40 slow SPARQL clients", "analytics": "4 analytics clients, non-default parameters",
                  "deep_nesting": "deep-nesting query spam (2 clients)", "large_body": "100 MB POST bodies (2 clients)"}
 
 
-def ratios(sec: R, ours: str) -> dict[str, float]:
-    """ours ÷ the bare Oxigraph server on the same storage, per request-path query (medians)."""
+def ratios(sec: R, ours: str, kind: str = "engine_queries") -> dict[str, float]:
+    """ours ÷ the bare Oxigraph server on the same storage, per request-path query (medians); ``kind``:
+    ``engine_queries`` (a new text per request) or ``engine_queries_repeat`` (the same text again)."""
     bare = dig(sec, "pairs", ours)
     out = {}
     for q in ENGINE_NAMES:
-        o, b = dig(sec, "engine_queries", q, ours, "median"), dig(sec, "engine_queries", q, bare, "median")
+        o, b = dig(sec, kind, q, ours, "median"), dig(sec, kind, q, bare, "median")
         if o and b:
             out[q] = o / b
     return out
@@ -49,29 +54,33 @@ def _cell(row: R, key: str) -> str:
 def engine_section(res: R) -> str:
     blocks = []
     for scale, sec in (dig(res, "sections", "sparql_http") or {}).items():
-        if not sec.get("engine_queries"):
-            continue
-        be, pairs = sec.get("backends", {}), sec.get("pairs", {})
-        rows = []
-        for q in ENGINE_NAMES:
-            row = dig(sec, "engine_queries", q) or {}
-            cells = []
-            for ours in ("ours", "ours-alt"):
-                o, b = dig(row, ours, "median"), dig(row, pairs.get(ours, ""), "median")
-                cells += [_cell(row, ours), _cell(row, pairs.get(ours, "")), f"{o / b:.2f}×" if o and b else "–"]
-            counts = {v.get("rows") for v in row.values() if "error" not in v}
-            rows.append([f"`{q}`", *cells, "/".join(map(str, sorted(counts, key=str))) + (" ✓" if len(counts) == 1
-                                                                                           else " ✗")])
-        g = [geomean(list(ratios(sec, k).values())) for k in ("ours", "ours-alt")]
-        rows.append(["**geometric mean**", "", "", f"**{g[0]:.2f}×**" if g[0] else "–", "", "",
-                     f"**{g[1]:.2f}×**" if g[1] else "–", ""])
-        head = ["query", f"ours ({be.get('ours')}) ms", f"bare Oxigraph ({be.get('ours')}) ms", "ratio",
-                f"ours ({be.get('ours-alt')}) ms", f"bare Oxigraph ({be.get('ours-alt')}) ms", "ratio", "rows"]
-        blocks.append(f"**{scale}** — median ms per HTTP request, ratio = ours ÷ the bare server on the same "
-                      "storage\n\n" + "| " + " | ".join(head) + " |\n| " + " | ".join(
-                          ["---"] + ["---:"] * (len(head) - 1)) + " |\n"
-                      + "".join("| " + " | ".join(r) + " |\n" for r in rows))
+        for kind, what in (("engine_queries", f"{MISS_LABEL} (the figures the target judges)"),
+                           ("engine_queries_repeat", "the same text repeated: our answer cache hits")):
+            if sec.get(kind):
+                blocks.append(f"**{scale}, {what}** — median ms per HTTP request, ratio = ours ÷ the bare server "
+                              "on the same storage\n\n" + _engine_table(sec, kind))
     return "\n".join(blocks) or "not measured\n"
+
+
+def _engine_table(sec: R, kind: str) -> str:
+    be, pairs = sec.get("backends", {}), sec.get("pairs", {})
+    rows = []
+    for q in ENGINE_NAMES:
+        row = dig(sec, kind, q) or {}
+        cells = []
+        for ours in ("ours", "ours-alt"):
+            o, b = dig(row, ours, "median"), dig(row, pairs.get(ours, ""), "median")
+            cells += [_cell(row, ours), _cell(row, pairs.get(ours, "")), f"{o / b:.2f}×" if o and b else "–"]
+        counts = {v.get("rows") for v in row.values() if "error" not in v}
+        rows.append([f"`{q}`", *cells, "/".join(map(str, sorted(counts, key=str))) + (" ✓" if len(counts) == 1
+                                                                                       else " ✗")])
+    g = [geomean(list(ratios(sec, k, kind).values())) for k in ("ours", "ours-alt")]
+    rows.append(["**geometric mean**", "", "", f"**{g[0]:.2f}×**" if g[0] else "–", "", "",
+                 f"**{g[1]:.2f}×**" if g[1] else "–", ""])
+    head = ["query", f"ours ({be.get('ours')}) ms", f"bare Oxigraph ({be.get('ours')}) ms", "ratio",
+            f"ours ({be.get('ours-alt')}) ms", f"bare Oxigraph ({be.get('ours-alt')}) ms", "ratio", "rows"]
+    return ("| " + " | ".join(head) + " |\n| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |\n"
+            + "".join("| " + " | ".join(r) + " |\n" for r in rows))
 
 
 def engine_targets(res: R, add: Add) -> None:
@@ -89,10 +98,12 @@ def engine_targets(res: R, add: Add) -> None:
             why = [f"Not answered by ours: {', '.join(failed)} (see 3c)."] if failed else []
             if not fine:
                 why.append(f"Worst: `{worst}` {per[worst]:.2f}×. {PATH_COST}")
+            hits = geomean(list(ratios(sec, ours, "engine_queries_repeat").values()))
+            seen = ", ".join(f"{q} {r:.2f}×" for q, r in per.items()) + f"; geometric mean {g:.2f}×"
+            if hits:
+                seen += f" (not judged — the same text repeated, cache hits: geometric mean {hits:.2f}×)"
             add(f"SPARQL per query ≤ {RATIO_CAP}× a bare Oxigraph server, geometric mean ≤ {GEOMEAN_CAP}× "
-                f"({scale}, {backend})",
-                ", ".join(f"{q} {r:.2f}×" for q, r in per.items()) + f"; geometric mean {g:.2f}×",
-                fine and not failed, " ".join(why))
+                f"({scale}, {backend}; {MISS_LABEL})", seen, fine and not failed, " ".join(why))
     pairs = dig(secs, "1x", "engine_queries", "all_pairs", "ours", "median")
     if pairs is not None:
         ok = pairs <= 0.5

@@ -52,6 +52,17 @@ def test_a_query_our_endpoint_did_not_answer_is_a_miss():
     assert not any("all-pairs" in target for target, _, _ in verdicts)  # no time to judge
 
 
+def test_the_target_judges_new_texts_not_cache_hits():
+    """Fast repeated queries (answer cache hits) never pass a target the new texts (misses) miss."""
+    sec = _sec({q: v * 1.5 for q, v in BARE.items()}, BARE)
+    sec["engine_queries_repeat"] = _sec({q: v * 0.5 for q, v in BARE.items()}, BARE)["engine_queries"]
+    (target, measured, verdict), _ = _verdicts({"sections": {"sparql_http": {"1x": sec}}}, report_path.engine_targets)
+    assert verdict is False and "cache misses" in target
+    assert "geometric mean 1.50×" in measured and "cache hits: geometric mean 0.50×" in measured
+    table = report_path.engine_section({"sections": {"sparql_http": {"1x": sec}}})
+    assert "the figures the target judges" in table and "**0.50×**" in table and "**1.50×**" in table
+
+
 def _phase(health: float, profile: float, errors: int = 0) -> dict:
     return {"health": {"p50_ms": health / 2, "p99_ms": health, "errors": errors},
             "profile": {"p50_ms": profile / 2, "p99_ms": profile, "errors": 0}}

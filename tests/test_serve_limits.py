@@ -95,3 +95,41 @@ def test_a_public_address_needs_to_be_asked_for():
     proc = run_iscm("serve", "--host", "0.0.0.0", "--port", "9")
     assert proc.returncode == 1
     assert "reverse proxy" in proc.stderr and "--public" in proc.stderr
+
+
+# A response's head waits for its first body bytes so both leave in one write (api.server): a response
+# without body bytes, or a request that waits for "100 Continue", must still get everything at once.
+
+def _exchange(sock: socket.socket, request: bytes, *, until: bytes) -> bytes:
+    sock.sendall(request)
+    seen = b""
+    while until not in seen:
+        chunk = sock.recv(65536)
+        assert chunk, f"the server closed the connection; got {seen!r}"
+        seen += chunk
+    return seen
+
+
+def test_head_304_and_100_continue_get_their_whole_answer(strict):
+    ask = b"/sparql?query=ASK%20%7B%7D"
+    with _connect(strict.base_url) as sock:
+        first = _exchange(sock, b"GET " + ask + b" HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n", until=b"true")
+        tag = next(line.split(b":", 1)[1].strip() for line in first.split(b"\r\n") if line.lower().startswith(b"etag:"))
+        # a 304 has no body: its head alone must arrive, and the connection stays usable
+        head = _exchange(sock, b"GET " + ask + b" HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\nIf-None-Match: " + tag
+                         + b"\r\n\r\n", until=b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 304") and tag in head, head
+        # HEAD: the head only, on the same connection
+        head = _exchange(sock, b"HEAD " + ask + b" HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n", until=b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200") and b"content-length:" in head.lower(), head
+        # "100 Continue" goes out before the response starts, then the body is sent and answered
+        body = b"query=ASK%20%7B%7D"
+        cont = _exchange(sock, b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\nExpect: 100-continue\r\n"
+                         b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                         + str(len(body)).encode() + b"\r\n\r\n", until=b"\r\n\r\n")
+        assert cont.startswith(b"HTTP/1.1 100"), cont
+        answer = _exchange(sock, body, until=b"true")
+        assert answer.startswith(b"HTTP/1.1 200"), answer
+    with _connect(strict.base_url) as sock:  # a HEAD on a connection the client closes after it
+        sock.sendall(b"HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert _read_all(sock).startswith(b"HTTP/1.1 200")

@@ -47,7 +47,7 @@ def health(served: ServedDep) -> Health:
 def stats(served: ServedDep, gate: GateDep) -> dict[str, Any]:
     # the SPARQL counters (requests, refusals, timeouts, worker crashes) change; the graph's do not
     return {**served.graph.memo(("stats",), lambda: graph_stats(served.graph)),
-            "sparql": admission.stats(gate, served.query_pool)}
+            "sparql": admission.stats(gate, served.query_pool, served.sparql_cache)}
 
 
 class Reloaded(BaseModel):

@@ -6,8 +6,12 @@ time limit, a memory cap and a row cap (:mod:`api.querypool`). The dataset is th
 graph unless the request names graphs of the release (``default-graph-uri`` / ``named-graph-uri``,
 which override the query's ``FROM`` / ``FROM NAMED``). Results are written by the engine in the
 format ``Accept`` asks for (``format=`` counts only without a preference); a capped answer says so
-in ``X-Result-Truncated`` and a ``Link`` to the limits. A query-less request gets the service
-description (RDF) or the query page (HTML). docs/sparql.md lists each protocol point and its test.
+in ``X-Result-Truncated`` and a ``Link`` to the limits. Complete answers are kept per release
+(:mod:`api.sparqlcache`): the same request again runs no worker; GET answers carry an ``ETag`` and
+``If-None-Match`` gets 304. Queries reach :func:`query_get` / :func:`query_post` through
+:mod:`api.sparql_front`, before FastAPI's routing; the routes below answer what it passes on. A
+query-less request gets the service description (RDF) or the query page (HTML). docs/sparql.md lists
+each protocol point and its test.
 
 Waiting never holds a thread that REST and ``/health`` need: admission to the workers and the
 worker's answer are both awaited on the event loop (:meth:`api.querypool.QueryPool.run_async`). Each client
@@ -29,13 +33,15 @@ from api import i18n
 from api import service_description as sd
 from api.admission import GUARD, Gate
 from api.config import Settings
-from api.deps import GateDep, ServedDep, SettingsDep
+from api.deps import ServedDep, SettingsDep, served_of
 from api.models import PROBLEMS
 from api.negotiation import accepts_anything, choose, negotiate
 from api.pages import sparql_page
 from api.querypool import PoolBusyError
 from api.serving import Served
+from api.sparqlcache import Key, etag, matches
 from graph.errors import QueryError
+from graph.sparql import CheckedQuery
 
 router = APIRouter(tags=["sparql"], responses=PROBLEMS)
 
@@ -91,24 +97,25 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 async def _run(request: Request, served: Served, settings: Settings, gate: Gate, text: str,
-               params: list[tuple[str, str]], fmt: str | None) -> Response:
+               params: list[tuple[str, str]], fmt: str | None, *, conditional: bool = False) -> Response:
+    """Check, then answer from the release's cache or a query worker. ``conditional`` (GET, HEAD): the
+    answer carries an entity tag, and a request naming it in ``If-None-Match`` gets 304."""
     deadline = time.monotonic() + settings.sparql_timeout  # the limit covers the whole request
     check = partial(GUARD.check, text, allowed_graphs=served.graph_names, max_length=settings.sparql_max_length,
                     max_depth=settings.sparql_max_depth)
     # a long text takes the tokenizer up to ~0.1 s: off the event loop, so /health never waits for it
     checked = check() if len(text) <= _SHORT else await anyio.to_thread.run_sync(check, limiter=gate.guard)
     chosen = negotiate(request.headers.get("accept"), checked.form, override=fmt)
-    default, named = _all(params, "default-graph-uri"), _all(params, "named-graph-uri")
-    for g in default + named:
-        if g not in served.graph_names:
-            known = ", ".join(sorted(served.graph_names))
-            raise QueryError(f"graph <{g}> is not in this release; its graphs are: {known}")
-    if default or named:  # the protocol's dataset overrides the query's FROM / FROM NAMED
-        dataset = (default, named)
-    elif checked.has_dataset:
-        dataset = (list(checked.from_graphs), list(checked.from_named))
-    else:
-        dataset = (None, None)
+    dataset = _dataset(served, params, checked)
+    key: Key = (checked.text, chosen.value, *dataset, settings.sparql_max_rows, _endpoint(request))
+    tag = etag(served.release_name or "", key) if conditional and served.immutable else None
+    if tag is not None and matches(request.headers.get("if-none-match"), tag):
+        gate.stats["not_modified"] += 1
+        return Response(status_code=304, headers={"ETag": tag, "Vary": "Accept"})
+    cache = served.sparql_cache
+    kept = cache.get(key) if cache is not None else None
+    if kept is not None:  # the release is immutable: the same request has the same answer
+        return _answer(kept.body, kept.media_type, kept.rows, False, settings, tag)
     if served.query_pool is None:
         raise PoolBusyError("no query workers: this server has no release on disk")
     admitted = False
@@ -121,15 +128,45 @@ async def _run(request: Request, served: Served, settings: Settings, gate: Gate,
     try:
         result = await served.query_pool.run_async(
             checked.text, media_type=chosen.value, max_rows=settings.sparql_max_rows, deadline=deadline,
-            default_graphs=dataset[0], named_graphs=dataset[1], base_iri=_endpoint(request))
+            default_graphs=_listed(dataset[0]), named_graphs=_listed(dataset[1]), base_iri=key[5])
     finally:
         gate.admission.release()
-    headers = {"X-Result-Rows": str(result.rows), "Vary": "Accept"}
-    if result.truncated:  # a header and a link: the body stays a document every parser accepts
+    if cache is not None and not result.truncated:  # a capped answer is not kept: it is the largest kind
+        cache.put(key, result.body, result.media_type, result.rows)
+    return _answer(result.body, result.media_type, result.rows, result.truncated, settings, tag)
+
+
+def _dataset(served: Served, params: list[tuple[str, str]],
+             checked: CheckedQuery) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The graphs the query runs on: the protocol's, else the query's FROM / FROM NAMED, else (None,
+    None) for the union default graph."""
+    default, named = _all(params, "default-graph-uri"), _all(params, "named-graph-uri")
+    for g in default + named:
+        if g not in served.graph_names:
+            known = ", ".join(sorted(served.graph_names))
+            raise QueryError(f"graph <{g}> is not in this release; its graphs are: {known}")
+    if default or named:  # the protocol's dataset overrides the query's FROM / FROM NAMED
+        return tuple(default), tuple(named)
+    if checked.has_dataset:
+        return checked.from_graphs, checked.from_named
+    return None, None
+
+
+def _listed(graphs: tuple[str, ...] | None) -> list[str] | None:
+    return None if graphs is None else list(graphs)
+
+
+def _answer(body: bytes, media_type: str, rows: int, truncated: bool, settings: Settings,
+            tag: str | None) -> Response:
+    """The response for an answer, the same whether it came from a worker or the cache."""
+    headers = {"X-Result-Rows": str(rows), "Vary": "Accept"}
+    if truncated:  # a header and a link: the body stays a document every parser accepts
         headers["X-Result-Truncated"] = f"true; limit={settings.sparql_max_rows}"
         headers["Link"] = LIMITS_LINK
-    media = result.media_type + ("; charset=utf-8" if result.media_type.startswith("text/") else "")
-    return Response(result.body, media_type=media, headers=headers)
+    if tag is not None:
+        headers["ETag"] = tag
+    media = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    return Response(body, media_type=media, headers=headers)
 
 
 def _client(request: Request) -> str:
@@ -154,26 +191,32 @@ def _describe(request: Request, served: Served, settings: Settings) -> Response:
     return Response(sd.render(triples, chosen), media_type=chosen, headers={"Vary": "Accept"})
 
 
-@router.head("/sparql", include_in_schema=False)  # HEAD as GET; one operation in the OpenAPI document
-@router.get("/sparql", summary="SPARQL query (GET); without a query, the "
-                  "service description (RDF) or the query page (HTML)", response_class=Response,
-                  responses={200: {"description": "query results, the service description, or the HTML page",
-                                   "content": {**_RESULT_TYPES, "text/html": {}}}})
-async def sparql_get(request: Request, served: ServedDep, settings: SettingsDep, gate: GateDep) -> Response:
-    params = _params(request.scope.get("query_string", b"").decode("latin-1"))
+def asks(params: list[tuple[str, str]]) -> bool:
+    """Whether a GET asks something (a query, or an update to refuse) rather than the description."""
+    return any(k in ("query", "update") for k, _ in params)
+
+
+def get_params(request: Request) -> list[tuple[str, str]]:
+    return _params(request.scope.get("query_string", b"").decode("latin-1"))
+
+
+async def query_get(request: Request, params: list[tuple[str, str]]) -> Response:
+    """A GET (or HEAD) that :func:`asks`: its answer. Shared by the route and :mod:`api.sparql_front`."""
     if _all(params, "update"):
         raise QueryError(f"{_READ_ONLY}; and an update is never sent by GET")
     query = _one(params, "query")
     if query is None:
-        return _describe(request, served, settings)
+        raise QueryError("missing 'query' parameter")
+    served, state = served_of(request), request.app.state
+    gate: Gate = state.sparql_gate
     with gate.client_slot(_client(request)):
-        return await _run(request, served, settings, gate, query, params, _first(params, "format"))
+        return await _run(request, served, state.settings, gate, query, params, _first(params, "format"),
+                          conditional=True)
 
 
-@router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)", response_class=Response,
-             responses={200: {"description": "query results", "content": _RESULT_TYPES}})
-async def sparql_post(request: Request, served: ServedDep, settings: SettingsDep, gate: GateDep) -> Response:
-    url_params = _params(request.scope.get("query_string", b"").decode("latin-1"))
+async def query_post(request: Request) -> Response:
+    """A POST's answer (URL-encoded or direct). Shared by the route and :mod:`api.sparql_front`."""
+    url_params = get_params(request)
     raw_type = request.headers.get("content-type")
     if raw_type is None:
         raise QueryError(f"a POST needs a Content-Type: {_FORM} or {_DIRECT}")
@@ -185,6 +228,9 @@ async def sparql_post(request: Request, served: ServedDep, settings: SettingsDep
         raise QueryError(f"unsupported Content-Type {ctype!r}: use {_FORM} or {_DIRECT}")
     if charset not in ("utf-8", "utf8"):
         raise QueryError(f"charset {charset!r} is not supported: send UTF-8")
+    served, state = served_of(request), request.app.state
+    settings: Settings = state.settings
+    gate: Gate = state.sparql_gate
     with gate.client_slot(_client(request)):  # before the body is read: a refusal costs nothing more
         body = await _read_body(request, settings.sparql_max_body)
         try:
@@ -203,6 +249,26 @@ async def sparql_post(request: Request, served: ServedDep, settings: SettingsDep
         if query is None:
             raise QueryError("missing 'query' parameter")
         return await _run(request, served, settings, gate, query, params, _first(params, "format"))
+
+
+# The two routes below document /sparql in the OpenAPI document and answer what the front
+# (api.sparql_front, which answers queries before FastAPI's routing) passes on: a GET without a query.
+@router.head("/sparql", include_in_schema=False)  # HEAD as GET; one operation in the OpenAPI document
+@router.get("/sparql", summary="SPARQL query (GET); without a query, the "
+                  "service description (RDF) or the query page (HTML)", response_class=Response,
+                  responses={200: {"description": "query results, the service description, or the HTML page",
+                                   "content": {**_RESULT_TYPES, "text/html": {}}}})
+async def sparql_get(request: Request, served: ServedDep, settings: SettingsDep) -> Response:
+    params = get_params(request)
+    if asks(params):
+        return await query_get(request, params)
+    return _describe(request, served, settings)
+
+
+@router.post("/sparql", summary="SPARQL query (URL-encoded or direct POST)", response_class=Response,
+             responses={200: {"description": "query results", "content": _RESULT_TYPES}})
+async def sparql_post(request: Request) -> Response:
+    return await query_post(request)
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
