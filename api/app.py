@@ -61,8 +61,11 @@ def create_app(settings: Settings | None = None, *, graph: ISCMGraph | None = No
         # serve only once the workers can answer: the query time limit counts a worker's start
         await anyio.to_thread.run_sync(serving.warm, served, settings)
         serving.install(app, served)
-        if settings.precompute:  # only now: beside start-up it made /health answer 4x later
-            warmup.start(served, app.state.activity)
+        # warm up each release once it is served (this one, and each one a reload brings); only now:
+        # beside start-up it made /health answer 4x later
+        app.state.on_served = ((lambda new: warmup.start(new, app.state.activity)) if settings.precompute
+                               else (lambda _new: None))
+        app.state.on_served(served)
         app.state.sparql_gate = Gate(settings.sparql_workers, settings.sparql_per_client)
         app.state.reload_lock = asyncio.Lock()
         app.state.retiring = set()

@@ -19,7 +19,6 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api import warmup
 from api.config import Settings
 from api.querypool import QueryPool
 from api.sparqlcache import ResultCache
@@ -160,8 +159,7 @@ async def reload(app: FastAPI) -> dict[str, str | bool | None]:
         new = await run_in_threadpool(open_served, settings)
         await run_in_threadpool(warm, new, settings)
         install(app, new)
-        if settings.precompute:
-            warmup.start(new, app.state.activity)
+        app.state.on_served(new)  # the app's warm-up (api.app; serving does not import the routes)
         gc.collect()
         grace = settings.sparql_timeout + settings.sparql_queue_timeout + 5
         task = asyncio.get_running_loop().create_task(_retire_later(old, grace))
