@@ -9,13 +9,12 @@ a source gives one. The language is ``?lang=`` when given, else the best of ``Ac
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
 from graph import countries
-from graph.maps.words import iscm_alt_names
+from graph.maps.words import iscm_alt_names, layered
 
 LANGS = ("en", "fr", "es")
 
@@ -44,11 +43,7 @@ def pick(query: str | None, accept_language: str | None) -> str:
 @cache
 def messages(lang: str) -> dict[str, str]:
     """The interface text in ``lang``, every English key present."""
-    folder = files("api.static").joinpath("i18n")
-    base = json.loads(folder.joinpath("en.json").read_text(encoding="utf-8"))
-    if lang != "en":
-        base.update(json.loads(folder.joinpath(f"{lang}.json").read_text(encoding="utf-8")))
-    return base
+    return layered(files("api.static").joinpath("i18n"), "{lang}.json", lang)
 
 
 def t(lang: str, key: str, **values: Any) -> str:

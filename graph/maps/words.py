@@ -23,6 +23,7 @@ import json
 from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from graph.maps.spec import MapParameterError
@@ -36,14 +37,19 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+def layered(folder: Traversable, name: str, lang: str) -> dict[str, str]:
+    """The JSON catalogue ``name.format(lang=...)`` in ``folder`` over the English one: every English
+    key present, the language's text where it has one (the maps' words and the page's messages)."""
+    text = json.loads(folder.joinpath(name.format(lang="en")).read_text(encoding="utf-8"))
+    if lang != "en":
+        text.update(json.loads(folder.joinpath(name.format(lang=lang)).read_text(encoding="utf-8")))
+    return text
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every map word in ``lang`` (English where the language's catalogue has no entry)."""
-    folder = files("graph.maps").joinpath("assets")
-    words = json.loads(folder.joinpath("words.en.json").read_text(encoding="utf-8"))
-    if lang != "en":
-        words.update(json.loads(folder.joinpath(f"words.{check_lang(lang)}.json").read_text(encoding="utf-8")))
-    return words
+    return layered(files("graph.maps").joinpath("assets"), "words.{lang}.json", check_lang(lang))
 
 
 def word(lang: str, key: str, **values: Any) -> str:
