@@ -283,9 +283,3 @@ def warm_steps() -> list[tuple[str, Callable[[], None]]]:
     return [("matplotlib", load), ("fonts", fonts),
             *((f"map {fmt} writer", writer(fmt)) for fmt in ("png", "svg", "pdf")),
             *outlines, ("country centroids", centres)]
-
-
-def warm() -> None:
-    """Every step of :func:`warm_steps` at once."""
-    for _name, step in warm_steps():
-        step()
