@@ -168,6 +168,8 @@ class SearchResult(BaseModel):
 
 class Table(BaseModel):
     filters: dict[str, Any] | None = Field(None, description="the time and ISCM filters that produced the rows")
+    note: str | None = Field(None, description="how the rows were computed, where a reader must know it (e.g. "
+                                               "betweenness estimated from sampled sources on a very large graph)")
     total: int = Field(description="rows before paging")
     limit: int
     offset: int

@@ -29,11 +29,14 @@ def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *,
     ``cache=(catalogue, key)``: ``key`` names ``df`` fully (route and arguments), so the rendered page
     is kept with the catalogue's other per-release answers. ``filters``: the time and ISCM filters
     that produced ``df``, returned in the JSON and, for CSV too, in the ``X-ISCM-Filter`` header.
+    ``df.attrs["note"]`` (how the rows were computed, e.g. a sampled estimate) goes in the JSON's
+    ``note`` and the ``X-ISCM-Note`` header.
     """
     wants_csv = fmt == "csv" or (fmt is None and "text/csv" in request.headers.get("accept", ""))
+    note = df.attrs.get("note")
 
     def render() -> tuple[str, str, int]:
-        return _render_page(df, page, wants_csv, index, filters)
+        return _render_page(df, page, wants_csv, index, filters, note)
 
     if cache is not None:
         cat, key = cache
@@ -41,6 +44,8 @@ def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *,
     else:
         body, media_type, total = render()
     headers = {"X-Total-Count": str(total)} if wants_csv else {}
+    if note:
+        headers["X-ISCM-Note"] = quote(note, safe=" ;=,:-()")
     if filters is not None:
         # header values are Latin-1: anything else is percent-encoded
         headers["X-ISCM-Filter"] = quote("; ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
@@ -49,7 +54,7 @@ def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *,
 
 
 def _render_page(df: pd.DataFrame, page: PageDep, wants_csv: bool, index: str | None,
-                 filters: dict[str, Any] | None = None) -> tuple[str, str, int]:
+                 filters: dict[str, Any] | None = None, note: str | None = None) -> tuple[str, str, int]:
     if index is not None:
         df = df.reset_index().rename(columns={"index": index})
     total = len(df)
@@ -59,7 +64,7 @@ def _render_page(df: pd.DataFrame, page: PageDep, wants_csv: bool, index: str | 
         window.to_csv(buf, index=False)
         return buf.getvalue(), "text/csv; charset=utf-8", total
     items = [{k: plain(v) for k, v in row.items()} for row in window.to_dict(orient="records")]
-    body = Table(filters=filters, total=total, limit=page.limit, offset=page.offset,
+    body = Table(filters=filters, note=note, total=total, limit=page.limit, offset=page.offset,
                  columns=[str(c) for c in df.columns], items=items)
     # already a validated Table: serialise it here instead of FastAPI validating it again
     return body.model_dump_json(), "application/json", total

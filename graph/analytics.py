@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from graph.loader import ISCMGraph
 
 Params = tuple[tuple[str, Any], ...]
+SAMPLE_SEED = 42  # sampled betweenness (graphs far larger than the real data) is repeatable
 # what leaves the graph as it is on the release date: every heavy graph parameter at its default
 _GRAPH_DEFAULTS: dict[str, tuple[Any, ...]] = {
     "as_of": (None,), "roles": ("members",), "kinds": (None,), "statuses": (None,), "derivation": ("all",)}
@@ -79,7 +80,11 @@ def _overlap(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
 
 def _centrality(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     B = _graph(cat, p)
-    return centrality.projection_centrality(B) if p.get("on") == "projection" else centrality.bipartite_centrality(B)
+    if p.get("on") == "projection":
+        return centrality.projection_centrality(B)
+    k = centrality.betweenness_sources(B)
+    return _noted(centrality.bipartite_centrality(B, k=k, seed=SAMPLE_SEED),
+                  centrality.betweenness_note(B, k, SAMPLE_SEED))
 
 
 def _communities(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
@@ -88,7 +93,17 @@ def _communities(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
 
 
 def _brokers(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
-    return centrality.brokers(_graph(cat, p), resolution=p.get("resolution", 1.0), seed=p.get("seed", 42))
+    B = _graph(cat, p)
+    k, seed = centrality.betweenness_sources(B), p.get("seed", 42)
+    return _noted(centrality.brokers(B, resolution=p.get("resolution", 1.0), seed=seed, k=k),
+                  centrality.betweenness_note(B, k, seed))
+
+
+def _noted(df: pd.DataFrame, note: str | None) -> pd.DataFrame:
+    """``df`` with ``note`` (how it was computed, when a reader must know) in ``df.attrs["note"]``."""
+    if note:
+        df.attrs["note"] = note
+    return df
 
 
 def _path(cat: ISCMGraph, **p: Any) -> pd.DataFrame:

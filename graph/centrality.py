@@ -97,6 +97,54 @@ def _weighted_paths(G: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
     return dict(zip(nodes, betweenness.tolist(), strict=True)), dict(zip(nodes, closeness.tolist(), strict=True))
 
 
+# Exact betweenness visits every edge once per source node (Brandes: O(V·E)). Up to this many
+# node × edge steps (the real data: ~2·10⁶) it is exact; beyond, the API estimates it from sampled
+# sources so that a first call stays within seconds (100x the real data: ~1.4·10⁹ steps, hours).
+EXACT_BETWEENNESS_STEPS = 20_000_000
+MIN_SAMPLED_SOURCES = 64
+
+
+def betweenness_sources(B: nx.Graph, *, steps: int | None = None) -> int | None:
+    """How many sampled sources estimate ``B``'s betweenness within ``steps`` node × edge steps, or
+    None when exact betweenness fits (the ``k`` of :func:`bipartite_centrality` and :func:`brokers`).
+
+    Parameters
+    ----------
+    B : networkx.Graph
+        The graph whose betweenness is wanted.
+    steps : int, optional, keyword-only
+        The work allowed, in node × edge steps (one breadth-first search per source); default
+        :data:`EXACT_BETWEENNESS_STEPS`.
+
+    Returns
+    -------
+    int or None
+        None for exact betweenness; otherwise the number of sources to sample (at least
+        :data:`MIN_SAMPLED_SOURCES`).
+
+    Examples
+    --------
+    >>> from graph.views import example
+    >>> betweenness_sources(example()) is None
+    True
+    >>> betweenness_sources(nx.complete_bipartite_graph(300, 300), steps=1_000_000)
+    64
+    """
+    n, m = len(B), max(B.number_of_edges(), 1)
+    steps = EXACT_BETWEENNESS_STEPS if steps is None else steps
+    if n * m <= steps:
+        return None
+    return min(n, max(MIN_SAMPLED_SOURCES, steps // m))
+
+
+def betweenness_note(B: nx.Graph, k: int | None, seed: int | None) -> str | None:
+    """What a table whose betweenness was sampled should say about it (None when it is exact)."""
+    if k is None or k >= len(B):
+        return None
+    return (f"betweenness is estimated from {k:,} sampled sources of {len(B):,} nodes (seed {seed}): "
+            "exact betweenness on a graph this size takes too long for a request")
+
+
 def _bipartite_betweenness(B: nx.Graph, top: set, *, k: int | None, seed: int | None) -> dict[str, float]:
     """networkx's bipartite normalisation (Borgatti & Halgin) over Brandes betweenness, exact or
     estimated from ``k`` sampled sources."""
@@ -261,20 +309,21 @@ def communities(B: nx.Graph, *, side: str = "states", resolution: float = 1.0, s
     return pd.DataFrame(rows).set_index("node")
 
 
-def brokers(B: nx.Graph, *, resolution: float = 1.0, seed: int = 42) -> pd.DataFrame:
+def brokers(B: nx.Graph, *, resolution: float = 1.0, seed: int = 42, k: int | None = None) -> pd.DataFrame:
     """States that bridge otherwise separate clusters of ISCMs.
 
     ISCMs are grouped by Louvain on their overlap graph; a State's ``clusters`` is how many of
     those groups its ISCMs fall in, and ``participation`` (0-1) how evenly its memberships spread
     across them (Guimerà–Amaral participation coefficient). States in two or more clusters are
-    brokers, ranked by clusters, participation and bipartite betweenness.
+    brokers, ranked by clusters, participation and bipartite betweenness (exact, or estimated from
+    ``k`` sources sampled with ``seed``: see :func:`bipartite_centrality`).
 
     >>> from graph.views import example
     >>> brokers(example(), resolution=2.0, seed=1).index.tolist()[:1]
     ['MAR']
     """
     clusters = communities(B, side="iscms", resolution=resolution, seed=seed)["community"].to_dict()
-    betweenness = bipartite_centrality(B)["betweenness"] if len(B) else pd.Series(dtype=float)
+    betweenness = bipartite_centrality(B, k=k, seed=seed)["betweenness"] if len(B) else pd.Series(dtype=float)
     rows = []
     for s in actors(B):
         own = [clusters[i] for i in B[s] if i in clusters]
@@ -291,4 +340,5 @@ def brokers(B: nx.Graph, *, resolution: float = 1.0, seed: int = 42) -> pd.DataF
                           ascending=[False, False, False, True]).set_index("state")
 
 
-__all__ = ["bipartite_centrality", "brokers", "communities", "iscms", "projection_centrality"]
+__all__ = ["EXACT_BETWEENNESS_STEPS", "betweenness_note", "betweenness_sources", "bipartite_centrality", "brokers",
+           "communities", "iscms", "projection_centrality"]

@@ -123,3 +123,29 @@ def test_weighted_paths_on_components_and_isolated_nodes():
     assert betweenness == pytest.approx({n: float(v) for n, v in ref_b.items()})
     assert closeness == pytest.approx(ref_c)
     assert closeness["g"] == 0.0 and betweenness["g"] == 0.0
+
+
+def test_betweenness_on_a_graph_over_the_exact_budget_is_sampled_and_says_so(built, monkeypatch):
+    """Far larger graphs (100x the real data) get sampled betweenness, so a first call stays within
+    seconds; the answer names the estimate. The real data, under the budget, stays exact."""
+    with TestClient(create_app(Settings(build_dir=built, precompute=False))) as client:
+        B = _served(client).graph.bipartite()
+        assert centrality.betweenness_sources(B) is None
+        monkeypatch.setattr(centrality, "EXACT_BETWEENNESS_STEPS", 1_000)  # the real data now counts as huge
+        k = centrality.betweenness_sources(B)
+        assert k is not None and k < len(B)
+        for path in ("/api/analytics/centrality", "/api/analytics/brokers"):
+            r = client.get(path, params={"limit": 1000})
+            assert r.status_code == 200
+            note = r.json()["note"]
+            assert f"estimated from {k:,} sampled sources of {len(B):,} nodes (seed 42)" in note
+            csv = client.get(path, params={"format": "csv"})
+            assert "sampled sources" in csv.headers["x-iscm-note"]
+        sampled = centrality.bipartite_centrality(B, k=k, seed=42)["betweenness"]
+        got = {i["node"]: i["betweenness"] for i in client.get("/api/analytics/centrality",
+                                                                params={"limit": 1000}).json()["items"]}
+        assert got == pytest.approx(sampled.to_dict(), rel=1e-9)
+        exact = centrality.bipartite_centrality(B)["betweenness"]
+        assert got != pytest.approx(exact.to_dict(), rel=1e-9)  # an estimate, not the exact values
+        # tables without sampled measures carry no note
+        assert client.get("/api/analytics/overlap").json()["note"] is None
