@@ -100,9 +100,9 @@ def _brokers(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
 
 
 def _noted(df: pd.DataFrame, note: str | None) -> pd.DataFrame:
-    """``df`` with ``note`` (how it was computed, when a reader must know) in ``df.attrs["note"]``."""
+    """``df`` with ``note`` (how it was computed, when a reader must know) added to ``df.attrs["note"]``."""
     if note:
-        df.attrs["note"] = note
+        df.attrs["note"] = "; ".join(filter(None, [df.attrs.get("note"), note]))
     return df
 
 

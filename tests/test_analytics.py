@@ -146,6 +146,41 @@ def test_communities_are_deterministic(kg):
     assert finer["community"].nunique() >= a["community"].nunique()
 
 
+def test_strongest_overlaps_keep_every_overlap_when_each_iscm_keeps_all(kg):
+    """With room for every neighbour the sparsified overlap graph is the full one, weights and
+    Jaccard alike; with less, every ISCM keeps its strongest overlaps and nothing else."""
+    B = kg.bipartite()
+    full = views.iscm_projection(B)
+    same = centrality.strongest_overlaps(B, per_iscm=len(full), block=7)  # blocks that do not divide evenly
+    assert set(same.nodes) == set(full.nodes)
+    assert {frozenset(e) for e in same.edges} == {frozenset(e) for e in full.edges}
+    for u, v, d in full.edges(data=True):
+        assert same[u][v]["weight"] == d["weight"]
+        assert same[u][v]["jaccard"] == pytest.approx(d["jaccard"])
+    kept = centrality.strongest_overlaps(B, per_iscm=3)
+    assert kept.number_of_edges() < full.number_of_edges()
+    for u in full:
+        strongest = sorted(full[u].items(), key=lambda kv: (-kv[1]["weight"], kv[0]))[:3]
+        for v, _ in strongest:  # each ISCM's three strongest overlaps are there
+            assert kept.has_edge(u, v)
+    for u, v in kept.edges:  # and every kept edge is among the three strongest of one of its ends
+        assert any(sorted(full[a].items(), key=lambda kv: (-kv[1]["weight"], kv[0])).index((b, full[a][b])) < 3
+                   for a, b in ((u, v), (v, u)))
+    with pytest.raises(ValueError, match="at least 1"):
+        centrality.strongest_overlaps(B, per_iscm=0)
+
+
+def test_iscm_communities_over_the_exact_budget_are_found_on_the_strongest_overlaps(kg, monkeypatch):
+    B = kg.bipartite()
+    exact = centrality.communities(B, side="iscms", seed=7)
+    assert "note" not in exact.attrs
+    monkeypatch.setattr(centrality, "EXACT_OVERLAP_PAIRS", 10)  # the real data now counts as too dense
+    sparse = centrality.communities(B, side="iscms", seed=7)
+    assert sorted(sparse.index) == sorted(exact.index)
+    assert f"{centrality.STRONGEST_OVERLAPS} strongest overlaps" in sparse.attrs["note"]
+    assert "strongest overlaps" in centrality.brokers(B, seed=7).attrs["note"]
+
+
 def test_disconnected_graph_is_handled():
     B = views.example()
     B.add_node("island", bipartite=1, label="Island", type="iscm")
