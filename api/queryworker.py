@@ -21,13 +21,14 @@ from typing import Any
 import anyio
 
 from graph.errors import QueryError
-from graph.workers import serve
+from graph.workers import ignore_stop_signals, serve
 
 # What a worker imports, loaded once in the fork server (``__main__``: the server's own script, which
 # a new process would otherwise import again), so a replacement worker starts in milliseconds instead
 # of spending a second or more importing at the server's CPU priority (bench/ "under attack").
-PRELOAD = ["__main__", "pyoxigraph", "graph.store", "graph.namespace", "graph.results", "graph.sandbox",
-           "api.negotiation", "api.serialisers", "api.queryworker"]
+# api.forkserver_signals: the fork server leaves SIGINT/SIGTERM to the server (see that module).
+PRELOAD = ["__main__", "api.forkserver_signals", "pyoxigraph", "graph.store", "graph.namespace", "graph.results",
+           "graph.sandbox", "api.negotiation", "api.serialisers", "api.queryworker"]
 NICE = 10  # below the server (see the note in worker())
 FULL_PRIORITY_S = 0.05  # a query runs at the server's priority this long, then below it (NICE)
 PER_THREAD_NICE = sys.platform.startswith("linux")  # setpriority() on a thread id: Linux only
@@ -106,6 +107,7 @@ def worker(conn: Connection, release: str, backend: str, memory: int | None,
 
     _detach_from_fork_server()
     sandbox.die_with_parent()
+    ignore_stop_signals()
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 2)  # a Rust abort ("memory allocation … failed") says why here; the pool reads it
     walled = backend != "remote" and sandbox.block_network()  # threads started after this inherit it

@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import queue
+import signal
 import tempfile
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -125,6 +126,16 @@ class WorkerPool:
                 break
             if worker is not None:
                 worker.stop()
+
+
+def ignore_stop_signals() -> None:  # pragma: no cover - runs in a child (or the fork server)
+    """Leave SIGINT and SIGTERM to the server. They reach a whole process group at once (Ctrl-C in a
+    terminal, ``systemctl stop``, ``kill -- -PGID``); a worker that ended on them would fail the
+    requests the server is still finishing during its graceful shutdown (clients got a 500, "the
+    worker stopped"). The server stops its workers itself once its requests are done, and a worker
+    dies with the server in any case (:func:`graph.sandbox.die_with_parent`)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
 
 def serve(conn: Connection, answer: Callable[[Any], bool]) -> None:  # pragma: no cover - runs in a child

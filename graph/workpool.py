@@ -21,7 +21,7 @@ import pandas as pd
 from graph import errors
 from graph.analytics import Params
 from graph.errors import ISCMError, QueryTimeoutError, UnknownEntityError
-from graph.workers import Worker, WorkerPool, serve
+from graph.workers import Worker, WorkerPool, ignore_stop_signals, serve
 
 
 class AnalyticsTimeoutError(QueryTimeoutError):
@@ -33,8 +33,11 @@ class AnalyticsBusyError(ISCMError, RuntimeError):
 
 
 def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no cover - runs in a child
-    from graph import analytics
+    from graph import analytics, sandbox
     from graph.loader import ISCMGraph, open_store
+
+    sandbox.die_with_parent()
+    ignore_stop_signals()
 
     cat = ISCMGraph(open_store(Path(release), backend=backend), release=Path(release))
     conn.send(("ready",))

@@ -207,12 +207,14 @@ class Server:
         return httpx.Client(base_url=self.base_url, **kw)
 
 
-def start_server(build_dir: Path, *, env: dict[str, str] | None = None) -> Server:
+def start_server(build_dir: Path, *, env: dict[str, str] | None = None, new_session: bool = False) -> Server:
+    """``iscm serve`` on ``build_dir``; ``new_session``: in a process group of its own, as a service
+    manager starts it (a signal to the group then reaches the server and its workers alike)."""
     port = free_port()
     full_env = {**os.environ, "ISCM_PRECOMPUTE": "0", **(env or {})}  # warm-ups would only compete for the CPU
     proc = subprocess.Popen(
         [iscm_executable(), "serve", "--build", str(build_dir), "--port", str(port), "--log-level", "warning"],
-        env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=new_session,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300  # a hang guard: a server loads its release in seconds

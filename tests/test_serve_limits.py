@@ -1,10 +1,15 @@
 """`iscm serve` limits, over real sockets: a request whose headers or body never finish gets 408 and
-is closed, an oversized head gets 431, connections past the limit get 503, and uvicorn is not exposed
-on a public address without saying so."""
+is closed, an oversized head gets 431, connections past the limit get 503, uvicorn is not exposed
+on a public address without saying so, and a stop signal to the whole process group lets the
+requests in flight finish."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +138,39 @@ def test_head_304_and_100_continue_get_their_whole_answer(strict):
     with _connect(strict.base_url) as sock:  # a HEAD on a connection the client closes after it
         sock.sendall(b"HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         assert _read_all(sock).startswith(b"HTTP/1.1 200")
+
+
+def test_a_stop_signal_to_the_process_group_lets_a_query_in_flight_finish(tiny_out: Path):
+    """``systemctl stop``, Ctrl-C and ``kill -- -PGID`` signal the server and its query workers at once.
+    The workers leave the signal to the server, which finishes the query in flight (here: at its time
+    limit, 504) before it stops them; a worker that ended on the signal failed the query with 500."""
+    srv = start_server(tiny_out, env={"ISCM_SPARQL_TIMEOUT": "4"}, new_session=True)
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    answers: list[int] = []
+    try:
+        with srv.client() as c:
+            asking = threading.Thread(target=lambda: answers.append(c.post(
+                "/sparql", content=endless, headers={"Content-Type": "application/sparql-query"}).status_code))
+            asking.start()
+            with srv.client() as probe:
+                deadline = time.monotonic() + 300  # a hang guard
+                while probe.get("/stats").json()["sparql"]["in_flight"] == 0 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            os.killpg(srv.proc.pid, signal.SIGTERM)
+            asking.join(300)
+        assert answers == [504]
+        assert srv.proc.wait(300) in (0, -signal.SIGTERM)  # uvicorn ends on the signal once its requests are done
+        deadline = time.monotonic() + 300  # a hang guard: the workers and the fork server end with it
+        while _group_alive(srv.proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _group_alive(srv.proc.pid)
+    finally:
+        stop_server(srv)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
