@@ -164,7 +164,10 @@ def attack_targets(res: R, add: Add) -> None:
             ok = ok and good
             seen.append(f"`{path}` p99 {p99:.1f} ms (quiet {q99:.1f}, {p99 / q99:.1f}×)"
                         + (f", {errors} errors" if errors else ""))
-        why = "" if ok else ("the probe's p99 counts from each request's scheduled time: a stall shows in full. "
-                             "The attackers share the server's two cores, so part of the slowdown is CPU taken by "
-                             "the attacking processes themselves; see 4c for the p50 and the attackers' answers.")
+        why = "" if ok else ("the probe's p99 counts from each request's scheduled time: a stall shows in full, so "
+                             "one 60 ms stall in 12 s moves the p99 of a 20 req/s probe. The p50 stays at the quiet "
+                             "figure (see 4c, with the attackers' answers). What it is not (bench/README.md, \"Under "
+                             "attack\"): the workers' CPU priority, a worker's replacement at its time limit or the "
+                             "garbage collector; with the attackers at nice 19 the stalls remain. "
+                             "Not found yet.")
         add(f"under attack — {label}: p99 ≤ {ATTACK_FACTOR:g}× quiet, no errors", "; ".join(seen), ok, why)
