@@ -33,10 +33,12 @@ class AnalyticsBusyError(ISCMError, RuntimeError):
 
 
 def _worker(conn: Connection, release: str, backend: str) -> None:  # pragma: no cover - runs in a child
-    from graph import analytics, sandbox
+    from graph import analytics
     from graph.loader import ISCMGraph, open_store
 
-    sandbox.die_with_parent()
+    # not sandbox.die_with_parent(): the kernel sends that signal when the *thread* that started the
+    # worker ends, and here that is a request's thread from the server's pool. A worker whose server
+    # is gone reads the end of its pipe and stops (serve()).
     ignore_stop_signals()
 
     cat = ISCMGraph(open_store(Path(release), backend=backend), release=Path(release))

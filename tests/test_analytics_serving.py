@@ -4,7 +4,10 @@ betweenness against exact rational arithmetic."""
 
 from __future__ import annotations
 
+import threading
+import time
 from fractions import Fraction
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -149,3 +152,27 @@ def test_betweenness_on_a_graph_over_the_exact_budget_is_sampled_and_says_so(bui
         assert got != pytest.approx(exact.to_dict(), rel=1e-9)  # an estimate, not the exact values
         # tables without sampled measures carry no note
         assert client.get("/api/analytics/overlap").json()["note"] is None
+
+
+@pytest.mark.slow  # starts an analytics worker process
+def test_the_analytics_worker_outlives_the_thread_that_started_it(built):
+    """The server starts an analytics worker from whichever request thread needs it first, and its
+    thread pool ends idle threads. A worker tied to that thread's life (the kernel's parent-death
+    signal follows the thread, not the process) was killed with it: the next call got a 500."""
+    with TestClient(create_app(Settings(build_dir=built, precompute=False))) as client:
+        pool = _served(client).analytics_pool
+        p = analytics.params("communities", seed=3)
+        first: list[pd.DataFrame] = []
+        starter = threading.Thread(target=lambda: first.append(pool.run("communities", p, timeout=300)))
+        starter.start()
+        starter.join()
+        # join() returns before the thread has left the kernel: wait until it has (a hang guard)
+        gone, deadline = Path(f"/proc/self/task/{starter.native_id}"), time.monotonic() + 300
+        while gone.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not gone.exists()
+        (worker,) = list(pool._idle.queue)
+        time.sleep(0.2)  # a signal sent at the thread's exit has arrived by now
+        assert worker.proc.is_alive()
+        again = pool.run("communities", analytics.params("communities", seed=4), timeout=300)
+        assert len(again) == len(first[0]) and worker.proc.is_alive()
