@@ -4,6 +4,7 @@ analytics route shares. The resource routers in :mod:`api.routes` answer their t
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -22,27 +23,31 @@ CSV_TABLE: dict[int | str, dict[str, Any]] = {
 Format = Annotated[str | None, Query(pattern="^(json|csv)$", description="json (default) or csv")]
 
 
-def table(df: pd.DataFrame, request: Request, page: PageDep, fmt: str | None, *, index: str | None = None,
-          cache: tuple[ISCMGraph, tuple] | None = None, filters: dict[str, Any] | None = None) -> Response:
+def table(df: pd.DataFrame | Callable[[], pd.DataFrame], request: Request, page: PageDep, fmt: str | None, *,
+          index: str | None = None, cache: tuple[ISCMGraph, tuple] | None = None,
+          filters: dict[str, Any] | None = None) -> Response:
     """One page of ``df`` as JSON (``Table``) or CSV (``format=csv`` or ``Accept: text/csv``).
 
+    ``df`` may be a function that returns the table: it is called only when the page is not kept.
     ``cache=(catalogue, key)``: ``key`` names ``df`` fully (route and arguments), so the rendered page
-    is kept with the catalogue's other per-release answers. ``filters``: the time and ISCM filters
-    that produced ``df``, returned in the JSON and, for CSV too, in the ``X-ISCM-Filter`` header.
-    ``df.attrs["note"]`` (how the rows were computed, e.g. a sampled estimate) goes in the JSON's
-    ``note`` and the ``X-ISCM-Note`` header.
+    is kept with the catalogue's other per-release answers (also when the table itself is too large
+    to keep, as the ISCM overlap table at 100x the real data is). ``filters``: the time and ISCM
+    filters that produced ``df``, returned in the JSON and, for CSV too, in the ``X-ISCM-Filter``
+    header. ``df.attrs["note"]`` (how the rows were computed, e.g. a sampled estimate) goes in the
+    JSON's ``note`` and the ``X-ISCM-Note`` header.
     """
     wants_csv = fmt == "csv" or (fmt is None and "text/csv" in request.headers.get("accept", ""))
-    note = df.attrs.get("note")
 
-    def render() -> tuple[str, str, int]:
-        return _render_page(df, page, wants_csv, index, filters, note)
+    def render() -> tuple[str, str, int, str | None]:
+        frame = df() if callable(df) else df
+        note = frame.attrs.get("note")
+        return (*_render_page(frame, page, wants_csv, index, filters, note), note)
 
     if cache is not None:
         cat, key = cache
-        body, media_type, total = cat.memo(("page", *key, page.offset, page.limit, wants_csv), render)
+        body, media_type, total, note = cat.memo(("page", *key, page.offset, page.limit, wants_csv), render)
     else:
-        body, media_type, total = render()
+        body, media_type, total, note = render()
     headers = {"X-Total-Count": str(total)} if wants_csv else {}
     if note:
         headers["X-ISCM-Note"] = quote(note, safe=" ;=,:-()")

@@ -176,3 +176,25 @@ def test_the_analytics_worker_outlives_the_thread_that_started_it(built):
         assert worker.proc.is_alive()
         again = pool.run("communities", analytics.params("communities", seed=4), timeout=300)
         assert len(again) == len(first[0]) and worker.proc.is_alive()
+
+
+def test_a_page_is_kept_when_its_table_is_too_large_to_keep(built, monkeypatch):
+    """At 100x the real data the ISCM overlap table (10⁷ pairs) is larger than the answer cache: each
+    call recomputed it (7 s) although the page asked for was kept. The page is read first now."""
+    calls: list[str] = []
+    compute = analytics.compute
+
+    def counted(cat, name, p):  # the real computation, counted
+        calls.append(name)
+        return compute(cat, name, p)
+
+    monkeypatch.setattr(analytics, "compute", counted)
+    with TestClient(create_app(Settings(build_dir=built, precompute=False, cache_mb=1))) as client:
+        first = client.get("/api/analytics/comembership")
+        assert first.status_code == 200 and first.json()["total"] > 1000
+        key = ("analytics", "comembership", analytics.params("comembership", min_shared=1))
+        assert not _served(client).graph.cached(key)  # the table itself is over the 1 MB cache
+        assert client.get("/api/analytics/comembership").json() == first.json()
+        assert calls == ["comembership"]  # the second call read the kept page
+        client.get("/api/analytics/comembership", params={"offset": 100})  # another page needs the table
+        assert calls == ["comembership", "comembership"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -35,10 +36,12 @@ def _analytic(name: str, request: Request, served: Served, settings: Settings, p
     p = analytics.params(name, **values)
     key = ("analytics", name, p)
     pool = served.analytics_pool
-    if pool is None or analytics.is_default(name, p) or cat.cached(key):
-        df = cat.memo(key, lambda: analytics.compute(cat, name, p))
-    else:
-        df = cat.memo(key, lambda: pool.run(name, p, timeout=settings.analytics_timeout))
+
+    def df() -> pd.DataFrame:  # only when the page asked for is not kept already
+        if pool is None or analytics.is_default(name, p) or cat.cached(key):
+            return cat.memo(key, lambda: analytics.compute(cat, name, p))
+        return cat.memo(key, lambda: pool.run(name, p, timeout=settings.analytics_timeout))
+
     return table(df, request, page, fmt, index=index, cache=(cat, key), filters=described)
 
 
