@@ -41,6 +41,8 @@ class Served:
     # answers of /sparql for this release (None: off); a reload brings a new, empty one
     sparql_cache: ResultCache | None = None
     retired: bool = field(default=False)
+    # the start-up warm-up (api/warmup.py): "off", "running" or "done" (/health says which)
+    warm_up: str = "off"
 
     @property
     def catalogue(self) -> ISCMGraph:

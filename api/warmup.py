@@ -108,7 +108,8 @@ class CountRequests:
 
 
 def start(served: Any, activity: Activity) -> threading.Thread:
-    """Warm ``served`` from a daemon thread (returned, started)."""
+    """Warm ``served`` from a daemon thread (returned, started); ``served.warm_up`` says how far it is."""
+    served.warm_up = "running"
     thread = threading.Thread(target=warm, args=(served, activity), name="iscm-warm", daemon=True)
     thread.start()
     return thread
@@ -138,6 +139,7 @@ def warm(served: Any, activity: Activity) -> None:
         for name, key, compute in steps(cat):
             activity.wait_quiet(QUIET_S, YIELD_S)
             _step(name, lambda k=key, c=compute: cat.memo(k, c))
+    served.warm_up = "done"
     log.info("warm-up done in %.1f s", time.perf_counter() - t)
 
 

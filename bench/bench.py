@@ -48,6 +48,7 @@ from common import (
     percentile,
     run_child,
     serving,
+    wait_warm,
     warm_paths,
 )
 from options import parse_args
@@ -206,6 +207,7 @@ def rest_wrk(run: Run) -> dict:
     with serving(server):
         server.wait_ready("/health", timeout=120)
         warm_paths(server.base, REST_ENDPOINTS)
+        out["warm_up_wait_s"] = round(wait_warm(server.base), 1)
         out["rss_start_mb"] = round(server.rss_mb(), 1)
         for path in REST_ENDPOINTS:
             url = server.base + path
@@ -341,6 +343,8 @@ def under_attack(run: Run) -> dict:
         # the server computes its default analytics in the background after start; asking for them
         # waits for that, so the quiet figures are not taken while it still works
         warm_paths(server.base, [*analytics_default_paths(), *PROBE_PATHS.values()])
+        # its in-server steps run in quiet moments, so a quiet baseline taken meanwhile had their stalls
+        out["warm_up_wait_s"] = round(wait_warm(server.base), 1)
         out["phases"]["quiet"] = _probe(server.base, a.attack_seconds, a.probe_rps)
         for kind in filter(None, a.attacks.split(",")):
             ramp = 2.0

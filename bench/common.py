@@ -317,6 +317,18 @@ def warm_paths(base: str, paths: list[str]) -> None:
             resp.read()
 
 
+def wait_warm(base: str, *, timeout: float = 300.0) -> float:
+    """Wait until the server's start-up warm-up (``/health`` ``warm_up``) is no longer running, so a
+    quiet baseline is not taken while it computes; the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        with urllib.request.urlopen(base + "/health", timeout=30) as resp:  # 127.0.0.1 only
+            if json.loads(resp.read()).get("warm_up") != "running":
+                break
+        time.sleep(0.5)
+    return time.perf_counter() - t0
+
+
 def analytics_default_paths() -> list[str]:
     """The analytics tables a server warms at start (graph.analytics.warm_list), as request paths."""
     from urllib.parse import urlencode

@@ -31,6 +31,7 @@ from common import (
     median,
     oxigraph_server,
     serving,
+    wait_warm,
     warm_paths,
 )
 
@@ -140,6 +141,7 @@ def section(run: object, scale: int | str, out_dir: Path) -> dict:
         # waits for that, so no figure is taken while they still work (as the under-attack section)
         for key in ("ours", "ours-alt"):
             warm_paths(engines[key].base, analytics_default_paths())
+            wait_warm(engines[key].base)
         with httpx.Client(timeout=300) as client:
             for key in engines:  # spawn the query workers, open the stores, before timing anything
                 _fetch(client, bases[key], queries.PREFIXES + "SELECT * WHERE { ?s ?p ?o } LIMIT 1")

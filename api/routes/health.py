@@ -27,6 +27,9 @@ class Health(BaseModel):
     built_at: str | None
     fingerprint: str | None
     cite: str | None  # how to cite the release served (more: /api/about)
+    # the answers computed once /health answers (profiles, analytics, maps): off, running or done;
+    # while running, first requests may wait for what is not warm yet
+    warm_up: str
 
 
 @router.get("/health", response_model=Health, summary="Is the service up, and what release does it serve?")
@@ -40,7 +43,7 @@ def health(served: ServedDep) -> Health:
                   quads=quads if quads is not None else len(graph), backend=graph.store.name,
                   release=served.release_name, version=manifest.get("version"),
                   built_at=manifest.get("built_at"), fingerprint=manifest.get("fingerprint"),
-                  cite=manifest.get("citation"))
+                  cite=manifest.get("citation"), warm_up=served.warm_up)
 
 
 @router.get("/stats", summary="Counts per class, provenance coverage and per-ISCM completeness")
