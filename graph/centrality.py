@@ -395,14 +395,16 @@ def strongest_overlaps(B: nx.Graph, *, per_iscm: int = STRONGEST_OVERLAPS, block
     return G
 
 
-def brokers(B: nx.Graph, *, resolution: float = 1.0, seed: int = 42, k: int | None = None) -> pd.DataFrame:
+def brokers(B: nx.Graph, *, resolution: float = 1.0, seed: int = 42, k: int | None = None,
+            betweenness: pd.Series | None = None) -> pd.DataFrame:
     """States that bridge otherwise separate clusters of ISCMs.
 
     ISCMs are grouped by Louvain on their overlap graph; a State's ``clusters`` is how many of
     those groups its ISCMs fall in, and ``participation`` (0-1) how evenly its memberships spread
     across them (Guimerà–Amaral participation coefficient). States in two or more clusters are
     brokers, ranked by clusters, participation and bipartite betweenness (exact, or estimated from
-    ``k`` sources sampled with ``seed``: see :func:`bipartite_centrality`).
+    ``k`` sources sampled with ``seed``: see :func:`bipartite_centrality`; ``betweenness``: those
+    values already computed, e.g. the ``betweenness`` column of a kept centrality table).
 
     >>> from graph.views import example
     >>> brokers(example(), resolution=2.0, seed=1).index.tolist()[:1]
@@ -410,7 +412,8 @@ def brokers(B: nx.Graph, *, resolution: float = 1.0, seed: int = 42, k: int | No
     """
     found = communities(B, side="iscms", resolution=resolution, seed=seed)
     clusters = found["community"].to_dict()
-    betweenness = bipartite_centrality(B, k=k, seed=seed)["betweenness"] if len(B) else pd.Series(dtype=float)
+    if betweenness is None:
+        betweenness = bipartite_centrality(B, k=k, seed=seed)["betweenness"] if len(B) else pd.Series(dtype=float)
     rows = []
     for s in actors(B):
         own = [clusters[i] for i in B[s] if i in clusters]

@@ -312,3 +312,13 @@ def test_rotating_chairs_newest_wins():
     assert list(views.resolve(rows, today=__import__("datetime").date(2024, 1, 1))["actor_id"]) == ["C"]
     assert list(views.resolve(rows, year=2012)["actor_id"]) == ["A"]
     assert list(views.resolve(rows.iloc[:2], today=__import__("datetime").date(2024, 1, 1))["actor_id"]) == []
+
+
+def test_brokers_read_the_betweenness_they_are_given(kg):
+    """The API hands brokers the betweenness of the kept centrality table (the same graph, the same
+    sample): the table is the one brokers computes for itself."""
+    B = kg.bipartite()
+    own = centrality.brokers(B, seed=42)
+    given = centrality.brokers(B, seed=42, betweenness=centrality.bipartite_centrality(B, seed=42)["betweenness"])
+    pd.testing.assert_frame_equal(own, given)
+    assert not own.empty
