@@ -168,6 +168,6 @@ def attack_targets(res: R, add: Add) -> None:
                              "one 60 ms stall in 12 s moves the p99 of a 20 req/s probe. The p50 stays at the quiet "
                              "figure (see 4c, with the attackers' answers). What it is not (bench/README.md, \"Under "
                              "attack\"): the workers' CPU priority, a worker's replacement at its time limit or the "
-                             "garbage collector; with the attackers at nice 19 the stalls remain. "
-                             "Not found yet.")
+                             "garbage collector; a baseline taken while the server's start-up warm-up still ran "
+                             "(the bench now waits for /health's warm_up to be done).")
         add(f"under attack — {label}: p99 ≤ {ATTACK_FACTOR:g}× quiet, no errors", "; ".join(seen), ok, why)
