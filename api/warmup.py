@@ -193,7 +193,7 @@ def steps(cat: Any) -> Iterator[Step]:
         yield from language(lang)
     for name, p in analytics.warm_list():  # heaviest first
         label = f"analytics {name}" + (f" ({', '.join(f'{k}={v}' for k, v in p)})" if p else "")
-        yield label, ("analytics", name, p), lambda n=name, q=p: analytics.compute(cat, n, q)
+        yield label, analytics.memo_key(name, p), lambda n=name, q=p: analytics.compute(cat, n, q)
     yield from (profile("state", s) for s in sorted(cat.entities.index[types == "state"]))
     yield from (profile("organisation", o) for o in sorted(cat.entities.index[types.isin(["organisation", "union"])]))
 

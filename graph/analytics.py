@@ -82,9 +82,7 @@ def _centrality(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     B = _graph(cat, p)
     if p.get("on") == "projection":
         return centrality.projection_centrality(B)
-    k = centrality.betweenness_sources(B)
-    return _noted(centrality.bipartite_centrality(B, k=k, seed=SAMPLE_SEED),
-                  centrality.betweenness_note(B, k, SAMPLE_SEED))
+    return centrality.bipartite_centrality(B, k=centrality.betweenness_sources(B), seed=SAMPLE_SEED)
 
 
 def _communities(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
@@ -96,19 +94,11 @@ def _brokers(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
     B = _graph(cat, p)
     k, seed = centrality.betweenness_sources(B), p.get("seed", 42)
     shared = None
-    if seed == SAMPLE_SEED:  # the centrality table of the same graph has these values: read it, once
+    if k is None or seed == SAMPLE_SEED:  # the same values as the graph's centrality table: read it, once
         same_graph = {name: p.get(name) for name in ("as_of", "kinds", "statuses", "derivation")}
         cp = params("centrality", on="bipartite", **same_graph)
-        shared = cat.memo(("analytics", "centrality", cp), lambda: compute(cat, "centrality", cp))["betweenness"]
-    return _noted(centrality.brokers(B, resolution=p.get("resolution", 1.0), seed=seed, k=k, betweenness=shared),
-                  centrality.betweenness_note(B, k, seed))
-
-
-def _noted(df: pd.DataFrame, note: str | None) -> pd.DataFrame:
-    """``df`` with ``note`` (how it was computed, when a reader must know) added to ``df.attrs["note"]``."""
-    if note:
-        df.attrs["note"] = "; ".join(filter(None, [df.attrs.get("note"), note]))
-    return df
+        shared = cat.memo(memo_key("centrality", cp), lambda: compute(cat, "centrality", cp))["betweenness"]
+    return centrality.brokers(B, resolution=p.get("resolution", 1.0), seed=seed, k=k, betweenness=shared)
 
 
 def _path(cat: ISCMGraph, **p: Any) -> pd.DataFrame:
@@ -170,6 +160,11 @@ def is_default(name: str, p: Params) -> bool:
     return all(v in defaults[k] for k, v in p if k in defaults)
 
 
+def memo_key(name: str, p: Params) -> tuple:
+    """Where the table ``name`` for ``p`` is remembered with the release (routes, warm-up, brokers)."""
+    return ("analytics", name, p)
+
+
 def compute(cat: ISCMGraph, name: str, p: Params) -> pd.DataFrame:
     """The table ``name`` for parameters ``p`` (callers must not modify it: it may be memoised)."""
     return SPECS[name].compute(cat, **dict(p))
@@ -181,4 +176,4 @@ def warm_list() -> list[tuple[str, Params]]:
     return [(name, params(name, **light)) for name in order for light in SPECS[name].precompute]
 
 
-__all__ = ["SPECS", "Params", "Spec", "compute", "is_default", "params", "warm_list"]
+__all__ = ["SPECS", "Params", "Spec", "compute", "is_default", "memo_key", "params", "warm_list"]

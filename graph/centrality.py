@@ -227,7 +227,8 @@ def bipartite_centrality(B: nx.Graph, *, k: int | None = None, seed: int | None 
     * ``degree``: share of the other side a node is linked to (a State in half the ISCMs: 0.5);
     * ``betweenness``: how often the node lies on shortest paths between others (brokerage);
       exact by default; ``k`` estimates it from ``k`` sampled sources (``seed`` fixes the sample),
-      for graphs far larger than the real data, where exact betweenness is O(V·E) in Python;
+      for graphs far larger than the real data, where exact betweenness is O(V·E) in Python (the
+      table's ``attrs["note"]`` then says so; :func:`betweenness_sources` picks ``k``);
     * ``closeness``: how few steps it takes to reach everyone else;
     * ``eigenvector``: being linked to well-linked nodes (within its ``component``).
 
@@ -256,7 +257,9 @@ def bipartite_centrality(B: nx.Graph, *, k: int | None = None, seed: int | None 
              "degree": degree[n], "betweenness": betweenness[n], "closeness": closeness[n],
              "eigenvector": eigen[n], "component": comp[n]} for n in B]
     df = pd.DataFrame(rows).set_index("node").sort_index()
-    return df.sort_values(["degree", "betweenness"], ascending=False, kind="stable")
+    df = df.sort_values(["degree", "betweenness"], ascending=False, kind="stable")
+    _note(df, betweenness_note(B, k, seed))
+    return df
 
 
 def projection_centrality(B: nx.Graph, *, max_iter: int = 1000, tol: float = 1e-8) -> pd.DataFrame:
@@ -315,9 +318,15 @@ def communities(B: nx.Graph, *, side: str = "states", resolution: float = 1.0, s
     rows = [{"node": n, "label": G.nodes[n].get("label", n), "community": i, "community_size": len(c)}
             for i, c in enumerate(ordered) for n in sorted(c)]
     df = pd.DataFrame(rows).set_index("node")
-    if note:
-        df.attrs["note"] = note
+    _note(df, note)
     return df
+
+
+def _note(df: pd.DataFrame, note: str | None) -> None:
+    """Add ``note`` (how a table was computed, where a reader must know it: an estimate, a sparsified
+    graph) to ``df.attrs["note"]``; the API returns it with the table."""
+    if note:
+        df.attrs["note"] = "; ".join(filter(None, [df.attrs.get("note"), note]))
 
 
 # The ISCM overlap graph has an edge for every two ISCMs sharing a member. Up to this many pairs
@@ -428,8 +437,8 @@ def brokers(B: nx.Graph, *, resolution: float = 1.0, seed: int = 42, k: int | No
     df = df[df["clusters"] >= 2]
     df = df.sort_values(["clusters", "participation", "betweenness", "state"],
                         ascending=[False, False, False, True]).set_index("state")
-    if "note" in found.attrs:
-        df.attrs["note"] = found.attrs["note"]
+    _note(df, found.attrs.get("note"))
+    _note(df, betweenness_note(B, k, seed))
     return df
 
 

@@ -132,8 +132,9 @@ def ignore_stop_signals() -> None:  # pragma: no cover - runs in a child (or the
     """Leave SIGINT and SIGTERM to the server. They reach a whole process group at once (Ctrl-C in a
     terminal, ``systemctl stop``, ``kill -- -PGID``); a worker that ended on them would fail the
     requests the server is still finishing during its graceful shutdown (clients got a 500, "the
-    worker stopped"). The server stops its workers itself once its requests are done, and a worker
-    dies with the server in any case (:func:`graph.sandbox.die_with_parent`)."""
+    worker stopped"). The server stops its workers itself once its requests are done; a worker also
+    ends when the server is gone (a query worker by :func:`graph.sandbox.die_with_parent`, an
+    analytics worker when its pipe closes)."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
 

@@ -34,7 +34,7 @@ def _analytic(name: str, request: Request, served: Served, settings: Settings, p
     way remembered per release, and each page rendered once."""
     cat = served.graph
     p = analytics.params(name, **values)
-    key = ("analytics", name, p)
+    key = analytics.memo_key(name, p)
     pool = served.analytics_pool
 
     def df() -> pd.DataFrame:  # only when the page asked for is not kept already
