@@ -22,6 +22,7 @@ which cross the pipe as raw bytes in one frame and become the response body as t
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing as mp
 import queue
 import threading
@@ -79,9 +80,19 @@ class _Worker(Worker):
             self._got_ready(self.conn.recv_bytes())
         return self.ready
 
-    async def wait_ready_async(self) -> None:
+    async def wait_ready_async(self, deadline: float) -> bool:
+        """Whether the worker has opened the store, waiting until ``deadline`` (time.monotonic())."""
         if not self.ready:
-            self._got_ready(await queryworker.read_frame(self.conn.fileno()))
+            frame = await queryworker.read_frame(self.conn.fileno(), deadline=deadline)
+            if frame is not None:
+                self._got_ready(frame)
+        return self.ready
+
+
+def _cancelled() -> bool:
+    """Whether the running task is being cancelled (its CancelledError is propagating)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 class QueryPool(WorkerPool):
@@ -128,7 +139,7 @@ class QueryPool(WorkerPool):
 
     def _alive(self, worker: _Worker) -> _Worker:
         """``worker``, or a new one if it died while idle (killed from outside)."""
-        if worker.proc.is_alive():
+        if not worker.exited():
             return worker
         self._count("crashes")
         worker.kill()
@@ -171,48 +182,49 @@ class QueryPool(WorkerPool):
                         default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
                         base_iri: str | None = None) -> PooledResult:
         """:meth:`run` on the event loop: the request goes down the pipe and the answer's frame is read
-        when the pipe is readable, so no thread waits on a worker. Shielded from cancellation: a worker
-        is never handed back with an answer still on its way (the deadline bounds the wait)."""
+        as the pipe becomes readable, so no thread waits on a worker. A worker is never handed back
+        with an answer still on its way: past the deadline, or when the caller is cancelled, it is
+        replaced. Plain asyncio (the server's loop) rather than anyio's cancel scopes: those cost
+        about a tenth of a light query's whole time here (bench/ 3c)."""
         limit = max(round(deadline - time.monotonic(), 1), 0)  # for the message: "10 s", not "9.99997 s"
-        with anyio.CancelScope(shield=True):
-            try:
-                worker = self._idle.get_nowait()  # the caller's admission gate leaves one free
-                self._count("queries")
-            except queue.Empty:
-                worker = await anyio.to_thread.run_sync(self._take, deadline)
-            if not worker.proc.is_alive():
-                worker = await anyio.to_thread.run_sync(self._alive, worker)
-            replace, phase = False, "starting"
-            frame: memoryview | None = None
-            try:
-                with anyio.move_on_after(max(deadline - time.monotonic(), 0)):
-                    await worker.wait_ready_async()
-                    phase = "running"
-                    request = (text, media_type, max_rows, default_graphs, named_graphs, base_iri)
-                    if len(text) <= _SEND_ON_LOOP:
-                        worker.conn.send(request)
-                    else:  # more than the pipe holds at once: the write waits for the worker to read
-                        await anyio.to_thread.run_sync(worker.conn.send, request)
-                    frame = await queryworker.read_frame(worker.conn.fileno())
-                if frame is None:
-                    replace = phase == "running"
-                    self._count("timeouts")
-                    raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)" if replace else
-                                            f"the {limit:g} s limit passed while a query worker was starting")
-            except QueryTimeoutError:
-                raise
-            except (EOFError, OSError) as exc:  # the pipe broke: the worker died (or is unusable)
-                replace = True
-                await anyio.to_thread.run_sync(worker.proc.join, 5)
-                raise self._crash(worker) from exc
-            finally:
-                header, body = queryworker.parse(frame) if frame is not None else ((None,), b"")
-                replace = replace or header[0] == "memory"
-                if replace:  # killing and forking wait on other processes: off the event loop
-                    await anyio.to_thread.run_sync(lambda: self._give_back(worker, replace=True))
-                else:
-                    self._give_back(worker, replace=False)
-            return self._result(header, body)
+        try:
+            worker = self._idle.get_nowait()  # the caller's admission gate leaves one free
+            self._count("queries")
+        except queue.Empty:
+            worker = await anyio.to_thread.run_sync(self._take, deadline)
+        if worker.exited():
+            worker = await anyio.to_thread.run_sync(self._alive, worker)
+        replace, frame = True, None  # until the answer is in: a worker left mid-query is replaced
+        try:
+            if not await worker.wait_ready_async(deadline):
+                replace = False  # it is still starting; it answers nothing it was not asked
+                self._count("timeouts")
+                raise QueryTimeoutError(f"the {limit:g} s limit passed while a query worker was starting")
+            request = (text, media_type, max_rows, default_graphs, named_graphs, base_iri)
+            if len(text) <= _SEND_ON_LOOP:
+                worker.conn.send(request)
+            else:  # more than the pipe holds at once: the write waits for the worker to read
+                await anyio.to_thread.run_sync(worker.conn.send, request)
+            frame = await queryworker.read_frame(worker.conn.fileno(), deadline=deadline)
+            if frame is None:
+                self._count("timeouts")
+                raise QueryTimeoutError(f"query stopped after {limit:g} s (the limit)")
+            header, body = queryworker.parse(frame)
+            replace = header[0] == "memory"
+        except QueryTimeoutError:  # a TimeoutError, so an OSError: not a broken pipe
+            raise
+        except (EOFError, OSError) as exc:  # the pipe broke: the worker died (or is unusable)
+            await anyio.to_thread.run_sync(worker.proc.join, 5)
+            raise self._crash(worker) from exc
+        finally:
+            if not replace:
+                self._give_back(worker, replace=False)
+            elif frame is None and _cancelled():  # no await is possible here: replaced by a thread
+                threading.Thread(target=self._give_back, args=(worker,), kwargs={"replace": True},
+                                 daemon=True).start()
+            else:  # killing and forking wait on other processes: off the event loop
+                await anyio.to_thread.run_sync(lambda: self._give_back(worker, replace=True))
+        return self._result(header, body)
 
     def _result(self, header: tuple[object, ...], body: bytes) -> PooledResult:
         kind = header[0]

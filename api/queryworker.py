@@ -7,6 +7,7 @@ server can read it without blocking its event loop and without decoding a large 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import multiprocessing as mp
@@ -14,11 +15,10 @@ import os
 import struct
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
-
-import anyio
 
 from graph.errors import QueryError
 from graph.workers import ignore_stop_signals, serve
@@ -45,9 +45,25 @@ def context() -> mp.context.BaseContext:
 
 
 def reply(conn: Connection, header: tuple[object, ...], body: bytes = b"") -> None:
-    """Send one frame: the header's length, the header (JSON), the body as it is."""
+    """Send one frame: the header's length, the header (JSON), the body as it is. One ``writev`` of
+    the pieces, in multiprocessing's framing (``recv_bytes`` reads it): no copy of the body, and the
+    server is woken once, not first for the frame's length (``send_bytes`` writes that separately
+    beyond 16 KiB)."""
     head = json.dumps(header).encode()
-    conn.send_bytes(_HEAD.pack(len(head)) + head + body)
+    size = _HEAD.size + len(head) + len(body)
+    length = _LEN.pack(size) if size <= 0x7FFFFFFF else _LEN.pack(-1) + _LEN8.pack(size)
+    _write_all(conn.fileno(), [length, _HEAD.pack(len(head)), head, body])
+
+
+def _write_all(fd: int, parts: list[bytes]) -> None:
+    """Write every byte of ``parts`` to the blocking ``fd``, in as few ``writev`` calls as it takes."""
+    views = [memoryview(p) for p in parts if p]
+    while views:
+        sent = os.writev(fd, views)
+        while views and sent >= len(views[0]):
+            sent -= len(views.pop(0))
+        if views and sent:
+            views[0] = views[0][sent:]
 
 
 def parse(frame: bytes | memoryview) -> tuple[tuple[object, ...], bytes]:
@@ -57,35 +73,75 @@ def parse(frame: bytes | memoryview) -> tuple[tuple[object, ...], bytes]:
     return tuple(json.loads(bytes(view[_HEAD.size:_HEAD.size + n]))), bytes(view[_HEAD.size + n:])
 
 
-async def read_frame(fd: int) -> memoryview:
-    """One multiprocessing frame from the pipe ``fd``, read on the event loop: it waits for the pipe to
-    be readable and never blocks on a partly written frame. The frame is read straight into one buffer
-    of its length (no growing buffer, no slices copied out of it). The worker sends nothing after a
-    frame until it is asked again, so nothing of a next frame is ever read."""
+async def read_frame(fd: int, *, deadline: float | None = None) -> memoryview | None:
+    """One multiprocessing frame from the pipe ``fd``, read on the (asyncio) event loop as the pipe
+    becomes readable, never blocking on a partly written frame; None if ``deadline``
+    (``time.monotonic()``) passes first. The frame is read straight into one buffer of its length (no
+    growing buffer, no slices copied out of it). The worker sends nothing after a frame until it is
+    asked again, so nothing of a next frame is ever read."""
+    loop = asyncio.get_running_loop()
+    reader = _FrameReader(fd, loop.create_future())
     blocking = os.get_blocking(fd)
     os.set_blocking(fd, False)
     try:
-        (n,) = _LEN.unpack(await _read_into(fd, bytearray(_LEN.size)))
-        if n == -1:  # over 2 GiB: an 8-byte length follows
-            (n,) = _LEN8.unpack(await _read_into(fd, bytearray(_LEN8.size)))
-        return memoryview(await _read_into(fd, bytearray(n)))
+        reader.read()  # a fast answer may be there already: no reader to register
+        if not reader.done.done():
+            expiry = None if deadline is None else loop.call_later(max(deadline - time.monotonic(), 0),
+                                                                   reader.expire)
+            loop.add_reader(fd, reader.read)
+            try:
+                await reader.done
+            finally:
+                loop.remove_reader(fd)
+                if expiry is not None:
+                    expiry.cancel()
+        return reader.done.result()
     finally:
         os.set_blocking(fd, blocking)
 
 
-async def _read_into(fd: int, buf: bytearray) -> bytearray:
-    """Fill ``buf`` from the non-blocking ``fd``, waiting on the event loop when nothing is there."""
-    view, got = memoryview(buf), 0
-    while got < len(buf):
+class _FrameReader:
+    """Reads one frame from a non-blocking ``fd`` whenever called, into ``done`` once whole: the
+    multiprocessing length (4 bytes; -1 and 8 more beyond 2 GiB), then the frame."""
+
+    def __init__(self, fd: int, done: asyncio.Future[memoryview | None]) -> None:
+        self.fd, self.done = fd, done
+        self.buf, self.got, self.sized = bytearray(_LEN.size), 0, False
+
+    def read(self) -> None:
+        if self.done.done():
+            return
         try:
-            k = os.readv(fd, [view[got:]])
+            while True:
+                if self.got == len(self.buf):
+                    if self.sized:
+                        self.done.set_result(memoryview(self.buf))
+                        return
+                    self._size()
+                    continue
+                k = os.readv(self.fd, [memoryview(self.buf)[self.got:]])
+                if not k:
+                    raise EOFError("the query worker closed its pipe")
+                self.got += k
         except BlockingIOError:
-            await anyio.wait_readable(fd)
-            continue
-        if not k:
-            raise EOFError("the query worker closed its pipe")
-        got += k
-    return buf
+            return
+        except Exception as exc:  # EOFError, OSError: the caller replaces the worker
+            self.done.set_exception(exc)
+
+    def _size(self) -> None:
+        if len(self.buf) == _LEN.size:
+            (n,) = _LEN.unpack(self.buf)
+            if n == -1:  # over 2 GiB: an 8-byte length follows
+                self.buf = bytearray(_LEN8.size + _LEN.size)
+                self.buf[:_LEN.size] = _LEN.pack(-1)
+                return
+        else:
+            (n,) = _LEN8.unpack_from(self.buf, _LEN.size)
+        self.buf, self.got, self.sized = bytearray(n), 0, True
+
+    def expire(self) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
 
 
 def _detach_from_fork_server() -> None:  # pragma: no cover - runs in a child
@@ -120,40 +176,90 @@ def worker(conn: Connection, release: str, backend: str, memory: int | None,
     # programs, a query at nice 10 waited for the CPU (the heavier ISCM queries of bench/ 3b took
     # 1.2-1.6x the bare Oxigraph server's time at a load of 5; 0.7-0.9x like this). Not nice 19 for the
     # rest: the scheduler then gives the CPU share to other programs, and even light queries took ~1.5x
-    # as long. Elsewhere than Linux the whole worker runs at nice 10, as before.
+    # as long. Elsewhere than Linux the whole worker runs at nice 10.
     if not PER_THREAD_NICE:
         _lower(0)
-    store = _in_thread(lambda: open_store(Path(release), backend=backend), full_priority_s=None)
+    store = _below_server(lambda: open_store(Path(release), backend=backend))
     if memory:
         sandbox.cap_memory(memory)
     reply(conn, ("ready", walled))
-    serve(conn, lambda msg: _reply_to(conn, store, backend, msg))
+    if PER_THREAD_NICE:
+        _serve_watched(conn, lambda msg: _reply_to(conn, store, backend, msg))
+    else:  # the whole process is at NICE already
+        serve(conn, lambda msg: _reply_to(conn, store, backend, msg))
 
 
-def _in_thread(fn: Any, *, full_priority_s: float | None) -> Any:  # pragma: no cover - runs in a child
-    """``fn()`` in a thread of its own, at this thread's priority for ``full_priority_s`` seconds and
-    at nice :data:`NICE` after that (None: at NICE from the start); its value, or its exception raised
-    here. A query cannot be interrupted, so the thread is only ever waited for (a query past its time
-    limit ends with the process)."""
+class _Watch:
+    """What the watching thread knows of the answering one: the query in flight, and whether it was
+    put below the server's priority (a thread cannot raise its own priority again)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.started: float | None = None  # time.monotonic() of the query in flight
+        self.lowered = False
+        self.done = False  # the worker ends: the pipe closed, it was told to stop, or must be replaced
+
+
+def _serve_watched(conn: Connection, answer: Any) -> None:  # pragma: no cover - runs in a child
+    """:func:`graph.workers.serve` in a thread of its own (the answering thread), watched by this one.
+    A query past its first :data:`FULL_PRIORITY_S` has its thread put at nice :data:`NICE`; that thread
+    leaves once it has answered, and a new one at the server's priority answers the next queries.
+    A light query thus crosses no thread: a fresh thread per query, started and joined, cost about
+    0.2 ms of a 2 ms request (bench/ 3c)."""
+    watch = _Watch()
+    while not watch.done:
+        runner = threading.Thread(target=_answer_queries, args=(conn, answer, watch), name="iscm-query", daemon=True)
+        runner.start()
+        while runner.is_alive():
+            with watch.lock:
+                started = watch.started
+                if started is not None and not watch.lowered and time.monotonic() - started >= FULL_PRIORITY_S:
+                    _lower(runner.native_id or 0)
+                    watch.lowered = True
+            # idle: look again in FULL_PRIORITY_S; a query in flight: when its full-priority time is up
+            wait = FULL_PRIORITY_S if started is None or watch.lowered else started + FULL_PRIORITY_S - time.monotonic()
+            runner.join(max(wait, 0.001))
+
+
+def _answer_queries(conn: Connection, answer: Any, watch: _Watch) -> None:  # pragma: no cover - in a child
+    """The answering thread: messages until the worker ends, or until this thread was lowered."""
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            msg = None
+        if msg is None:
+            watch.done = True
+            return
+        with watch.lock:
+            watch.started = time.monotonic()
+        keep = answer(msg)
+        with watch.lock:
+            watch.started, lowered, watch.lowered = None, watch.lowered, False
+        if not keep:
+            watch.done = True
+            return
+        if lowered:  # the watcher starts a new thread at the server's priority
+            return
+
+
+def _below_server(fn: Any) -> Any:  # pragma: no cover - runs in a child
+    """``fn()`` in a thread of its own at nice :data:`NICE` (this thread keeps its priority); its
+    value, or its exception raised here."""
     if not PER_THREAD_NICE:  # the process is at NICE already (see worker())
         return fn()
     box: dict[str, Any] = {}
 
     def run() -> None:
-        if full_priority_s is None:
-            _lower(0)
+        _lower(0)
         try:
             box["value"] = fn()
-        except BaseException as exc:  # MemoryError, RecursionError and the rest: the caller decides
+        except BaseException as exc:  # MemoryError and the rest: the caller decides
             box["error"] = exc
 
-    thread = threading.Thread(target=run, name="iscm-query", daemon=True)
+    thread = threading.Thread(target=run, name="iscm-load", daemon=True)
     thread.start()
-    thread.join(full_priority_s)
-    if thread.is_alive():
-        if thread.native_id:
-            _lower(thread.native_id)
-        thread.join()
+    thread.join()
     if "error" in box:
         raise box["error"]
     return box.get("value")
@@ -168,7 +274,7 @@ def _lower(thread_id: int) -> None:  # pragma: no cover - runs in a child
 def _reply_to(conn: Connection, store: Any, backend: str, msg: tuple) -> bool:  # pragma: no cover - in a child
     """Answer one query in one frame; False when the worker must be replaced."""
     try:
-        header, body = _in_thread(lambda: _answer(store, backend, *msg), full_priority_s=FULL_PRIORITY_S)
+        header, body = _answer(store, backend, *msg)
         reply(conn, header, body)
     except QueryError as exc:
         reply(conn, ("query-error", str(exc)))

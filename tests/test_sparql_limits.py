@@ -7,6 +7,7 @@ broken server cannot hang the suite.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -203,6 +204,41 @@ def test_worker_crash_is_a_5xx_and_counted(load_server):
         assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
+# ~1 s here: past FULL_PRIORITY_S (50 ms) on any machine, and well within the time limit (60 s)
+BOUNDED_SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . { SELECT ?d WHERE { ?d ?e ?f } LIMIT 60 } }"
+
+
+def test_a_query_thread_put_below_the_server_leaves_once_it_has_answered(load_server):
+    """A query past its first FULL_PRIORITY_S runs on at nice 10 in the worker's answering thread. A
+    thread cannot raise its own priority again, so that thread leaves after its answer and a new one
+    at the server's priority answers the next queries, in the same worker (not replaced)."""
+    (worker,) = _workers(load_server)
+    result: dict = {}
+
+    def query() -> None:
+        with load_server.client(timeout=HANG_GUARD) as c:
+            result["r"] = c.get("/sparql", params={"query": BOUNDED_SLOW})
+
+    thread = threading.Thread(target=query)
+    thread.start()
+    lowered = False
+
+    def seen_lowered_or_done() -> bool:
+        nonlocal lowered
+        lowered = lowered or NICE in _thread_nices(worker)
+        return lowered or "r" in result
+
+    _wait_for(seen_lowered_or_done, "the query's thread at nice 10")
+    thread.join(HANG_GUARD)
+    assert lowered, "the query ended before its thread was seen at nice 10"
+    assert result["r"].status_code == 200 and int(result["r"].headers["X-Result-Rows"]) == 1
+    _wait_for(lambda: NICE not in _thread_nices(worker), "the lowered thread has left")
+    assert _workers(load_server) == [worker] and _nice(worker) < NICE
+    with load_server.client() as c:
+        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+    assert NICE not in _thread_nices(worker)
+
+
 def _quietly(srv, address: str) -> None:
     """A slow query from ``address`` (a loopback alias); it ends at the time limit or when the server stops."""
     transport = httpx.HTTPTransport(local_address=address)
@@ -239,7 +275,11 @@ def _nice(pid: int) -> int:
 
 
 def _thread_nices(pid: int) -> set[int]:
-    return {int((t / "stat").read_text().rsplit(")", 1)[1].split()[16]) for t in Path(f"/proc/{pid}/task").iterdir()}
+    nices = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):  # a thread that left between the listing and the read
+            nices.add(int((task / "stat").read_text().rsplit(")", 1)[1].split()[16]))
+    return nices
 
 
 def test_workers_run_below_the_server_and_are_replaced_the_same_way(load_server):
