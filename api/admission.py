@@ -32,6 +32,14 @@ class Gate:
         self.in_flight: Counter[str] = Counter()
         self.stats: Counter[str] = Counter()
 
+    def admit_now(self) -> bool:
+        """Take a worker slot if one is free right now (no waiting, no cancel scope); False if not."""
+        try:
+            self.admission.acquire_nowait()
+        except anyio.WouldBlock:
+            return False
+        return True
+
     @contextmanager
     def client_slot(self, client: str) -> Iterator[None]:
         """Count the request and hold one of ``client``'s slots while it runs; refuse it (429) first
