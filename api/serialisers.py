@@ -105,7 +105,6 @@ class _Budget:
 # strings (JSON) and quoted fields (CSV) can hold any character, so they are blanked before counting
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _CSV_QUOTED = re.compile(rb'"[^"]*"')
-_JSON_ROW_START = re.compile(rb'\},\{"[^,}]')
 
 
 def count_rows(body: bytes, fmt: ResultFormat) -> int:
@@ -128,10 +127,11 @@ def count_rows(body: bytes, fmt: ResultFormat) -> int:
         # every row boundary is a `},{`; when each is followed by a quote and a name's first character
         # (a row with a binding: a string's closing quote is followed by `,` or `}`), none is in a
         # string and no row is empty, and counting them is enough. Blanking every string first took
-        # 3-6 ms for 500 rows of labels
-        named = len(_JSON_ROW_START.findall(body))
-        if named == body.count(b"},{"):
-            return named + 1
+        # 3-6 ms for 500 rows of labels; a regex for that test 0.2 ms, these byte counts 0.05 ms
+        boundaries = body.count(b"},{")
+        if (boundaries == body.count(b'},{"') and b'},{",' not in body and b'},{"}' not in body
+                and not body.endswith(b'},{"')):
+            return boundaries + 1
         return _JSON_STRING.sub(b"", body).count(b"},{") + 1  # rows are the only objects side by side
     raise ValueError(f"not a solutions format: {fmt}")
 
