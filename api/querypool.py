@@ -22,7 +22,6 @@ which cross the pipe as raw bytes in one frame and become the response body as t
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing as mp
 import queue
 import threading
@@ -87,12 +86,6 @@ class _Worker(Worker):
             if frame is not None:
                 self._got_ready(frame)
         return self.ready
-
-
-def _cancelled() -> bool:
-    """Whether the running task is being cancelled (its CancelledError is propagating)."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
 
 
 class QueryPool(WorkerPool):
@@ -219,11 +212,10 @@ class QueryPool(WorkerPool):
         finally:
             if not replace:
                 self._give_back(worker, replace=False)
-            elif frame is None and _cancelled():  # no await is possible here: replaced by a thread
+            else:  # killing and forking wait on other processes: in a thread of its own, not awaited, so
+                # that a cancelled caller (which can await nothing more) replaces its worker too
                 threading.Thread(target=self._give_back, args=(worker,), kwargs={"replace": True},
-                                 daemon=True).start()
-            else:  # killing and forking wait on other processes: off the event loop
-                await anyio.to_thread.run_sync(lambda: self._give_back(worker, replace=True))
+                                 name="iscm-replace-worker", daemon=True).start()
         return self._result(header, body)
 
     def _result(self, header: tuple[object, ...], body: bytes) -> PooledResult:
