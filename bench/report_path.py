@@ -16,13 +16,14 @@ RATIO_CAP, GEOMEAN_CAP = 1.3, 1.15
 ATTACK_FACTOR = 5.0
 PATH_COST = ("What our request adds to the bare server's, on a new query text: uvicorn's HTTP handling in Python"
              " (FastAPI's routing is skipped for /sparql queries), the guard tokenising the new text, admission,"
-             " and the hand-off to a query worker process and back — two process wake-ups, which wait for a core"
-             " on a busy machine; the engine writes the bytes in both. That is 1.3-1.7 ms per request at a load "
-             "average of 3-5 (bench/README.md, \"The request path\"): on a query the bare server answers in 2-3 ms"
-             " it is the ratio, on heavy queries the ratio tends to 1. The same text again is answered from the "
-             "release's answer cache, faster than the bare server (see 3c); reaching 1.3× on new light queries "
-             "would need the hand-off gone (queries run in the server process, losing the kill-on-timeout and "
-             "memory walls) or a compiled front — not done.")
+             " and the hand-off to a query worker process and back — two process wake-ups; the engine writes the "
+             "bytes in both. About 0.9-1.3 ms per request on a quiet machine (bench/README.md, \"The request "
+             "path\"): on a query the bare server answers in 2-3 ms it is the ratio, on heavy queries the ratio "
+             "tends to 1. The same text again is answered from the release's answer cache, faster than the bare "
+             "server (see 3c). The hand-off is what stops a query at its time limit — pyoxigraph cannot cancel a "
+             "query and does not look at signals while it evaluates, so only killing the process that runs it "
+             "ends it; reaching 1.3× on new light queries would need that limit given up (queries in the server "
+             "process) or a front not written in Python — not done.")
 MISS_LABEL = "a new query text per request: our answer cache misses"
 ATTACK_LABELS = {"slow_sparql": "40 slow SPARQL clients", "analytics": "4 analytics clients, non-default parameters",
                  "deep_nesting": "deep-nesting query spam (2 clients)", "large_body": "100 MB POST bodies (2 clients)"}
