@@ -181,16 +181,22 @@ def test_memory_cap_gives_a_problem_document(load_server):
     assert _stats(load_server)["worker_memory"] >= 1
 
 
-def test_worker_crash_is_a_5xx_and_counted(load_server):
-    crashes = _stats(load_server).get("worker_crashes", 0)
+def _in_background(srv, query: str) -> tuple[threading.Thread, dict]:
+    """A thread sending ``query`` to ``srv``; its response lands in the dict as "r"."""
     result: dict = {}
 
-    def slow() -> None:
-        with load_server.client(timeout=HANG_GUARD) as c:
-            result["r"] = c.get("/sparql", params={"query": PATHOLOGICAL})
+    def send() -> None:
+        with srv.client(timeout=HANG_GUARD) as c:
+            result["r"] = c.get("/sparql", params={"query": query})
 
-    thread = threading.Thread(target=slow)
+    thread = threading.Thread(target=send)
     thread.start()
+    return thread, result
+
+
+def test_worker_crash_is_a_5xx_and_counted(load_server):
+    crashes = _stats(load_server).get("worker_crashes", 0)
+    thread, result = _in_background(load_server, PATHOLOGICAL)
     _wait_for(lambda: _stats(load_server)["in_flight"] == 1, "the query is in flight")
     (pid,) = _workers(load_server)
     start = _cpu_ticks(pid)
@@ -213,14 +219,7 @@ def test_a_query_thread_put_below_the_server_leaves_once_it_has_answered(load_se
     thread cannot raise its own priority again, so that thread leaves after its answer and a new one
     at the server's priority answers the next queries, in the same worker (not replaced)."""
     (worker,) = _workers(load_server)
-    result: dict = {}
-
-    def query() -> None:
-        with load_server.client(timeout=HANG_GUARD) as c:
-            result["r"] = c.get("/sparql", params={"query": BOUNDED_SLOW})
-
-    thread = threading.Thread(target=query)
-    thread.start()
+    thread, result = _in_background(load_server, BOUNDED_SLOW)
     lowered = False
 
     def seen_lowered_or_done() -> bool:
