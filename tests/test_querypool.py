@@ -85,4 +85,3 @@ def test_bad_query_and_timeout_on_the_event_loop(pool):
     assert pool.stats["timeouts"] == timeouts + 1
     # the worker was replaced (killed mid-query): the next query is answered
     assert _async_run(pool, "ASK { ?s ?p ?o }", media_type="text/csv").body.strip() == b"true"
-
