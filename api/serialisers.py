@@ -105,6 +105,12 @@ class _Budget:
 # strings (JSON) and quoted fields (CSV) can hold any character, so they are blanked before counting
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _CSV_QUOTED = re.compile(rb'"[^"]*"')
+# A row boundary `},{` followed by a quote and a name, or by an empty row's `}`. In a JSON string a
+# quote is always escaped, so an unescaped one after `{` is a name's opening quote (a row's first
+# binding) or a string's closing quote, which `,` `}` or `:` follows. A `},{}` may be in a string:
+# then the strings are blanked first. One pass: 0.1 ms for 500 rows of labels (98 KB), where blanking
+# every string took 3-6 ms and four byte counts 0.3 ms.
+_JSON_BOUNDARY = re.compile(rb'\},\{(?:"(?![,}:])|\})')
 
 
 def count_rows(body: bytes, fmt: ResultFormat) -> int:
@@ -124,14 +130,9 @@ def count_rows(body: bytes, fmt: ResultFormat) -> int:
     if fmt is ResultFormat.JSON:
         if body.endswith(b"[]}}"):  # "bindings":[] — a row would end in "}]}}"
             return 0
-        # every row boundary is a `},{`; when each is followed by a quote and a name's first character
-        # (a row with a binding: a string's closing quote is followed by `,` or `}`), none is in a
-        # string and no row is empty, and counting them is enough. Blanking every string first took
-        # 3-6 ms for 500 rows of labels; a regex for that test 0.2 ms, these byte counts 0.05 ms
-        boundaries = body.count(b"},{")
-        if (boundaries == body.count(b'},{"') and b'},{",' not in body and b'},{"}' not in body
-                and not body.endswith(b'},{"')):
-            return boundaries + 1
+        found = _JSON_BOUNDARY.findall(body)
+        if b"},{}" not in found:  # no empty row after another (an empty first row has its boundary)
+            return len(found) + 1
         return _JSON_STRING.sub(b"", body).count(b"},{") + 1  # rows are the only objects side by side
     raise ValueError(f"not a solutions format: {fmt}")
 
