@@ -13,6 +13,7 @@ import contextlib
 import gc
 import logging
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from graph.releases import QUADS_FILE, RELEASES, STORE_DIR, Lease, current_relea
 from graph.workpool import AnalyticsPool
 
 log = logging.getLogger("iscm.api")
+_STARTER = ThreadPoolExecutor(1, thread_name_prefix="iscm-start-workers")
 
 
 @dataclass
@@ -82,33 +84,48 @@ def _lease_for(release: Path | None) -> Lease | None:
 def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
     """Load (or wrap) a release with everything requests need; blocking, seconds at most."""
     if graph is None:
-        release = current_release(settings.build_dir)
+        release: Path | None = current_release(settings.build_dir)
         lease = _lease_for(release)  # before loading: a build must not prune it meanwhile
         if not release.is_dir():  # pruned between resolving the link and taking the lease
             if lease is not None:
                 lease.release_lease()
             release = current_release(settings.build_dir)
             lease = _lease_for(release)
-        g = _load(release, settings)
     else:
-        g, lease = graph, _lease_for(graph.release)
-    g.resize_cache(settings.cache_mb * 2**20)
-    g.current  # noqa: B018 - build the membership tables before the first request
-    sizes = _graph_sizes(g)
-    pool = QueryPool(g.release, workers=settings.sparql_workers, backend=settings.backend,
-                     queue_timeout=settings.sparql_queue_timeout,
-                     memory=settings.sparql_memory_mb * 2**20) if g.release else None
-    analytics_pool = None
-    if g.release is not None and settings.analytics_workers > 0:
-        # the workers read the release's own store (on disk, instant) whatever the server's backend
-        local = "oxigraph" if (g.release / STORE_DIR).is_dir() else settings.backend
-        analytics_pool = AnalyticsPool(g.release, workers=settings.analytics_workers, backend=local,
-                                       queue_timeout=settings.sparql_queue_timeout)
+        release, lease = graph.release, _lease_for(graph.release)
+    # the workers are started (a thread waits for the fork server) and load their own store while
+    # this process loads its own, instead of after it (a start-up waits for them; bench/ 6)
+    starting = _STARTER.submit(_pools, release, settings)
+    try:
+        g = graph if graph is not None else _load(release, settings)  # type: ignore[arg-type]
+        g.resize_cache(settings.cache_mb * 2**20)
+        g.current  # noqa: B018 - build the membership tables before the first request
+        sizes = _graph_sizes(g)
+    except BaseException:
+        for started in starting.result():
+            if started is not None:
+                started.close()
+        raise
+    pool, analytics_pool = starting.result()
     local = g.release is not None and settings.backend != "remote"  # see Served.immutable
     cache = ResultCache(settings.sparql_cache_mb * 2**20) if settings.sparql_cache_mb and local else None
-    served = Served(g, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
-                    pool, lease, analytics_pool, cache)
-    return served
+    return Served(g, set(sizes), sizes, g.manifest.get("triples") or sum(sizes.values()),
+                  pool, lease, analytics_pool, cache)
+
+
+def _pools(release: Path | None, settings: Settings) -> tuple[QueryPool | None, AnalyticsPool | None]:
+    """The release's query workers and analytics workers, starting (none without a release on disk)."""
+    if release is None:
+        return None, None
+    pool = QueryPool(release, workers=settings.sparql_workers, backend=settings.backend,
+                     queue_timeout=settings.sparql_queue_timeout, memory=settings.sparql_memory_mb * 2**20)
+    analytics_pool = None
+    if settings.analytics_workers > 0:
+        # the workers read the release's own store (on disk, instant) whatever the server's backend
+        local = "oxigraph" if (release / STORE_DIR).is_dir() else settings.backend
+        analytics_pool = AnalyticsPool(release, workers=settings.analytics_workers, backend=local,
+                                       queue_timeout=settings.sparql_queue_timeout)
+    return pool, analytics_pool
 
 
 def warm(served: Served, settings: Settings) -> None:

@@ -13,7 +13,6 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from graph.views import iscms
 
@@ -32,6 +31,8 @@ def member_overlap(B: nx.Graph, *, min_shared: int = 0) -> pd.DataFrame:
     columns = ["iscm_a", "iscm_b", "size_a", "size_b", "shared", "jaccard", "overlap_coefficient"]
     if len(names) < 2:
         return pd.DataFrame(columns=columns)
+    from scipy import sparse  # here: importing it took a tenth of the API's start-up
+
     # ISCM x State incidence matrix; shared members of every pair = M @ M.T (sparse, in C)
     states = sorted({a for i in names for a in B[i] if B.nodes[a].get("type") == "state"})
     col = {s: k for k, s in enumerate(states)}
