@@ -48,6 +48,10 @@ def check_references(cat: Catalog, vocab: Vocabulary, errors: Errors) -> None:
         if not is_iscm and rec.type != expected:
             errors.add(f"a file in {folder}/ needs 'type: {expected}'", path=shown, doc=doc, loc=("type",))
         at = _At(rec, doc, shown, errors)
+        for i, alt in enumerate(rec.alt_names):
+            if alt.source is not None and alt.source not in rec.sources:
+                at.add(f"source {alt.source!r} is not defined under 'sources' (defined: "
+                       f"{', '.join(sorted(rec.sources))})", ("alt_names", i, "source"))
         for fname in ("established", "ended", "dormant_since", "status", "themes", "succeeded_by",
                       "associated_union", "cooperates_with"):
             for i, fact in enumerate(getattr(rec.facts, fname)):

@@ -208,6 +208,7 @@ class MembershipBlock(Dated):
 class AltName(_Strict):
     text: str
     lang: str | None = None
+    source: str | None = None  # a key under the file's `sources:` where this name is written
 
 
 class CollaborationFile(_Strict):

@@ -73,6 +73,16 @@ def test_undefined_source_key_names_the_record(tiny_copy: Path):
     assert "iscms/beta-forum.yaml:11: memberships[0].source: source 'nowhere' is not defined" in msg
 
 
+def test_an_alternative_name_citing_an_undefined_source_is_located(tiny_copy: Path):
+    path = tiny_copy / "iscms" / "beta-forum.yaml"
+    path.write_text(path.read_text().replace("name: Beta Forum\n", "name: Beta Forum\nalt_names:\n"
+                                             "  - {text: Foro Beta, lang: es, source: bf}\n"
+                                             "  - {text: Forum Bêta, lang: fr, source: nowhere}\n", 1))
+    msg = _error_for(tiny_copy)
+    assert "iscms/beta-forum.yaml:5: alt_names[1].source: source 'nowhere' is not defined" in msg
+    assert "alt_names[0]" not in msg
+
+
 def test_unknown_country_names_file_line_and_record(tiny_copy: Path):
     _edit(tiny_copy / "iscms" / "alpha-process.yaml", "actors: [MAR, ESP, FRA]", "actors: [MAR, ESP, XYZ]")
     msg = _error_for(tiny_copy)
