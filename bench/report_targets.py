@@ -228,8 +228,9 @@ def _cold_start(res: R, add: Add) -> None:
             work = dig(s, "rest_profile", scale, "startup_s")
             table = dig(all_analytics(res), scale, "memberships_table_s")
             why = "" if ok else (
-                "The API answers /health only after its start-up has loaded the release and built the catalogue's "
-                "tables" + (f" (imports + start-up in-process: {num(work, 2)} s at this size" if work else "")
+                "The API answers /health only after its start-up has loaded the release, built the catalogue's "
+                "tables and its query workers (started alongside) have loaded their own store"
+                + (f" (imports + start-up in-process: {num(work, 2)} s at this size" if work else "")
                 + (f"; the membership table alone: {num(table, 2)} s, and it grows with the data)" if table else
                    ")" if work else "")
                 + ". Persisting the tables with the release (e.g. Parquet written by the build), or answering "
