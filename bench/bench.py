@@ -113,6 +113,7 @@ def section(run: Run, name: str, fn: Callable[[], object], *, needs: float = 0.0
     t = time.perf_counter()
     try:
         run.results["sections"][name] = fn()
+        run.results.setdefault("section_dates", {})[name] = run.results["machine"]["date"]
     except Exception as exc:
         run.results["errors"][name] = f"{type(exc).__name__}: {exc}"
         log(traceback.format_exc())

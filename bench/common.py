@@ -307,7 +307,15 @@ def merge_previous(results: dict, only: set[str], previous: Path) -> str | None:
     results["sections"].update(kept)
     results["section_seconds"] = {k: v for k, v in old.get("section_seconds", {}).items() if k not in only}
     when = old.get("machine", {}).get("date", "an earlier run")
-    return f"only {', '.join(sorted(only))} measured in this run; the other sections are from the run of {when}"
+    # each kept section keeps the date of the run that measured it (an --only run merges older ones)
+    dates = {name: old.get("section_dates", {}).get(name, when) for name in kept}
+    results["section_dates"] = dates
+    by_date: dict[str, list[str]] = {}
+    for name, date in dates.items():
+        by_date.setdefault(date, []).append(name)
+    earlier = "; ".join(f"{', '.join(sorted(names))} from the run of {date}"
+                        for date, names in sorted(by_date.items(), reverse=True))
+    return f"only {', '.join(sorted(only))} measured in this run; {earlier}"
 
 
 def warm_paths(base: str, paths: list[str]) -> None:

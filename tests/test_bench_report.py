@@ -99,3 +99,24 @@ def test_pages_targets_pass_and_miss(page_s, export_s, largest_s, verdicts):
     assert "home" in out[0][1] and "network map PNG" in out[1][1]
     assert "not measured" in _verdicts({"sections": {}}, report_pages.pages_targets)[0][1]
     assert "| home |" in report_pages.pages_section(_pages(page_s, export_s, largest_s))
+
+
+def test_an_only_run_keeps_the_date_of_each_section_it_did_not_measure(tmp_path: Path):
+    """Sections merged from a run that was itself an --only run keep the date they were measured on,
+    not the date of the run they were copied from."""
+    import json
+
+    from common import merge_previous
+
+    previous = tmp_path / "results.json"
+    previous.write_text(json.dumps({
+        "machine": {"date": "2026-12-07 00:18 UTC"},
+        "sections": {"sparql_http": {}, "cold_start": {}, "pages": {}, "rest_wrk": {}},
+        "section_dates": {"sparql_http": "2026-12-07 00:18 UTC", "cold_start": "2026-12-07 00:18 UTC",
+                          "pages": "2026-12-06 20:09 UTC"}}))
+    results: dict = {"sections": {}}
+    note = merge_previous(results, {"rest_profile"}, previous)
+    assert results["section_dates"] == {"sparql_http": "2026-12-07 00:18 UTC", "cold_start": "2026-12-07 00:18 UTC",
+                                        "pages": "2026-12-06 20:09 UTC", "rest_wrk": "2026-12-07 00:18 UTC"}
+    assert note == ("only rest_profile measured in this run; cold_start, rest_wrk, sparql_http from the run of "
+                    "2026-12-07 00:18 UTC; pages from the run of 2026-12-06 20:09 UTC")
