@@ -102,9 +102,10 @@ def open_served(settings: Settings, graph: ISCMGraph | None = None) -> Served:
         g.current  # noqa: B018 - build the membership tables before the first request
         sizes = _graph_sizes(g)
     except BaseException:
-        for started in starting.result():
-            if started is not None:
-                started.close()
+        with contextlib.suppress(Exception):  # the load's error is the one to tell, not a pool's
+            for started in starting.result():
+                if started is not None:
+                    started.close()
         raise
     pool, analytics_pool = starting.result()
     local = g.release is not None and settings.backend != "remote"  # see Served.immutable
