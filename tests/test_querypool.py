@@ -130,3 +130,25 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_worker_whose_sentinel_is_past_fd_1024_is_still_watched():
+    """A server with many connections open gives a new worker file descriptors past 1024, beyond what
+    ``select()`` can watch: telling whether the worker has ended must still work there."""
+    import multiprocessing as mp
+
+    from graph.workers import Worker, serve
+
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # the suite's limit is far above
+    try:
+        worker = Worker(mp.get_context("spawn"), serve, (bool,))
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert worker.proc.sentinel > 1024
+    assert not worker.exited()
+    worker.stop()
+    deadline = time.monotonic() + 60  # a hang guard only: the child ends at once
+    while not worker.exited():
+        assert time.monotonic() < deadline, "the stopped worker still runs"
+        time.sleep(0.05)
